@@ -1,0 +1,279 @@
+"""Whitelisted expressions: text → sympy, exact evaluation, and compilation to numpy.
+
+User text never reaches ``eval`` or ``sympify``: it is parsed with :mod:`ast` and only the node
+types below are translated, one by one, into sympy objects.
+
+Allowed: numbers (``0.1`` means exactly 1/10), names, ``+ - * / **``, unary minus, parentheses,
+comparisons (giving 1 or 0), ``and``/``or``/``not``, and the functions ``min max abs sqrt exp log``.
+
+>>> e = parse_expression("a*T - s*R", {"a", "T", "s", "R"})
+>>> evaluate(e, {"a": 4, "T": 1, "s": 6, "R": 0})
+Fraction(4, 1)
+>>> evaluate(parse_expression("0.1 + 1/3"), {})
+Fraction(13, 30)
+>>> evaluate(parse_expression("x > 2", {"x"}), {"x": 3})
+Fraction(1, 1)
+>>> parse_expression("__import__('os')")
+Traceback (most recent call last):
+...
+solver.model.expr.ExpressionError: function '__import__' is not allowed (allowed: abs, exp, log, max, min, sqrt)
+"""
+from __future__ import annotations
+
+import ast
+from fractions import Fraction
+from typing import Iterable, Mapping
+
+import numpy as np
+import sympy
+
+FUNCTIONS = {
+    "min": sympy.Min,
+    "max": sympy.Max,
+    "abs": sympy.Abs,
+    "sqrt": sympy.sqrt,
+    "exp": sympy.exp,
+    "log": sympy.log,
+}
+_ARITY = {"abs": (1, 1), "sqrt": (1, 1), "exp": (1, 1), "log": (1, 1), "min": (2, None), "max": (2, None)}
+
+_BINARY = {
+    ast.Add: lambda a, b: a + b,
+    ast.Sub: lambda a, b: a - b,
+    ast.Mult: lambda a, b: a * b,
+    ast.Div: lambda a, b: a / b,
+    ast.Pow: lambda a, b: a ** b,
+}
+_COMPARE = {
+    ast.Lt: sympy.Lt, ast.LtE: sympy.Le, ast.Gt: sympy.Gt, ast.GtE: sympy.Ge,
+    ast.Eq: sympy.Eq, ast.NotEq: sympy.Ne,
+}
+_SYMBOLS: dict[str, sympy.Symbol] = {}
+
+
+class ExpressionError(ValueError):
+    """An expression that cannot be parsed or is not allowed."""
+
+
+def symbol(name: str) -> sympy.Symbol:
+    """The (real) sympy symbol used for a parameter or indicator name."""
+    if name not in _SYMBOLS:
+        _SYMBOLS[name] = sympy.Symbol(name, real=True)
+    return _SYMBOLS[name]
+
+
+def number(value) -> sympy.Expr:
+    """An exact sympy number from a YAML scalar: int, float (read as its decimal text) or a
+    string such as ``"1/3"`` or ``"2.5"`` (parsed as an expression without names)."""
+    if isinstance(value, bool):
+        raise ExpressionError(f"expected a number, got {value!r}")
+    if isinstance(value, int):
+        return sympy.Integer(value)
+    if isinstance(value, float):
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ExpressionError(f"expected a finite number, got {value!r}")
+        return sympy.Rational(repr(value))
+    if isinstance(value, Fraction):
+        return sympy.Rational(value.numerator, value.denominator)
+    if isinstance(value, str):
+        return parse_expression(value, set())
+    if isinstance(value, sympy.Expr):
+        return value
+    raise ExpressionError(f"expected a number or an expression, got {type(value).__name__} {value!r}")
+
+
+def _as_number(value):
+    """A boolean sympy object becomes the 0/1 number it stands for."""
+    if isinstance(value, sympy.Expr):  # Symbols are also Booleans in sympy: test Expr first
+        return value
+    if isinstance(value, (sympy.logic.boolalg.Boolean, sympy.core.relational.Relational)):
+        if value is sympy.true:
+            return sympy.Integer(1)
+        if value is sympy.false:
+            return sympy.Integer(0)
+        return sympy.Piecewise((1, value), (0, True))
+    return value
+
+
+def _as_condition(value):
+    if isinstance(value, sympy.Expr):
+        return sympy.Ne(value, 0)
+    if isinstance(value, (sympy.logic.boolalg.Boolean, sympy.core.relational.Relational)):
+        return value
+    return sympy.Ne(value, 0)
+
+
+class _Translator:
+    def __init__(self, names: set[str] | None):
+        self.names = names
+
+    def visit(self, node):
+        method = getattr(self, "visit_" + type(node).__name__, None)
+        if method is None:
+            raise ExpressionError(f"{_describe(node)} is not allowed in an expression")
+        return method(node)
+
+    def visit_Expression(self, node):
+        return self.visit(node.body)
+
+    def visit_Constant(self, node):
+        if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
+            raise ExpressionError(f"constant {node.value!r} is not allowed (only numbers)")
+        return number(node.value)
+
+    def visit_Name(self, node):
+        if node.id.startswith("__"):
+            raise ExpressionError(f"name '{node.id}' is not allowed")
+        if node.id in FUNCTIONS:
+            raise ExpressionError(f"'{node.id}' is a function; call it as {node.id}(...)")
+        if self.names is not None and node.id not in self.names:
+            known = ", ".join(sorted(self.names)) or "none"
+            raise ExpressionError(f"unknown name '{node.id}' (known names: {known})")
+        return symbol(node.id)
+
+    def visit_BinOp(self, node):
+        op = _BINARY.get(type(node.op))
+        if op is None:
+            raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+        left, right = _as_number(self.visit(node.left)), _as_number(self.visit(node.right))
+        if isinstance(node.op, ast.Div) and right == 0:
+            raise ExpressionError("division by zero")
+        return op(left, right)
+
+    def visit_UnaryOp(self, node):
+        operand = self.visit(node.operand)
+        if isinstance(node.op, ast.USub):
+            return -_as_number(operand)
+        if isinstance(node.op, ast.UAdd):
+            return _as_number(operand)
+        if isinstance(node.op, ast.Not):
+            return sympy.Not(_as_condition(operand))
+        raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
+
+    def visit_BoolOp(self, node):
+        values = [_as_condition(self.visit(v)) for v in node.values]
+        return sympy.And(*values) if isinstance(node.op, ast.And) else sympy.Or(*values)
+
+    def visit_Compare(self, node):
+        parts = []
+        left = _as_number(self.visit(node.left))
+        for op, comparator in zip(node.ops, node.comparators):
+            relation = _COMPARE.get(type(op))
+            if relation is None:
+                raise ExpressionError(f"comparison {type(op).__name__} is not allowed")
+            right = _as_number(self.visit(comparator))
+            parts.append(relation(left, right))
+            left = right
+        return sympy.And(*parts)
+
+    def visit_Call(self, node):
+        if not isinstance(node.func, ast.Name):
+            raise ExpressionError(f"{_describe(node.func)} cannot be called; only "
+                                  f"{', '.join(sorted(FUNCTIONS))} are allowed")
+        name = node.func.id
+        if name not in FUNCTIONS:
+            raise ExpressionError(f"function '{name}' is not allowed (allowed: {', '.join(sorted(FUNCTIONS))})")
+        if node.keywords:
+            raise ExpressionError(f"{name}() takes no keyword arguments")
+        low, high = _ARITY[name]
+        if len(node.args) < low or (high is not None and len(node.args) > high):
+            expected = f"{low}" if low == high else f"at least {low}"
+            raise ExpressionError(f"{name}() takes {expected} argument(s), got {len(node.args)}")
+        args = [_as_number(self.visit(a)) for a in node.args]
+        return FUNCTIONS[name](*args)
+
+
+def _describe(node) -> str:
+    descriptions = {
+        "Attribute": "attribute access", "Subscript": "subscripting", "Lambda": "a lambda",
+        "Call": "a call", "List": "a list", "Tuple": "a tuple", "Dict": "a dict", "Set": "a set",
+        "ListComp": "a comprehension", "GeneratorExp": "a generator", "IfExp": "a conditional expression",
+        "NamedExpr": "an assignment", "Starred": "unpacking", "JoinedStr": "an f-string", "Await": "await",
+    }
+    return descriptions.get(type(node).__name__, type(node).__name__)
+
+
+def parse_expression(text, names: Iterable[str] | None = ()) -> sympy.Expr:
+    """Parse ``text`` (a string or a number) into a sympy expression.
+
+    ``names`` are the identifiers allowed; ``None`` allows any identifier.
+    """
+    if not isinstance(text, str):
+        return number(text)
+    allowed = None if names is None else set(names)
+    source = text.strip()
+    if not source:
+        raise ExpressionError("empty expression")
+    if len(source) > 10_000:
+        raise ExpressionError("expression too long (more than 10000 characters)")
+    try:
+        tree = ast.parse(source, mode="eval")
+    except SyntaxError as error:
+        raise ExpressionError(f"cannot parse {source!r}: {error.msg}") from None
+    return _as_number(_Translator(allowed).visit(tree))
+
+
+def free_names(expr) -> set[str]:
+    return {s.name for s in getattr(expr, "free_symbols", ())}
+
+
+def to_exact(value):
+    """A concrete sympy number as ``Fraction`` when rational, else ``float``."""
+    if isinstance(value, (int, Fraction)):
+        return Fraction(value)
+    if isinstance(value, float):
+        return value
+    if value.is_Rational:
+        return Fraction(int(value.p), int(value.q))
+    if value.free_symbols:
+        raise ExpressionError(f"expression still depends on {', '.join(sorted(free_names(value)))}")
+    result = complex(value.evalf(30))
+    if abs(result.imag) > 1e-12:
+        raise ExpressionError(f"expression {value} is not a real number")
+    return float(result.real)
+
+
+def evaluate(expr, values: Mapping[str, object]):
+    """Evaluate exactly: ``Fraction`` when the result is rational, else ``float``."""
+    if isinstance(expr, (int, Fraction, float)):
+        return to_exact(expr) if not isinstance(expr, float) else expr
+    substitution = {symbol(k): number(v) if not isinstance(v, sympy.Expr) else v for k, v in values.items()}
+    # subs (not xreplace) so that Piecewise conditions are re-evaluated as they become numbers.
+    result = expr.subs(substitution) if expr.free_symbols else expr
+    if isinstance(result, (sympy.logic.boolalg.Boolean, sympy.core.relational.Relational)):
+        result = _as_number(result)
+    try:
+        return to_exact(result)
+    except (TypeError, ValueError) as error:
+        raise ExpressionError(str(error)) from None
+
+
+def evaluate_array(exprs: np.ndarray, values: Mapping[str, object]) -> np.ndarray:
+    """Evaluate an object array of expressions: an object array of ``Fraction`` when every entry
+    is rational, else a float64 array."""
+    flat = [evaluate(e, values) for e in exprs.flat]
+    if all(isinstance(v, Fraction) for v in flat):
+        out = np.empty(len(flat), dtype=object)
+        out[:] = flat
+        return out.reshape(exprs.shape)
+    return np.array([float(v) for v in flat], dtype=float).reshape(exprs.shape)
+
+
+def compile_numpy(exprs: Iterable, names: list[str]):
+    """Compile expressions into one vectorised function ``f(*arrays) -> list of arrays``.
+
+    Each argument is a numpy array (all broadcastable); each result has the broadcast shape,
+    constants included.
+    """
+    exprs = list(exprs)
+    args = [symbol(n) for n in names]
+    function = sympy.lambdify(args, [sympy.sympify(e) for e in exprs], modules="numpy")
+
+    def run(*arrays):
+        arrays = [np.asarray(a, dtype=float) for a in arrays]
+        shape = np.broadcast_shapes(*(a.shape for a in arrays)) if arrays else ()
+        with np.errstate(all="ignore"):
+            results = function(*arrays)
+        return [np.broadcast_to(np.asarray(r, dtype=float), shape) for r in results]
+
+    return run

@@ -1,0 +1,153 @@
+"""From a game tree to its reduced normal form, and back to behaviour strategies.
+
+A pure strategy chooses a move at every information set of its player; the *reduced* normal form
+identifies strategies that differ only at information sets that the player's own earlier moves
+exclude (Osborne & Rubinstein 1994, §6.1.2; Gambit's "reduced strategic form"). Strategy names are
+built from the moves, e.g. ``"Transfer: Restrain; Withhold: Enable"``; ``gambit_label`` gives
+Gambit's digit form (``"12"``, ``"2*"``) for comparisons with Gambit's output.
+
+A mixed strategy of the reduced form maps back to a realisation-equivalent behaviour strategy
+(Kuhn 1953) with :func:`behaviour_from_mixed`.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from solver.model.normal import NormalFormGame
+from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
+
+
+@dataclass(frozen=True)
+class ReducedStrategy:
+    player: int
+    infosets: tuple[int, ...]               # the player's information sets, in game order
+    choices: tuple[int | None, ...]         # move index at each, None where own play excludes it
+    name: str
+
+    @property
+    def gambit_label(self) -> str:
+        return "".join("*" if c is None else str(c + 1) for c in self.choices)
+
+    def move_at(self, infoset: int) -> int | None:
+        return self.choices[self.infosets.index(infoset)]
+
+
+@dataclass(frozen=True)
+class ReducedNormalForm:
+    game: NormalFormGame
+    strategies: tuple[tuple[ReducedStrategy, ...], ...]   # per player, in the order of game.strategies
+    tree: ExtensiveGame
+
+
+def _own_ancestors(tree: ExtensiveGame, node: int, player: int) -> list[tuple[int, int]]:
+    """(information set, move index) of ``player``'s decisions on the path to ``node``."""
+    result = []
+    path = tree.path_to(node)
+    for a, b in zip(path[:-1], path[1:]):
+        if tree.node_player[a] == player:
+            result.append((int(tree.node_infoset[a]), int(tree.move_index[b])))
+    return result
+
+
+def reduced_strategies(tree: ExtensiveGame, player: int) -> tuple[ReducedStrategy, ...]:
+    """Every reduced pure strategy of ``player``, in Gambit's order (first information set slowest)."""
+    infosets = tree.infosets_of(player)
+    requirements = {h: [_own_ancestors(tree, n, player) for n in tree.infosets[h].nodes] for h in infosets}
+    # An ancestor's information set is decided before its descendants': order by shallowest node.
+    order = sorted(infosets, key=lambda h: min(int(tree.depth[n]) for n in tree.infosets[h].nodes))
+    found: list[dict[int, int | None]] = []
+
+    def extend(position: int, chosen: dict[int, int | None]):
+        if position == len(order):
+            found.append(dict(chosen))
+            return
+        h = order[position]
+        reachable = any(all(chosen.get(k) == m for k, m in need) for need in requirements[h])
+        if not reachable:
+            chosen[h] = None
+            extend(position + 1, chosen)
+        else:
+            for m in range(len(tree.infosets[h].moves)):
+                chosen[h] = m
+                extend(position + 1, chosen)
+        del chosen[h]
+
+    extend(0, {})
+    choices = sorted((tuple(c[h] for h in infosets) for c in found),
+                     key=lambda t: tuple(-1 if m is None else m for m in t))
+    return tuple(ReducedStrategy(player, tuple(infosets), c, _strategy_name(tree, infosets, c)) for c in choices)
+
+
+def _strategy_name(tree: ExtensiveGame, infosets: Sequence[int], choices: Sequence[int | None]) -> str:
+    parts = [(tree.infosets[h].label, tree.infosets[h].moves[m]) for h, m in zip(infosets, choices) if m is not None]
+    if len(infosets) == 1:
+        return parts[0][1] if parts else "(no move)"
+    if not parts:
+        return "(no move)"
+    return "; ".join(f"{label}: {move}" for label, move in parts)
+
+
+def consistency_matrix(tree: ExtensiveGame, strategies: Sequence[ReducedStrategy], leaves: np.ndarray) -> np.ndarray:
+    """``M[s, l] = 1`` when strategy s makes every own move on the path to leaf l."""
+    player = strategies[0].player if strategies else None
+    matrix = np.zeros((len(strategies), len(leaves)), dtype=np.int8)
+    for j, leaf in enumerate(leaves):
+        need = _own_ancestors(tree, int(leaf), player)
+        for i, s in enumerate(strategies):
+            if all(s.move_at(h) == m for h, m in need):
+                matrix[i, j] = 1
+    return matrix
+
+
+def reduced_normal_form(tree: ExtensiveGame) -> ReducedNormalForm:
+    """The reduced normal form of a numeric (evaluated) tree; exact when the tree is exact."""
+    if tree.is_symbolic:
+        raise ValueError("evaluate the tree's parameters before reducing it")
+    leaves = tree.terminal_nodes()
+    strategies = tuple(reduced_strategies(tree, p) for p in range(tree.num_players))
+    exact = tree.is_exact
+    reach = np.array([tree.reach_probability(int(l)) for l in leaves], dtype=object if exact else float)
+    leaf_payoffs = np.asarray(tree.leaf_payoffs[leaves], dtype=object if exact else float)   # (L, N)
+    weighted = leaf_payoffs * reach[:, None]
+    shape = tuple(len(s) for s in strategies)
+    payoffs = np.zeros((tree.num_players,) + shape, dtype=object if exact else float)
+    if exact:
+        payoffs[...] = Fraction(0)
+    matrices = [consistency_matrix(tree, strategies[p], leaves) for p in range(tree.num_players)]
+    # Sum over leaves the product of each player's consistency: the leaf is reached only if all agree.
+    for j in range(len(leaves)):
+        weight = np.ones(shape, dtype=np.int8)
+        for p, m in enumerate(matrices):
+            weight = weight * m[:, j].reshape((-1,) + (1,) * (len(shape) - p - 1))
+        if not weight.any():
+            continue
+        for q in range(tree.num_players):
+            payoffs[q] = payoffs[q] + weight * weighted[j, q]
+    names = tuple(tuple(s.name for s in ss) for ss in strategies)
+    game = NormalFormGame(tree.players, names, payoffs, tree.info)
+    return ReducedNormalForm(game, strategies, tree)
+
+
+def behaviour_from_mixed(tree: ExtensiveGame, strategies: Sequence[ReducedStrategy], mixed: Sequence) -> dict[int, list | None]:
+    """A realisation-equivalent behaviour strategy (Kuhn 1953) for one player.
+
+    Returns, per information set of the player, the move probabilities, or ``None`` where the
+    mixed strategy never lets the player reach it (any behaviour there is equivalent).
+    """
+    result = {}
+    if not strategies:
+        return result
+    for h in strategies[0].infosets:
+        moves = len(tree.infosets[h].moves)
+        weights = [0] * moves
+        for s, p in zip(strategies, mixed):
+            m = s.move_at(h)
+            if m is not None:
+                weights[m] = weights[m] + p
+        total = sum(weights)
+        result[h] = None if total == 0 else [w / total for w in weights]
+    return result
