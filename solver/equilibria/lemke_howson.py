@@ -43,7 +43,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.linalg.blas import dger as _dger
 
-from solver.equilibria.verify import FLOAT_TOLERANCE, is_exact_array, is_nash, payoff_scale
+from solver.equilibria.verify import is_exact_array, is_nash
 
 __all__ = ["LemkeHowsonTimeout", "lemke_howson", "lemke_howson_all_labels"]
 
@@ -207,18 +207,52 @@ class _FloatTableau(_Tableau):
         t[:, c] = col / -p
         t[r, c] = 1.0 / p
 
-    def own_values(self) -> np.ndarray:
-        """Re-solve the final basis from the original data rather than trust the updated rhs."""
-        full = np.hstack([self.matrix, np.eye(self.rows)])
+
+def _solve_exact(M: np.ndarray) -> list[Fraction]:
+    """Solve ``M z = 1`` for a square integer matrix by fraction-free Gauss–Jordan (Bareiss)."""
+    size = M.shape[0]
+    t = np.empty((size, size + 1), dtype=object)
+    t[:, :-1] = M
+    t[:, -1] = 1
+    det = 1
+    for k in range(size):
+        nz = np.flatnonzero(t[k:, k] != 0)
+        if nz.size == 0:
+            raise _NumericalFailure("singular basis")
+        r = k + int(nz[0])
+        if r != k:
+            t[[k, r]] = t[[r, k]]
+        p, col, prow = t[k, k], t[:, k].copy(), t[k].copy()
+        t *= p
+        t -= np.outer(col, prow)
+        t //= det
+        t[k] = prow
+        det = p
+    return [Fraction(t[i, -1], t[i, i]) for i in range(size)]
+
+
+def _basic_solution(matrix: np.ndarray, basic: list[int], exact: bool):
+    """Values of the own variables at the vertex with basic variables ``basic`` of
+    ``{v >= 0 : matrix v <= 1}``, re-solved from the data: only the rows whose slack is nonbasic
+    (tight) and the basic own variables enter, a square system."""
+    rows, cols = matrix.shape
+    own = [v for v in basic if v < cols]
+    slack_basic = {v - cols for v in basic if v >= cols}
+    tight = [i for i in range(rows) if i not in slack_basic]
+    values = [Fraction(0)] * cols if exact else np.zeros(cols)
+    if not own:
+        return values
+    sub = matrix[np.ix_(tight, own)]
+    if exact:
+        z = _solve_exact(sub)
+    else:
         try:
-            z = np.linalg.solve(full[:, self.basic], np.ones(self.rows))
+            z = np.linalg.solve(sub, np.ones(len(own)))
         except np.linalg.LinAlgError as exc:
             raise _NumericalFailure("singular final basis") from exc
-        values = np.zeros(self.cols)
-        for row, var in enumerate(self.basic):
-            if var < self.cols:
-                values[var] = z[row]
-        return values
+    for v, value in zip(own, z):
+        values[v] = value
+    return values
 
 
 # --------------------------------------------------------------------------------------------
@@ -273,34 +307,49 @@ def _run_path(tab_p: _Tableau, tab_q: _Tableau, m: int, k: int, deadline, detect
         current, other = other, current
 
 
-def _exact_solve(Ai: np.ndarray, Bi: np.ndarray, k: int, deadline):
+def _normalise(x, y, exact: bool):
+    if exact:
+        if any(v < 0 for v in x) or any(v < 0 for v in y) or sum(x) == 0 or sum(y) == 0:
+            raise _NumericalFailure("infeasible basis")
+        sx, sy = sum(x), sum(y)
+        return (np.array([v / sx for v in x], dtype=object), np.array([v / sy for v in y], dtype=object))
+    x, y = np.maximum(x, 0.0), np.maximum(y, 0.0)
+    if not (x.sum() > 0 and y.sum() > 0):
+        raise _NumericalFailure("empty support")
+    return x / x.sum(), y / y.sum()
+
+
+def _exact_path(Ai: np.ndarray, Bi: np.ndarray, k: int, deadline):
+    """Equilibrium at the end of the lexicographic path, by integer pivoting (exact)."""
     m, n = Ai.shape
     tab_p = _ExactTableau(Bi.T.copy(), range(m), range(m, m + n))
     tab_q = _ExactTableau(Ai, range(m, m + n), range(m))
     _run_path(tab_p, tab_q, m, k, deadline, detect_cycles=False)
-    x = tab_p.own_values()
-    y = tab_q.own_values()
-    sx, sy = sum(x), sum(y)
-    return (np.array([v / sx for v in x], dtype=object), np.array([v / sy for v in y], dtype=object))
+    return _normalise(tab_p.own_values(), tab_q.own_values(), True)
 
 
-def _float_solve(Af: np.ndarray, Bf: np.ndarray, k: int, deadline):
-    m, n = Af.shape
-    tab_p = _FloatTableau(_positive_floats(Bf).T.copy(), range(m), range(m, m + n))
-    tab_q = _FloatTableau(_positive_floats(Af), range(m, m + n), range(m))
+def _float_path(Mp: np.ndarray, Mq: np.ndarray, k: int, deadline):
+    """Final bases (of P and Q) of the path followed in floats; Mp = B'^T, Mq = A'."""
+    m = Mp.shape[1]
+    tab_p = _FloatTableau(Mp, range(m), range(m, m + Mp.shape[0]))
+    tab_q = _FloatTableau(Mq, range(m, m + Mq.shape[1]), range(m))
     _run_path(tab_p, tab_q, m, k, deadline, detect_cycles=True)
-    x = np.maximum(tab_p.own_values(), 0.0)
-    y = np.maximum(tab_q.own_values(), 0.0)
-    if not (x.sum() > 0 and y.sum() > 0):
-        raise _NumericalFailure("empty support")
-    return x / x.sum(), y / y.sum()
+    return tab_p.basic, tab_q.basic
+
+
+def _certified(Mp, Mq, bases, exact: bool):
+    """Normalised profile at the vertex pair ``bases``, re-solved from the data."""
+    x = _basic_solution(Mp, bases[0], exact)
+    y = _basic_solution(Mq, bases[1], exact)
+    return _normalise(x, y, exact)
 
 
 # --------------------------------------------------------------------------------------------
 # Public API
 # --------------------------------------------------------------------------------------------
 
-def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None):
+def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None,
+                 float_guided: bool = False):
     """One Nash equilibrium ``(x, y)`` of the bimatrix game ``(A, B)``, found by the
     Lemke–Howson path that drops ``initial_label`` (``0..m-1`` rows, ``m..m+n-1`` columns).
 
@@ -317,10 +366,19 @@ def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None)
     k = int(initial_label)
     if not 0 <= k < m + n:
         raise ValueError(f"initial_label must be in 0..{m + n - 1}, got {initial_label}")
-    payoffs_exact = is_exact_array(A) and is_exact_array(B)
-    if payoffs_exact:
-        x, y = _exact_solve(_positive_integers(A), _positive_integers(B), k, deadline)
+    if is_exact_array(A) and is_exact_array(B):
         payoffs = np.stack([A.astype(object), B.astype(object)])
+        Ai, Bi = _positive_integers(A), _positive_integers(B)
+        if float_guided:
+            try:
+                bases = _float_path(_positive_floats(Bi.T.astype(float)), _positive_floats(Ai.astype(float)),
+                                    k, deadline)
+                x, y = _certified(Bi.T, Ai, bases, exact=True)
+                if is_nash(payoffs, [x, y]):
+                    return x, y
+            except _NumericalFailure:
+                pass
+        x, y = _exact_path(Ai, Bi, k, deadline)
         if not is_nash(payoffs, [x, y]):   # cannot happen unless there is a bug
             raise AssertionError("Lemke-Howson produced a profile that is not an equilibrium")
         return x, y
@@ -330,7 +388,8 @@ def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None)
         raise ValueError("payoffs must be finite")
     payoffs = np.stack([Af, Bf])
     try:
-        x, y = _float_solve(Af, Bf, k, deadline)
+        Mp, Mq = _positive_floats(Bf).T.copy(), _positive_floats(Af)
+        x, y = _certified(Mp, Mq, _float_path(Mp, Mq, k, deadline), exact=False)
         if is_nash(payoffs, [x, y]):
             return x, y
     except _NumericalFailure:
@@ -338,15 +397,15 @@ def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None)
     # Exact fallback on the float payoffs read as exact binary fractions.
     Ae = np.array([Fraction(v) for v in Af.flat], dtype=object).reshape(Af.shape)
     Be = np.array([Fraction(v) for v in Bf.flat], dtype=object).reshape(Bf.shape)
-    xe, ye = _exact_solve(_positive_integers(Ae), _positive_integers(Be), k, deadline)
+    xe, ye = _exact_path(_positive_integers(Ae), _positive_integers(Be), k, deadline)
     x, y = xe.astype(float), ye.astype(float)
     x, y = x / x.sum(), y / y.sum()
-    if not is_nash(payoffs, [x, y], tolerance=FLOAT_TOLERANCE * payoff_scale(payoffs)):
+    if not is_nash(payoffs, [x, y]):
         raise AssertionError("Lemke-Howson exact fallback failed float verification")
     return x, y
 
 
-def lemke_howson_all_labels(A, B, *, deadline: float | None = None):
+def lemke_howson_all_labels(A, B, *, deadline: float | None = None, float_guided: bool = False):
     """The distinct equilibria reached from every initial label ``0..m+n-1``, in order of first
     appearance. On timeout the :class:`LemkeHowsonTimeout` carries the ones found in ``partial``."""
     A, B = _check_inputs(A, B)
@@ -355,7 +414,7 @@ def lemke_howson_all_labels(A, B, *, deadline: float | None = None):
     found: list[tuple[np.ndarray, np.ndarray]] = []
     for k in range(m + n):
         try:
-            x, y = lemke_howson(A, B, k, deadline=deadline)
+            x, y = lemke_howson(A, B, k, deadline=deadline, float_guided=float_guided)
         except LemkeHowsonTimeout as exc:
             raise LemkeHowsonTimeout(str(exc), partial=tuple(found)) from None
         if exact:

@@ -1,0 +1,52 @@
+"""``solve FILE``: the equilibria of a game, as a report, Markdown or JSON."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from solver.api import METHODS, solve
+from solver.commands.common import (game_argument, parse_settings, read_game, reports_errors, set_option,
+                                    warn, write_output)
+
+
+@click.command("solve")
+@game_argument
+@set_option
+@click.option("--concept", type=click.Choice(["nash", "spe"]), default=None,
+              help="Sequential games: subgame-perfect (spe, the default) or every Nash equilibrium (nash), "
+                   "marking which are subgame-perfect.")
+@click.option("--method", type=click.Choice(list(METHODS)), default="auto", show_default=True,
+              help="Algorithm; 'solve methods' lists them and when each applies.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
+              show_default=True, help="Report for people, JSON (the documented contract), or Markdown.")
+@click.option("--exact", is_flag=True, help="Write probabilities and payoffs as exact fractions (\"2/3\") in JSON.")
+@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Stop after this many seconds and report what was found (marked not complete).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of stdout.")
+@reports_errors
+def solve_command(game_file, settings, concept, method, output_format, exact, timeout, output):
+    """Find the equilibria of the game in FILE (.yaml, .nfg or .efg).
+
+    \b
+    Examples:
+      solve games/tech_transfer.yaml
+      solve games/tech_transfer.yaml --set ammo_gain=6.5
+      solve games/tech_transfer.yaml --concept nash
+      solve games/battle_of_the_sexes.yaml --format json --exact
+    """
+    game = read_game(game_file)
+    solution = solve(game, parse_settings(settings, game_file), concept=concept, method=method,
+                     timeout=timeout)
+    if not solution.complete:
+        warn(f"the list of equilibria is not complete ({solution.method}).")
+    if output_format == "json":
+        text = json.dumps(solution.to_dict(exact=exact), indent=2, ensure_ascii=False) + "\n"
+    elif output_format == "markdown":
+        from solver.present.markdown import render
+        text = render(solution, game_file)
+    else:
+        from solver.present.text import render
+        text = render(solution, game_file)
+    write_output(text, output)

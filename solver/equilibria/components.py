@@ -1,0 +1,155 @@
+"""Maximal Nash subsets and connected components spanned by the extreme equilibria of a bimatrix game.
+
+Take the bipartite graph whose nodes are the distinct row strategies x and column strategies y
+occurring in extreme equilibria, with an edge x–y when (x, y) is an extreme equilibrium. A
+*maximal Nash subset* is a maximal biclique X' × Y' of this graph: every pair in it is an
+equilibrium, and so is every pair of the convex hulls, conv X' × conv Y' (the equilibrium
+conditions are linear in x for fixed labels of y and vice versa). The union of the maximal Nash
+subsets is the set of all equilibria, and its topologically connected *components* are the
+connected components of the graph [Winkels 1979; Jansen 1981; Avis, Rosenberg, Savani & von
+Stengel 2010, §2.4]. This is what Gambit's ``enummixed -c`` reports.
+
+Maximal bicliques are the closed pairs (X', Y') with Y' = N(X') and X' = N(Y'); their Y-sides are
+exactly the non-empty intersections of neighbourhoods N(x), which are found by closing the family
+{N(x)} under pairwise intersection (the "formal concepts" of the incidence relation [Ganter &
+Wille 1999]).
+
+Strategies are matched exactly for exact (``Fraction``) input, and after rounding to 12
+significant digits for floats.
+
+References:
+    D. Avis, G. D. Rosenberg, R. Savani, B. von Stengel (2010), "Enumeration of Nash equilibria
+    for two-player games", Economic Theory 42, 9–37.
+    M. J. M. Jansen (1981), "Maximal Nash subsets for bimatrix games", Naval Research Logistics
+    Quarterly 28, 147–152.
+    H.-M. Winkels (1979), "An algorithm to determine all equilibrium points of a bimatrix game",
+    in Game Theory and Related Topics, 137–148.
+
+>>> import numpy as np
+>>> A = np.array([[1, 1], [0, 0]], dtype=object)   # row 1 dominates; column player indifferent
+>>> B = np.zeros((2, 2), dtype=object)
+>>> e = [(np.array([1, 0]), np.array([0, 1])), (np.array([1, 0]), np.array([1, 0]))]
+>>> equilibrium_components(A, B, e)
+((0, 1),)
+>>> maximal_nash_subsets(A, B, e)
+(((0,), (0, 1)),)
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from solver.equilibria import verify
+
+
+def _key(vector) -> tuple:
+    """A hashable identity for a strategy: exact values, or floats rounded to 12 digits."""
+    values = np.asarray(vector, dtype=object).ravel()
+    if all(isinstance(v, (int, Fraction, np.integer)) and not isinstance(v, bool) for v in values):
+        return tuple(Fraction(int(v)) if isinstance(v, np.integer) else Fraction(v) for v in values)
+    return tuple(float(f"{float(v):.12g}") + 0.0 for v in values)
+
+
+def distinct_strategies(extremes: Sequence[tuple]) -> tuple[list[int], list[int], list[int], list[int]]:
+    """Number the distinct row and column strategies of ``extremes``.
+
+    Returns ``(x_ids, y_ids, x_first, y_first)``: ``x_ids[k]`` is the number of the row strategy of
+    equilibrium k, and ``x_first[a]`` the index of the first equilibrium whose row strategy has
+    number a (likewise for columns). Numbers follow first appearance.
+    """
+    x_index: dict[tuple, int] = {}
+    y_index: dict[tuple, int] = {}
+    x_ids, y_ids, x_first, y_first = [], [], [], []
+    for k, (x, y) in enumerate(extremes):
+        kx, ky = _key(x), _key(y)
+        if kx not in x_index:
+            x_index[kx] = len(x_first)
+            x_first.append(k)
+        if ky not in y_index:
+            y_index[ky] = len(y_first)
+            y_first.append(k)
+        x_ids.append(x_index[kx])
+        y_ids.append(y_index[ky])
+    return x_ids, y_ids, x_first, y_first
+
+
+def equilibrium_components(A, B, extremes) -> tuple[tuple[int, ...], ...]:
+    """Connected components of the extreme equilibria: tuples of indices into ``extremes``.
+
+    Two extreme equilibria are connected when they share a row or a column strategy; components
+    are listed in order of their smallest index, each sorted. ``A`` and ``B`` are used only to
+    check that every listed pair is an equilibrium.
+    """
+    _check(A, B, extremes)
+    x_ids, y_ids, x_first, _ = distinct_strategies(extremes)
+    # Union-find over equilibria: join each to the first one sharing its x and its y.
+    parent = list(range(len(extremes)))
+
+    def find(a: int) -> int:
+        while parent[a] != a:
+            parent[a] = parent[parent[a]]
+            a = parent[a]
+        return a
+
+    first_with_y: dict[int, int] = {}
+    for k in range(len(extremes)):
+        for other in (x_first[x_ids[k]], first_with_y.setdefault(y_ids[k], k)):
+            ra, rb = find(k), find(other)
+            if ra != rb:
+                parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[int, list[int]] = {}
+    for k in range(len(extremes)):
+        groups.setdefault(find(k), []).append(k)
+    return tuple(tuple(group) for _, group in sorted(groups.items()))
+
+
+def maximal_nash_subsets(A, B, extremes) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
+    """Maximal Nash subsets as ``(x-vertex indices, y-vertex indices)``.
+
+    A row (column) strategy is named by the index in ``extremes`` of the first equilibrium that
+    uses it, so ``extremes[i][0]`` is the vector of x-vertex i. Every pair of the product of the two
+    sets is an equilibrium, and no strategy can be added to either side. Sorted by their index
+    tuples.
+    """
+    _check(A, B, extremes)
+    x_ids, y_ids, x_first, y_first = distinct_strategies(extremes)
+    neighbours: list[int] = [0] * len(x_first)  # bit mask of y-numbers adjacent to each x-number
+    for xi, yi in zip(x_ids, y_ids):
+        neighbours[xi] |= 1 << yi
+
+    # Close {N(x)} under intersection; each closed non-empty set is the Y-side of one biclique.
+    closed: set[int] = set()
+    frontier = [mask for mask in set(neighbours) if mask]
+    closed.update(frontier)
+    generators = sorted(set(neighbours))
+    while frontier:
+        new = []
+        for mask in frontier:
+            for g in generators:
+                meet = mask & g
+                if meet and meet not in closed:
+                    closed.add(meet)
+                    new.append(meet)
+        frontier = new
+
+    subsets = []
+    for y_mask in closed:
+        xs = tuple(x_first[a] for a in range(len(x_first)) if neighbours[a] & y_mask == y_mask)
+        ys = tuple(y_first[b] for b in range(len(y_first)) if y_mask >> b & 1)
+        subsets.append((tuple(sorted(xs)), tuple(sorted(ys))))
+    return tuple(sorted(subsets))
+
+
+def _check(A, B, extremes) -> None:
+    A, B = np.asarray(A), np.asarray(B)
+    if A.ndim != 2 or A.shape != B.shape:
+        raise ValueError(f"A and B must be matrices of one shape, got {A.shape} and {B.shape}")
+    exact = verify.is_exact_array(A) and verify.is_exact_array(B)
+    payoffs = np.stack([A.astype(object), B.astype(object)]) if exact else np.stack([A.astype(float), B.astype(float)])
+    for x, y in extremes:
+        if len(x) != A.shape[0] or len(y) != A.shape[1]:
+            raise ValueError("strategy lengths do not match the payoff matrices")
+        if not verify.is_nash(payoffs, [x, y]):
+            raise ValueError(f"({list(x)}, {list(y)}) is not a Nash equilibrium of the game")

@@ -1,0 +1,612 @@
+"""Gambit's game files: ``.nfg`` (strategic form) and ``.efg`` (extensive form), read and written.
+
+The formats are described in Gambit's documentation ("Game representation formats",
+https://gambitproject.readthedocs.io/en/stable/formats.html). This is an independent reader and
+writer: files are split into tokens (quoted strings, numbers, braces, words; commas count as
+spaces), and every problem is reported as a :class:`~solver.io.yamlfile.GameFileError` naming the
+file, the line and the part of the game (``"header"``, ``"strategies"``, ``"payoffs"``,
+``"node 12"``, ...).
+
+Numbers stay exact: ``3``, ``0.1`` and ``1/3`` become ``Fraction(3)``, ``Fraction(1, 10)`` and
+``Fraction(1, 3)``, whether the file says ``R`` (rational) or ``D`` (decimal).
+
+Strategic form (``NFG 1 R "title" { "P1" "P2" } ...``): strategies are given by labels
+(``{ { "U" "D" } { "L" "R" } }``) or by counts (``{ 2 2 }``, labelled "1", "2", ...); payoffs
+either as one plain list (profile by profile, player 1's strategy changing fastest, one payoff per
+player) or as a list of outcomes ``{ "name" u1 u2 }`` followed by one outcome number per profile
+(0 = the null outcome, all payoffs zero).
+
+Extensive form (``EFG 2 R "title" { "P1" "P2" } "comment"`` and then the nodes in depth-first
+order)::
+
+    c "label" infoset ["name" { "move" prob ... }] outcome ["name" { u1 u2 ... }]
+    p "label" player infoset ["name" { "move" ... }] outcome ["name" { u1 u2 ... }]
+    t "label" outcome ["name" { u1 u2 ... }]
+
+An information set's name and moves are given the first time it appears. Outcomes on inner nodes
+are added to the payoffs of every leaf below them. Information sets get labels unique within the
+game (the name when it is unique, else ``"Player:number"``), and each player's information sets
+are kept in Gambit's numbering order, so that the reduced normal form
+(:func:`solver.model.reduce.reduced_strategies`) lists strategies as Gambit does.
+
+>>> game = parse_nfg('NFG 1 R "PD" { "Row" "Col" } { { "C" "D" } { "C" "D" } } 3 3 5 0 0 5 1 1')
+>>> game.strategies, game.payoffs[0].tolist()
+((('C', 'D'), ('C', 'D')), [[Fraction(3, 1), Fraction(0, 1)], [Fraction(5, 1), Fraction(1, 1)]])
+>>> print(write_nfg(game), end="")
+NFG 1 R "PD" { "Row" "Col" }
+<BLANKLINE>
+{ { "C" "D" }
+{ "C" "D" }
+}
+""
+<BLANKLINE>
+3 3 5 0 0 5 1 1
+"""
+from __future__ import annotations
+
+import itertools
+import os
+import re
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from solver.model.normal import GameInfo, NormalFormGame
+from solver.model.tree import (CHANCE, TERMINAL, Chance, Decision, ExtensiveGame, InformationSet,
+                               Terminal, _replace, build_tree)
+from solver.io.yamlfile import GameFileError
+
+__all__ = ["read_nfg", "read_efg", "parse_nfg", "parse_efg", "load_gambit", "write_nfg", "write_efg"]
+
+
+# ---- tokens ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class _Token:
+    kind: str        # "str", "num", "word", "{", "}", "end"
+    text: str        # the string's content (unescaped), the number's or word's text
+    line: int
+
+
+_SCANNER = re.compile(r"""
+    (?P<space>[ \t\r\f\v,]+)
+  | (?P<newline>\n)
+  | (?P<str>"(?:[^"\\]|\\.)*")
+  | (?P<num>[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?(?:/\d+)?(?![A-Za-z_.]))
+  | (?P<open>\{)
+  | (?P<close>\})
+  | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
+""", re.VERBOSE | re.DOTALL)
+_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+
+
+def _tokenize(text: str, path: str) -> list[_Token]:
+    tokens = []
+    line, position = 1, 0
+    while position < len(text):
+        match = _SCANNER.match(text, position)
+        if match is None:
+            if text[position] == '"':
+                raise GameFileError(path, line, "", "a quoted string is never closed (missing '\"')")
+            snippet = text[position:position + 20].split("\n")[0]
+            raise GameFileError(path, line, "", f"unexpected text '{snippet}'")
+        kind = match.lastgroup
+        value = match.group()
+        if kind == "str":
+            tokens.append(_Token("str", _ESCAPE.sub(r"\1", value[1:-1]), line))
+        elif kind == "num":
+            tokens.append(_Token("num", value, line))
+        elif kind == "open":
+            tokens.append(_Token("{", value, line))
+        elif kind == "close":
+            tokens.append(_Token("}", value, line))
+        elif kind == "word":
+            tokens.append(_Token("word", value, line))
+        line += value.count("\n")
+        position = match.end()
+    tokens.append(_Token("end", "", line))
+    return tokens
+
+
+def _describe(token: _Token) -> str:
+    if token.kind == "end":
+        return "the end of the file"
+    if token.kind == "str":
+        return f'the string "{token.text}"'
+    if token.kind == "num":
+        return f"the number {token.text}"
+    if token.kind == "word":
+        return f"'{token.text}'"
+    return f"'{token.text}'"
+
+
+class _Parser:
+    def __init__(self, text: str, path: str):
+        self.path = path
+        self.tokens = _tokenize(text, path)
+        self.position = 0
+
+    def peek(self, ahead: int = 0) -> _Token:
+        return self.tokens[min(self.position + ahead, len(self.tokens) - 1)]
+
+    def next(self) -> _Token:
+        token = self.peek()
+        if token.kind != "end":
+            self.position += 1
+        return token
+
+    def fail(self, token: _Token | None, key: str, message: str):
+        raise GameFileError(self.path, token.line if token else None, key, message)
+
+    def expect(self, kind: str, key: str, what: str) -> _Token:
+        token = self.next()
+        if token.kind != kind:
+            self.fail(token, key, f"expected {what}, found {_describe(token)}")
+        return token
+
+    def string(self, key: str, what: str) -> str:
+        return self.expect("str", key, what).text
+
+    def integer(self, key: str, what: str, low: int = 0) -> int:
+        token = self.expect("num", key, what)
+        if not re.fullmatch(r"\+?\d+", token.text):
+            self.fail(token, key, f"expected {what}, found {_describe(token)}")
+        value = int(token.text)
+        if value < low:
+            self.fail(token, key, f"expected {what} (at least {low}), found {value}")
+        return value
+
+    def number(self, key: str, what: str) -> Fraction:
+        token = self.next()
+        text = token.text if token.kind in ("num", "str") else None
+        if text is not None:
+            try:
+                return Fraction(text.strip())
+            except (ValueError, ZeroDivisionError):
+                pass
+        self.fail(token, key, f"expected {what}, found {_describe(token)}")
+
+    def at(self, kind: str) -> bool:
+        return self.peek().kind == kind
+
+
+def _read_text(path: str) -> str:
+    if os.path.isdir(path):
+        raise GameFileError(path, None, "", "is a directory; expected a game file (.nfg or .efg)")
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read()
+    except FileNotFoundError:
+        raise GameFileError(path, None, "", "no such file") from None
+    except OSError as error:
+        raise GameFileError(path, None, "", f"cannot read the file: {error}") from None
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("latin-1")
+
+
+def _header(parser: _Parser, magic: str, version: str) -> tuple[str, list[str]]:
+    """``NFG 1 R "title" { "P1" "P2" }``: the title and the player names (made unique)."""
+    token = parser.next()
+    if token.kind != "word" or token.text != magic:
+        other = "EFG" if magic == "NFG" else "NFG"
+        hint = f" (this looks like an .{other.lower()} file)" if token.kind == "word" and token.text == other else ""
+        parser.fail(token, "header", f"expected the file to start with '{magic} {version} R'{hint}, found {_describe(token)}")
+    token = parser.next()
+    if token.kind != "num" or token.text != version:
+        parser.fail(token, "header", f"expected format version {version} after '{magic}', found {_describe(token)}")
+    token = parser.next()
+    if token.kind != "word" or token.text not in ("R", "D"):
+        parser.fail(token, "header", f"expected 'R' (rational) or 'D' (decimal) after '{magic} {version}', found {_describe(token)}")
+    title = parser.string("header", "the title in quotes")
+    parser.expect("{", "players", "'{' before the player names")
+    names = []
+    while not parser.at("}"):
+        names.append(parser.string("players", "a player name in quotes, or '}'"))
+    parser.next()
+    if not names:
+        parser.fail(parser.tokens[parser.position - 1], "players", "expected at least one player")
+    return title, _unique_players(names)
+
+
+def _unique_players(names: Sequence[str]) -> list[str]:
+    """Empty or repeated player names become "Player k"."""
+    result: list[str] = []
+    for k, name in enumerate(names, start=1):
+        if not name or name in result:
+            name = f"Player {k}"
+            while name in result or name in names:
+                name += "'"
+        result.append(name)
+    return result
+
+
+def _numbered(labels: Sequence[str]) -> tuple[str, ...]:
+    """The labels, or "1", "2", ... when one is empty or two are equal."""
+    if all(labels) and len(set(labels)) == len(labels):
+        return tuple(labels)
+    return tuple(str(k) for k in range(1, len(labels) + 1))
+
+
+# ---- .nfg -------------------------------------------------------------------------------------
+def read_nfg(path: str) -> NormalFormGame:
+    """Read a Gambit strategic-form file (``.nfg``) into an exact :class:`NormalFormGame`."""
+    return parse_nfg(_read_text(path), path)
+
+
+def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
+    """Parse the text of an ``.nfg`` file; ``path`` is used in error messages and ``GameInfo``."""
+    parser = _Parser(text, path)
+    title, players = _header(parser, "NFG", "1")
+    n = len(players)
+    open_token = parser.expect("{", "strategies", "'{' before the strategies")
+    strategies: list[tuple[str, ...]] = []
+    if parser.at("num"):
+        while parser.at("num"):
+            count = parser.integer("strategies", "a number of strategies", low=1)
+            strategies.append(tuple(str(k) for k in range(1, count + 1)))
+    else:
+        while parser.at("{"):
+            start = parser.next()
+            labels = []
+            while not parser.at("}"):
+                labels.append(parser.string("strategies", "a strategy label in quotes, or '}'"))
+            parser.next()
+            if not labels:
+                parser.fail(start, "strategies", f"player '{players[len(strategies)] if len(strategies) < n else '?'}' has no strategies")
+            strategies.append(_numbered(labels))
+    close = parser.expect("}", "strategies", "'}' after the strategies")
+    if len(strategies) != n:
+        parser.fail(open_token if not strategies else close, "strategies",
+                    f"expected the strategies of {n} players, found {len(strategies)}")
+    description = parser.string("comment", "") if parser.at("str") else ""
+    shape = tuple(len(s) for s in strategies)
+    profiles = list(itertools.product(*[range(k) for k in reversed(shape)]))   # player 1 fastest
+    tensor = np.empty((n,) + shape, dtype=object)
+    if parser.at("{"):
+        outcomes = _nfg_outcomes(parser, n)
+        for profile in profiles:
+            token = parser.peek()
+            index = parser.integer("payoffs", f"an outcome number for each of the {len(profiles)} strategy profiles")
+            if index > len(outcomes):
+                parser.fail(token, "payoffs", f"outcome {index} is not defined (there are {len(outcomes)} outcomes)")
+            values = outcomes[index - 1] if index else (Fraction(0),) * n
+            for i in range(n):
+                tensor[(i,) + profile[::-1]] = values[i]
+    else:
+        for count, profile in enumerate(profiles):
+            for i in range(n):
+                if parser.at("end"):
+                    needed = len(profiles) * n
+                    parser.fail(parser.peek(), "payoffs",
+                                f"expected {needed} payoffs ({len(profiles)} profiles × {n} players), found {count * n + i}")
+                tensor[(i,) + profile[::-1]] = parser.number("payoffs", "a payoff (a number such as 3, -0.5 or 1/3)")
+    token = parser.peek()
+    if token.kind != "end":
+        parser.fail(token, "payoffs", f"unexpected {_describe(token)} after the last payoff "
+                                      f"({len(profiles)} profiles × {n} players were expected)")
+    info = GameInfo(title=title, description=description, path=path)
+    return NormalFormGame(tuple(players), tuple(strategies), tensor, info)
+
+
+def _nfg_outcomes(parser: _Parser, n: int) -> list[tuple[Fraction, ...]]:
+    parser.next()
+    outcomes = []
+    while parser.at("{"):
+        start = parser.next()
+        if parser.at("str"):
+            parser.next()
+        values = []
+        while not parser.at("}"):
+            if parser.at("end"):
+                parser.fail(parser.peek(), "outcomes", "an outcome is never closed (missing '}')")
+            values.append(parser.number("outcomes", "a payoff (a number such as 3, -0.5 or 1/3)"))
+        parser.next()
+        if len(values) != n:
+            parser.fail(start, "outcomes", f"outcome {len(outcomes) + 1} has {len(values)} payoffs, expected {n} (one per player)")
+        outcomes.append(tuple(values))
+    parser.expect("}", "outcomes", "'{' (an outcome) or '}' (the end of the outcomes)")
+    return outcomes
+
+
+# ---- .efg -------------------------------------------------------------------------------------
+@dataclass
+class _Infoset:
+    number: int
+    name: str
+    moves: tuple[str, ...]
+    probs: tuple[Fraction, ...] | None
+    line: int
+    label: str = ""
+
+
+def read_efg(path: str) -> ExtensiveGame:
+    """Read a Gambit extensive-form file (``.efg``) into an exact :class:`ExtensiveGame`."""
+    return parse_efg(_read_text(path), path)
+
+
+def parse_efg(text: str, path: str = "<string>") -> ExtensiveGame:
+    """Parse the text of an ``.efg`` file; ``path`` is used in error messages and ``GameInfo``."""
+    parser = _Parser(text, path)
+    title, players = _header(parser, "EFG", "2")
+    n = len(players)
+    description = parser.string("comment", "") if parser.at("str") else ""
+    infosets: dict[tuple[int, int], _Infoset] = {}      # (player index or CHANCE, number)
+    outcomes: dict[int, tuple[str, tuple[Fraction, ...]]] = {}
+    node_labels: list[str] = []
+    records = []                                        # per node, for building the tree
+
+    def read_outcome(key: str):
+        token = parser.peek()
+        number = parser.integer(key, "an outcome number (0 for none)")
+        name, values = None, None
+        if parser.at("str"):
+            name = parser.next().text
+        if parser.at("{"):
+            start = parser.next()
+            values = []
+            while not parser.at("}"):
+                if parser.at("end"):
+                    parser.fail(parser.peek(), key, "the payoffs are never closed (missing '}')")
+                values.append(parser.number(key, "a payoff (a number such as 3, -0.5 or 1/3)"))
+            parser.next()
+            if len(values) != n:
+                parser.fail(start, key, f"outcome {number} has {len(values)} payoffs, expected {n} (one per player)")
+            values = tuple(values)
+        if number == 0:
+            if values is not None and any(values):
+                parser.fail(token, key, "outcome 0 means 'no outcome' and cannot have payoffs")
+            return None
+        if number not in outcomes:
+            if values is None:
+                parser.fail(token, key, f"outcome {number} is used before its payoffs are given")
+            outcomes[number] = (name or "", values)
+        return outcomes[number]
+
+    def read_node(index: int):
+        key = f"node {index + 1}"
+        token = parser.next()
+        if token.kind != "word" or token.text not in ("p", "c", "t"):
+            parser.fail(token, key, f"expected a node ('p' player, 'c' chance or 't' terminal), found {_describe(token)}")
+        label = parser.string(key, "the node's label in quotes")
+        node_labels.append(label)
+        if token.text == "t":
+            outcome = read_outcome(key)
+            return ("t", label, None, outcome, token.line)
+        if token.text == "p":
+            player_token = parser.peek()
+            player = parser.integer(key, "the player's number", low=1)
+            if player > n:
+                parser.fail(player_token, key, f"player {player} does not exist (the game has {n} players)")
+            owner = player - 1
+        else:
+            owner = CHANCE
+        number_token = parser.peek()
+        number = parser.integer(key, "the information set's number", low=1)
+        name = parser.next().text if parser.at("str") else None
+        moves, probs = None, None
+        if parser.at("{"):
+            start = parser.next()
+            moves, probs = [], []
+            while not parser.at("}"):
+                moves.append(parser.string(key, "a move label in quotes, or '}'"))
+                if owner == CHANCE:
+                    probs.append(parser.number(key, "the probability of the chance move (a number such as 1/2 or 0.25)"))
+            parser.next()
+            if not moves:
+                parser.fail(start, key, "a node needs at least one move")
+        known = infosets.get((owner, number))
+        whose = "chance" if owner == CHANCE else f"player {owner + 1}"
+        if known is None:
+            if moves is None:
+                parser.fail(number_token, key, f"information set {number} of {whose} appears for the first "
+                                               f"time here, so it needs its name and moves")
+            known = _Infoset(number, name or "", tuple(moves), tuple(probs) if owner == CHANCE else None, number_token.line)
+            infosets[(owner, number)] = known
+        elif moves is not None and len(moves) != len(known.moves):
+            parser.fail(number_token, key, f"information set {number} of {whose} has {len(known.moves)} moves "
+                                           f"(line {known.line}), but {len(moves)} here")
+        outcome = read_outcome(key)
+        return (token.text, label, (owner, number), outcome, token.line)
+
+    # Nodes in depth-first order: read them all, then link children to parents.
+    while not parser.at("end"):
+        records.append(read_node(len(records)))
+    if not records:
+        parser.fail(parser.peek(), "nodes", "the game has no nodes")
+
+    # Labels of information sets, unique in the game; move labels numbered when empty or repeated.
+    name_count: dict[str, int] = {}
+    for (owner, number), s in infosets.items():
+        if owner != CHANCE and s.name:
+            name_count[s.name] = name_count.get(s.name, 0) + 1
+    used = set()
+    for (owner, number), s in sorted(((k, v) for k, v in infosets.items() if k[0] != CHANCE), key=lambda kv: kv[0]):
+        label = s.name if s.name and name_count[s.name] == 1 else f"{players[owner]}:{number}"
+        while label in used:
+            label += "'"
+        used.add(label)
+        s.label = label
+    for s in infosets.values():
+        s.moves = _numbered(s.moves)
+    label_count: dict[str, int] = {}
+    for label in node_labels:
+        label_count[label] = label_count.get(label, 0) + 1
+
+    position = 0
+    zero = (Fraction(0),) * n
+
+    def build():
+        nonlocal position
+        if position >= len(records):
+            parser.fail(parser.peek(), f"node {position + 1}",
+                        "the file ends before the tree is complete (a node is missing its children)")
+        index = position
+        kind, label, key, outcome, line = records[index]
+        position += 1
+        name = label if label and label_count[label] == 1 else None
+        if kind == "t":
+            return Terminal(outcome[1] if outcome else zero, outcome[0] if outcome else "", name)
+        s = infosets[key]
+        children = {move: build() for move in s.moves}
+        own = outcome[1] if outcome else None
+        if key[0] == CHANCE:
+            return Chance(dict(zip(s.moves, s.probs)), children, name, None, own)
+        return Decision(players[key[0]], children, s.label, name, own)
+
+    root = build()
+    if position < len(records):
+        _, _, _, _, line = records[position]
+        raise GameFileError(path, line, f"node {position + 1}",
+                            "the tree is already complete before this node (too many nodes, or a node with too few moves above)")
+    info = GameInfo(title=title, description=description, path=path)
+    tree = build_tree(players, root, info).evaluated()
+    # Keep each player's information sets in Gambit's numbering order.
+    number_of = {s.label: number for (owner, number), s in infosets.items() if owner != CHANCE}
+    order = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, number_of[tree.infosets[k].label]))
+    if order != list(range(len(order))):
+        new_index = {old: new for new, old in enumerate(order)}
+        node_infoset = np.array([new_index[k] if k >= 0 else -1 for k in tree.node_infoset], dtype=np.int64)
+        tree = _replace(tree, infosets=tuple(tree.infosets[k] for k in order), node_infoset=node_infoset)
+    return tree
+
+
+# ---- dispatch ---------------------------------------------------------------------------------
+def load_gambit(path: str):
+    """Read ``.nfg`` or ``.efg`` by extension (or, failing that, by the file's first word)."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension == ".nfg":
+        return read_nfg(path)
+    if extension == ".efg":
+        return read_efg(path)
+    text = _read_text(path)
+    first = text.lstrip()[:3]
+    if first == "NFG":
+        return parse_nfg(text, path)
+    if first == "EFG":
+        return parse_efg(text, path)
+    raise GameFileError(path, 1, "header", "not a Gambit game file: expected it to start with 'NFG' or 'EFG'")
+
+
+# ---- writing ----------------------------------------------------------------------------------
+def _quote(text: str) -> str:
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _number(value) -> str:
+    """Exact text for a number: ``3``, ``-1/3``; floats in positional decimal notation."""
+    if isinstance(value, (float, np.floating)):
+        value = float(value)
+        if value != value or value in (float("inf"), float("-inf")):
+            raise ValueError(f"cannot write the number {value} to a Gambit file")
+        if value.is_integer():
+            return str(int(value))
+        return np.format_float_positional(value, trim="-")
+    value = Fraction(value)
+    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
+
+
+def _numeric(game):
+    game = game.evaluated()
+    if game.is_symbolic:
+        raise ValueError("the game still has parameters without values; evaluate it before writing")
+    return game
+
+
+def write_nfg(game: NormalFormGame) -> str:
+    """The game as an ``.nfg`` file (plain payoff list; exact numbers as ``a/b``)."""
+    game = _numeric(game)
+    n = game.num_players
+    lines = [f"NFG 1 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}", ""]
+    lines.append("{ " + "\n".join("{ " + " ".join(_quote(s) for s in ss) + " }" for ss in game.strategies))
+    lines.append("}")
+    lines.append(_quote(game.info.description))
+    lines.append("")
+    values = []
+    for profile in itertools.product(*[range(k) for k in reversed(game.shape)]):
+        index = profile[::-1]
+        values.extend(_number(game.payoffs[(i,) + index]) for i in range(n))
+    lines.append(" ".join(values))
+    return "\n".join(lines) + "\n"
+
+
+def _default_ids(game: ExtensiveGame) -> list[str]:
+    """The node ids ``build_tree`` gives unnamed nodes: the path of move labels, or "root"."""
+    ids = []
+    for node in range(game.num_nodes):
+        parent = int(game.parent[node])
+        if parent < 0:
+            ids.append("")
+        else:
+            label = game.node_moves[parent][int(game.move_index[node])]
+            ids.append(f"{ids[parent]}/{label}" if ids[parent] else label)
+    return [i or "root" for i in ids]
+
+
+def write_efg(game: ExtensiveGame) -> str:
+    """The game as an ``.efg`` file, readable by Gambit 16.7 and by :func:`read_efg`.
+
+    Each player's information sets are numbered in the order of ``game.infosets``; each chance
+    node gets its own chance information set; each leaf's payoffs become an outcome (leaves with
+    zero payoffs and no outcome name get none). Node labels are written where a node was named.
+    """
+    game = _numeric(game)
+    n = game.num_players
+    lines = [f"EFG 2 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}",
+             _quote(game.info.description), ""]
+    numbers: dict[int, int] = {}
+    names: dict[int, str] = {}
+    for player in range(n):
+        seen_names = set()
+        for k, h in enumerate(game.infosets_of(player), start=1):
+            numbers[h] = k
+            label = game.infosets[h].label
+            names[h] = label if label not in seen_names else ""
+            seen_names.add(label)
+    defaults = _default_ids(game)
+    counts: dict[str, int] = {}
+    for node in range(game.num_nodes):
+        if game.node_ids[node] != defaults[node]:
+            counts[game.node_ids[node]] = counts.get(game.node_ids[node], 0) + 1
+    outcome_numbers: dict[tuple, int] = {}
+    outcome_names: set[str] = set()
+    written_infosets: set[int] = set()
+    chance_count = 0
+
+    def node_label(node: int) -> str:
+        ident = game.node_ids[node]
+        return ident if ident != defaults[node] and counts.get(ident) == 1 else ""
+
+    def outcome_text(node: int) -> str:
+        values = tuple(game.leaf_payoffs[node, i] for i in range(n))
+        name = game.outcomes[node] if node < len(game.outcomes) else ""
+        if not name and all(v == 0 for v in values):
+            return "0"
+        key = (name, tuple(_number(v) for v in values))
+        if key not in outcome_numbers:
+            outcome_numbers[key] = len(outcome_numbers) + 1
+        return f"{outcome_numbers[key]} {_quote(name)} {{ {', '.join(key[1])} }}"
+
+    stack = [0]
+    while stack:
+        node = stack.pop()
+        kind = int(game.node_player[node])
+        children = list(game.children(node))
+        stack.extend(reversed(children))
+        if kind == TERMINAL:
+            lines.append(f"t {_quote(node_label(node))} {outcome_text(node)}")
+        elif kind == CHANCE:
+            chance_count += 1
+            moves = " ".join(f"{_quote(m)} {_number(game.chance_probs[c])}" for m, c in zip(game.node_moves[node], children))
+            lines.append(f"c {_quote(node_label(node))} {chance_count} \"\" {{ {moves} }} 0")
+        else:
+            h = int(game.node_infoset[node])
+            if h in written_infosets:
+                lines.append(f"p {_quote(node_label(node))} {kind + 1} {numbers[h]} 0")
+            else:
+                written_infosets.add(h)
+                moves = " ".join(_quote(m) for m in game.infosets[h].moves)
+                lines.append(f"p {_quote(node_label(node))} {kind + 1} {numbers[h]} {_quote(names[h])} {{ {moves} }} 0")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,313 @@
+"""Tests for solver.equilibria.lemke_howson.
+
+Known values: textbook games with all equilibria known by hand; a second implementation (nashpy,
+and pygambit when installed) on random games; the regret check in verify.py for the rest.
+"""
+from __future__ import annotations
+
+import signal
+import time
+import warnings
+from fractions import Fraction as F
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st
+from hypothesis.extra import numpy as hnp
+
+import solver.equilibria.lemke_howson as lh_module
+from solver.equilibria.lemke_howson import LemkeHowsonTimeout, lemke_howson, lemke_howson_all_labels
+from solver.equilibria.verify import is_nash
+
+
+def exact(matrix):
+    return np.array(matrix, dtype=object)
+
+
+def as_tuple(x, y):
+    return tuple(F(v) for v in x), tuple(F(v) for v in y)
+
+
+def check_exact(A, B, x, y):
+    assert x.dtype == object and y.dtype == object
+    assert all(isinstance(v, F) for v in list(x) + list(y))
+    assert is_nash(np.stack([exact(A), exact(B)]), [x, y])
+
+
+def check_float(A, B, x, y):
+    assert x.dtype == np.float64 and y.dtype == np.float64
+    assert is_nash(np.stack([np.asarray(A, float), np.asarray(B, float)]), [x, y])
+
+
+# --- textbook games ---------------------------------------------------------------------------
+
+BOS_A = [[2, 0], [0, 1]]
+BOS_B = [[1, 0], [0, 2]]
+BOS_EQUILIBRIA = {
+    ((F(1), F(0)), (F(1), F(0))),
+    ((F(0), F(1)), (F(0), F(1))),
+    ((F(2, 3), F(1, 3)), (F(1, 3), F(2, 3))),
+}
+
+# von Stengel (2002), Handbook of Game Theory vol. 3 ch. 45, the 3x2 example of §2.
+VS_A = [[3, 3], [2, 5], [0, 6]]
+VS_B = [[3, 2], [2, 6], [3, 1]]
+VS_E1 = ((F(1), F(0), F(0)), (F(1), F(0)))
+VS_E2 = ((F(4, 5), F(1, 5), F(0)), (F(2, 3), F(1, 3)))
+VS_E3 = ((F(0), F(1, 3), F(2, 3)), (F(1, 3), F(2, 3)))
+
+
+@pytest.mark.parametrize("label", range(4))
+def test_battle_of_the_sexes_each_label(label):
+    x, y = lemke_howson(exact(BOS_A), exact(BOS_B), label)
+    check_exact(BOS_A, BOS_B, x, y)
+    assert as_tuple(x, y) in BOS_EQUILIBRIA
+    xf, yf = lemke_howson(np.array(BOS_A, float), np.array(BOS_B, float), label)
+    check_float(BOS_A, BOS_B, xf, yf)
+    assert np.allclose(xf, np.array(x, float)) and np.allclose(yf, np.array(y, float))
+
+
+def test_battle_of_the_sexes_never_reaches_mixed():
+    # Every Lemke-Howson path from the artificial equilibrium ends at an equilibrium of index +1
+    # (Shapley 1974); the mixed equilibrium of this game has index -1.
+    found = {as_tuple(x, y) for x, y in lemke_howson_all_labels(exact(BOS_A), exact(BOS_B))}
+    assert found == {((F(1), F(0)), (F(1), F(0))), ((F(0), F(1)), (F(0), F(1)))}
+
+
+@pytest.mark.parametrize("label", range(4))
+def test_matching_pennies(label):
+    A = [[1, -1], [-1, 1]]
+    B = [[-1, 1], [1, -1]]
+    x, y = lemke_howson(exact(A), exact(B), label)
+    check_exact(A, B, x, y)
+    assert as_tuple(x, y) == ((F(1, 2), F(1, 2)), (F(1, 2), F(1, 2)))
+    xf, yf = lemke_howson(np.array(A, float), np.array(B, float), label)
+    assert np.allclose(xf, 0.5) and np.allclose(yf, 0.5)
+
+
+@pytest.mark.parametrize("label", range(5))
+def test_von_stengel_3x2_each_label(label):
+    x, y = lemke_howson(exact(VS_A), exact(VS_B), label)
+    check_exact(VS_A, VS_B, x, y)
+    assert as_tuple(x, y) in {VS_E1, VS_E2, VS_E3}
+
+
+def test_von_stengel_3x2_all_labels():
+    found = lemke_howson_all_labels(exact(VS_A), exact(VS_B))
+    # E2 lies between E1 and E3 and has index -1, so no path from (0, 0) reaches it.
+    assert {as_tuple(x, y) for x, y in found} == {VS_E1, VS_E3}
+    assert len(found) == 2
+
+
+def test_fraction_and_int_inputs_give_fractions():
+    A = np.array([[F(1, 2), F(0)], [F(0), F(1, 3)]], dtype=object)
+    B = np.array([[1, 0], [0, 2]], dtype=np.int64)
+    x, y = lemke_howson(A, B, 2)
+    check_exact(A, B, x, y)
+    x2, y2 = lemke_howson([[1, 2], [3, 4]], [[4, 3], [2, 1]])
+    check_exact([[1, 2], [3, 4]], [[4, 3], [2, 1]], x2, y2)
+
+
+# --- degenerate games ------------------------------------------------------------------------
+
+@pytest.mark.parametrize("A, B", [
+    (np.zeros((3, 4), dtype=int), np.zeros((3, 4), dtype=int)),                  # all labels tie
+    (np.ones((1, 1), dtype=int), np.ones((1, 1), dtype=int)),
+    (np.array([[1, 1, 1]]), np.array([[0, 2, 2]])),                               # one row
+    (np.array([[1], [1], [0]]), np.array([[5], [5], [5]])),                       # one column
+    (np.array([[1, 0, 0], [1, 0, 0], [0, 1, 0]]), np.array([[0, 1, 1], [0, 1, 1], [1, 0, 0]])),
+    (np.eye(4, dtype=int), np.eye(4, dtype=int)),                                 # coordination
+])
+def test_hand_made_degenerate(A, B):
+    m, n = A.shape
+    for label in range(m + n):
+        check_exact(A, B, *lemke_howson(A, B, label))
+        check_float(A, B, *lemke_howson(A.astype(float), B.astype(float), label))
+
+
+@st.composite
+def degenerate_games(draw):
+    m = draw(st.integers(1, 6))
+    n = draw(st.integers(1, 6))
+    A = draw(hnp.arrays(np.int64, (m, n), elements=st.integers(0, 2)))
+    B = draw(hnp.arrays(np.int64, (m, n), elements=st.integers(0, 2)))
+    if m > 1 and draw(st.booleans()):          # duplicated row
+        A[-1], B[-1] = A[0], B[0]
+    if n > 1 and draw(st.booleans()):          # duplicated column
+        A[:, -1], B[:, -1] = A[:, 0], B[:, 0]
+    if draw(st.booleans()):                    # constant column for one player
+        B[:, 0] = draw(st.integers(0, 2))
+    if draw(st.booleans()):                    # zero column
+        A[:, -1] = 0
+    return A, B
+
+
+@settings(deadline=None, max_examples=150)
+@given(degenerate_games())
+def test_degenerate_every_label_terminates_with_equilibrium(game):
+    A, B = game
+    m, n = A.shape
+    for label in range(m + n):
+        x, y = lemke_howson(A, B, label)
+        check_exact(A, B, x, y)
+        xf, yf = lemke_howson(A.astype(float), B.astype(float), label)
+        check_float(A, B, xf, yf)
+        xg, yg = lemke_howson(A, B, label, float_guided=True)
+        check_exact(A, B, xg, yg)
+
+
+@settings(deadline=None, max_examples=40)
+@given(degenerate_games())
+def test_all_labels_distinct_and_verified(game):
+    A, B = game
+    found = lemke_howson_all_labels(A, B)
+    keys = [as_tuple(x, y) for x, y in found]
+    assert len(keys) == len(set(keys)) >= 1
+    for x, y in found:
+        check_exact(A, B, x, y)
+
+
+def test_float_fallback_to_exact(monkeypatch):
+    """If the float path fails, the exact path on Fraction(float) payoffs answers."""
+    rng = np.random.default_rng(5)
+    A, B = rng.integers(0, 3, (5, 4)).astype(float), rng.integers(0, 3, (5, 4)).astype(float)
+    expected = [lemke_howson(A.astype(int), B.astype(int), k) for k in range(9)]
+
+    def broken(*args):
+        raise lh_module._NumericalFailure("forced")
+
+    monkeypatch.setattr(lh_module, "_float_path", broken)
+    for k in range(9):
+        x, y = lemke_howson(A, B, k)
+        check_float(A, B, x, y)
+        assert np.allclose(x, expected[k][0].astype(float)) and np.allclose(y, expected[k][1].astype(float))
+
+
+def test_exact_solve_bareiss():
+    M = exact([[2, 1, 0], [1, 3, 1], [0, 1, 4]])
+    z = lh_module._solve_exact(M)
+    assert all(sum(M[i, j] * z[j] for j in range(3)) == 1 for i in range(3))
+
+
+# --- cross-checks against other implementations ----------------------------------------------
+
+class _Timeout(Exception):
+    pass
+
+
+def _nashpy_with_timeout(A, B, label, seconds=2.0):
+    """nashpy's lemke_howson, or None when it cycles / runs long / returns a non-equilibrium."""
+    nashpy = pytest.importorskip("nashpy")
+
+    def handler(*_):
+        raise _Timeout
+
+    old = signal.signal(signal.SIGALRM, handler)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            x, y = nashpy.Game(A, B).lemke_howson(initial_dropped_label=label)
+    except _Timeout:
+        return None
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
+    m, n = A.shape
+    if x.shape != (m,) or y.shape != (n,) or not is_nash(np.stack([A, B]), [x, y]):
+        return None
+    return x, y
+
+
+@pytest.mark.skipif(not hasattr(signal, "setitimer"), reason="needs SIGALRM")
+@pytest.mark.parametrize("seed", range(6))
+def test_same_equilibrium_as_nashpy_on_nondegenerate_games(seed):
+    # Random continuous payoffs are non-degenerate with probability 1, so each label fixes the
+    # path and both implementations must end at the same equilibrium.
+    rng = np.random.default_rng(seed)
+    compared = 0
+    for _ in range(5):
+        m, n = rng.integers(2, 7, 2)
+        A, B = rng.random((m, n)), rng.random((m, n))
+        for label in range(m + n):
+            theirs = _nashpy_with_timeout(A, B, label)
+            if theirs is None:
+                continue
+            x, y = lemke_howson(A, B, label)
+            assert np.allclose(x, theirs[0], atol=1e-9) and np.allclose(y, theirs[1], atol=1e-9)
+            compared += 1
+    assert compared > 0
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_exact_and_float_paths_agree_on_nondegenerate_games(seed):
+    rng = np.random.default_rng(100 + seed)
+    A, B = rng.integers(0, 10**6, (7, 6)), rng.integers(0, 10**6, (7, 6))
+    for label in range(13):
+        x, y = lemke_howson(A, B, label)
+        xg, yg = lemke_howson(A, B, label, float_guided=True)
+        xf, yf = lemke_howson(A.astype(float), B.astype(float), label)
+        assert list(x) == list(xg) and list(y) == list(yg)
+        assert np.allclose(xf, x.astype(float)) and np.allclose(yf, y.astype(float))
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_pygambit_agrees_result_is_equilibrium(seed):
+    gbt = pytest.importorskip("pygambit")
+    rng = np.random.default_rng(200 + seed)
+    A, B = rng.integers(-5, 6, (6, 5)), rng.integers(-5, 6, (6, 5))
+    game = gbt.Game.from_arrays(A, B)
+    for label in range(11):
+        x, y = lemke_howson(A, B, label)
+        profile = game.mixed_strategy_profile(rational=True)
+        for player, strategy_probs in zip(game.players, (x, y)):
+            for strategy, p in zip(player.strategies, strategy_probs):
+                profile[strategy] = gbt.Rational(p.numerator, p.denominator)
+        assert profile.max_regret() == 0
+    # and Gambit's own answer is one we accept as an equilibrium of the same arrays
+    eq = gbt.nash.lcp_solve(game, rational=True, stop_after=1).equilibria[0]
+    gx, gy = ([F(str(eq[s])) for s in pl.strategies] for pl in game.players)
+    check_exact(A, B, np.array(gx, dtype=object), np.array(gy, dtype=object))
+
+
+# --- larger games ----------------------------------------------------------------------------
+
+def test_large_random_float_game():
+    rng = np.random.default_rng(60)
+    A, B = rng.random((60, 60)), rng.random((60, 60))
+    for label in (0, 17, 59, 60, 119):
+        check_float(A, B, *lemke_howson(A, B, label))
+
+
+def test_large_degenerate_integer_game_as_floats():
+    rng = np.random.default_rng(61)
+    A, B = rng.integers(0, 4, (60, 50)).astype(float), rng.integers(0, 4, (60, 50)).astype(float)
+    for label in (0, 30, 60, 109):
+        check_float(A, B, *lemke_howson(A, B, label))
+
+
+def test_medium_exact_game():
+    rng = np.random.default_rng(62)
+    A, B = rng.integers(0, 5, (25, 25)), rng.integers(0, 5, (25, 25))
+    for label in (0, 49):
+        check_exact(A, B, *lemke_howson(A, B, label))
+
+
+# --- API details -----------------------------------------------------------------------------
+
+def test_deadline_raises_timeout():
+    A, B = np.eye(3, dtype=int), np.eye(3, dtype=int)
+    with pytest.raises(LemkeHowsonTimeout):
+        lemke_howson(A, B, 0, deadline=time.monotonic() - 1)
+    with pytest.raises(TimeoutError) as info:
+        lemke_howson_all_labels(A.astype(float), B.astype(float), deadline=time.monotonic() - 1)
+    assert info.value.partial == ()
+
+
+def test_invalid_inputs():
+    with pytest.raises(ValueError):
+        lemke_howson([[1, 2]], [[1, 2]], 3)
+    with pytest.raises(ValueError):
+        lemke_howson([[1, 2]], [[1], [2]])
+    with pytest.raises(ValueError):
+        lemke_howson([[1.0, float("nan")]], [[1.0, 2.0]])
