@@ -10,6 +10,13 @@ from solver.commands.methods import methods_command
 from solver.commands.solve import solve_command
 from solver.commands.validate import validate_command
 
+# One line per command module, in the order `solve --help` lists them.
+COMMANDS = [
+    solve_command,
+    methods_command,
+    validate_command,
+]
+
 DEFAULT_COMMAND = "solve"
 
 
@@ -20,6 +27,9 @@ class DefaultGroup(click.Group):
         if args and args[0] not in self.commands and args[0] not in ("--help", "-h", "--version"):
             args = [DEFAULT_COMMAND, *args]
         return super().parse_args(ctx, args)
+
+    def list_commands(self, ctx):
+        return list(self.commands)     # in the order of COMMANDS, not alphabetical
 
     def format_usage(self, ctx, formatter):
         formatter.write_usage("solve", "FILE [OPTIONS]  |  solve COMMAND [ARGS]...")
@@ -42,7 +52,7 @@ def main():
     """
 
 
-for command in (solve_command, methods_command, validate_command):
+for command in COMMANDS:
     main.add_command(command)
 
 if __name__ == "__main__":

@@ -184,13 +184,19 @@ class _FloatTableau(_Tableau):
     def _ratio_test(self, c: int) -> int:
         t = self.t
         col = t[:, c]
-        keep = np.flatnonzero(col > _PIVOT_TOL * max(1.0, float(np.abs(col).max())))
-        if keep.size == 0:
+        positive = col > _PIVOT_TOL * max(1.0, float(np.abs(col).max()))
+        ratios = np.full(self.rows, np.inf)
+        np.divide(t[:, -1], col, out=ratios, where=positive)
+        best = int(ratios.argmin())
+        low = ratios[best]
+        if low == np.inf:
             raise _NumericalFailure("no positive pivot")
-        k = -1
+        keep = np.flatnonzero(ratios <= low + _TIE_TOL * max(1.0, abs(low)))
+        if keep.size == 1:
+            return best
+        k = 0                                   # ties: columns of B^-1 in order
         while keep.size > 1 and k < self.rows:
-            vals = t[:, -1] if k < 0 else self._lex_column(k)
-            ratios = vals[keep] / col[keep]
+            ratios = self._lex_column(k)[keep] / col[keep]
             low = ratios.min()
             keep = keep[ratios <= low + _TIE_TOL * max(1.0, abs(low))]
             k += 1

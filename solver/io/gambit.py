@@ -463,9 +463,13 @@ def parse_efg(text: str, path: str = "<string>") -> ExtensiveGame:
                             "the tree is already complete before this node (too many nodes, or a node with too few moves above)")
     info = GameInfo(title=title, description=description, path=path)
     tree = build_tree(players, root, info).evaluated()
-    # Keep each player's information sets in Gambit's numbering order.
-    number_of = {s.label: number for (owner, number), s in infosets.items() if owner != CHANCE}
-    order = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, number_of[tree.infosets[k].label]))
+    # Gambit (16.7) numbers each player's information sets in the order they first appear in a
+    # depth-first walk of the tree, which is the order of the file; keep them in that order.
+    first_seen = {}
+    for _, _, key, _, _ in records:
+        if key is not None and key[0] != CHANCE:
+            first_seen.setdefault(infosets[key].label, len(first_seen))
+    order = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, first_seen[tree.infosets[k].label]))
     if order != list(range(len(order))):
         new_index = {old: new for new, old in enumerate(order)}
         node_infoset = np.array([new_index[k] if k >= 0 else -1 for k in tree.node_infoset], dtype=np.int64)
