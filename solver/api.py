@@ -56,8 +56,8 @@ def parameter_values(game, overrides: Mapping[str, object] | None = None) -> dic
             raise SolveError(f"unknown parameter '{name}' (parameters: {known})", f"--set {name}")
         try:
             values[name] = number(raw) if not isinstance(raw, (int, Fraction)) else number(Fraction(raw))
-        except ExpressionError as error:
-            raise SolveError(f"cannot read the value {raw!r} of '{name}': {error}", f"--set {name}") from None
+        except ExpressionError:
+            raise SolveError(f"expected a number such as 6.5, 13/2 or 2**-1, got {raw!r}", f"--set {name}") from None
         if values[name].free_symbols:
             raise SolveError(f"the value of '{name}' must be a number, got {raw!r}", f"--set {name}")
     return {k: to_exact(v) for k, v in values.items()}

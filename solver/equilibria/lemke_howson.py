@@ -18,21 +18,27 @@ row ``i`` (``x_i = 0`` or ``(A'y)_i = 1``), label ``m + j`` is column ``j``. Sta
 artificial equilibrium ``(0, 0)`` the initial label is dropped and the duplicate label is
 dropped alternately in the other polytope until the missing label is picked up again.
 
-Each polytope is a tableau ``[M | I | 1]``; the identity columns hold the current basis inverse,
-which the lexicographic ratio test uses (rhs ``1`` perturbed to ``1 + (eps, eps^2, ...)``), so the
-path is unique and never cycles, degenerate game or not.
+Each polytope is kept as a tableau in dictionary form (basic columns left out); the columns of
+its slack variables give the current basis inverse, which the lexicographic minimum-ratio test
+reads (rhs ``1`` perturbed to ``1 + (eps, eps^2, ...)``), so the path is unique and never cycles,
+degenerate game or not.
 
-* Exact payoffs (``int`` / ``Fraction``, in object or integer arrays) are scaled to integers and
-  pivoted fraction-free on Python ints ("integer pivoting": every entry is ``det(basis)`` times
-  the true tableau entry). The result is a ``Fraction`` object array with exactly zero regret.
-* Float payoffs are pivoted in float64 with a tolerance-guarded lexicographic test. The final
-  basis is re-solved from the original data and the profile checked with
-  :func:`solver.equilibria.verify.is_nash`; if it fails (or the float path revisits a basis, or
-  finds no pivot) the game is solved again exactly from ``Fraction(float)`` payoffs and the exact
-  answer is converted to float. Float in → float out.
+* Exact payoffs (``int`` / ``Fraction``, in object or integer arrays) are scaled to positive
+  integers and pivoted fraction-free on Python ints ("integer pivoting": every entry is
+  ``det(basis)`` times the true tableau entry). The result is the end of the lexicographic path,
+  as ``Fraction`` object arrays with exactly zero regret.
+  With ``float_guided=True`` the path is first followed in floats and only the final basis is
+  solved exactly (a small square system on the supports) and checked; if the check fails the
+  exact path is run. Much faster for large games; the answer is always an exact equilibrium, but
+  in degenerate games it may differ from the exact lexicographic path's end.
+* Float payoffs are pivoted in float64 (rank-1 BLAS updates) with a tolerance-guarded
+  lexicographic test. The final basis is re-solved from the data and the profile checked with
+  :func:`solver.equilibria.verify.is_nash`; if that fails (or the float path revisits a basis,
+  or finds no pivot) the game is solved again on the exact path from ``Fraction(float)``
+  payoffs and converted back. Float in → float out.
 
-``deadline`` is a :func:`time.monotonic` value; when it passes :class:`LemkeHowsonTimeout`
-(a :class:`TimeoutError`) is raised — ``None`` is never returned.
+``deadline`` is a :func:`time.monotonic` value, checked before every pivot; once it has passed
+:class:`LemkeHowsonTimeout` (a :class:`TimeoutError`) is raised — ``None`` is never returned.
 """
 from __future__ import annotations
 
@@ -81,7 +87,6 @@ class _Tableau:
         self.var_of_label = {lab: v for v, lab in enumerate(labels)}
         self.label = labels
         self.basic = list(range(cols, cols + rows))     # row -> variable
-        self.nonbasic = list(range(cols))               # column -> variable
         # where[v] = row if v is basic, else -1 - column
         self.where = [-1 - v for v in range(cols)] + list(range(rows))
         self.basis_mask = sum(1 << v for v in self.basic)   # identifies the basis (cycle check)
@@ -93,11 +98,10 @@ class _Tableau:
         r = self._ratio_test(c)
         leaving = self.basic[r]
         self._pivot(r, c)
-        self.basic[r], self.nonbasic[c] = var, leaving
+        self.basic[r] = var
         self.where[var], self.where[leaving] = r, -1 - c
         self.basis_mask ^= (1 << var) | (1 << leaving)
         return self.label[leaving]
-
 
 
 class _ExactTableau(_Tableau):
@@ -362,6 +366,8 @@ def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None,
     Exact payoffs (ints / Fractions) give ``Fraction`` object arrays with zero regret; float
     payoffs give float64 arrays with regret ≤ 1e-9 × payoff range. Raises
     :class:`LemkeHowsonTimeout` once ``time.monotonic()`` exceeds ``deadline``.
+    ``float_guided`` (exact payoffs only) follows the path in floats and certifies the final
+    basis exactly, falling back to exact pivoting; see the module docstring.
 
     >>> x, y = lemke_howson([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
     >>> [str(v) for v in x], [str(v) for v in y]
@@ -382,7 +388,7 @@ def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None,
                 x, y = _certified(Bi.T, Ai, bases, exact=True)
                 if is_nash(payoffs, [x, y]):
                     return x, y
-            except _NumericalFailure:
+            except (_NumericalFailure, OverflowError):
                 pass
         x, y = _exact_path(Ai, Bi, k, deadline)
         if not is_nash(payoffs, [x, y]):   # cannot happen unless there is a bug

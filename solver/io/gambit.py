@@ -212,22 +212,31 @@ def _header(parser: _Parser, magic: str, version: str) -> tuple[str, list[str]]:
 
 
 def _unique_players(names: Sequence[str]) -> list[str]:
-    """Empty or repeated player names become "Player k"."""
-    result: list[str] = []
-    for k, name in enumerate(names, start=1):
-        if not name or name in result:
-            name = f"Player {k}"
-            while name in result or name in names:
-                name += "'"
-        result.append(name)
-    return result
+    """Empty player names become "Player k"; repeated ones get Gambit's "_1", "_2" suffixes."""
+    named = [name or f"Player {k}" for k, name in enumerate(names, start=1)]
+    return list(_distinct(named))
 
 
 def _numbered(labels: Sequence[str]) -> tuple[str, ...]:
-    """The labels, or "1", "2", ... when one is empty or two are equal."""
-    if all(labels) and len(set(labels)) == len(labels):
-        return tuple(labels)
-    return tuple(str(k) for k in range(1, len(labels) + 1))
+    """Strategy or move labels made usable: an empty label becomes its position ("1", "2", ...),
+    a repeated one gets Gambit's occurrence suffixes ("defect_1", "defect_2")."""
+    return _distinct([label or str(k) for k, label in enumerate(labels, start=1)])
+
+
+def _distinct(labels: Sequence[str]) -> tuple[str, ...]:
+    count: dict[str, int] = {}
+    for label in labels:
+        count[label] = count.get(label, 0) + 1
+    seen: dict[str, int] = {}
+    result = []
+    for label in labels:
+        if count[label] > 1:
+            seen[label] = seen.get(label, 0) + 1
+            label = f"{label}_{seen[label]}"
+        result.append(label)
+    if len(set(result)) < len(result):          # a suffix met an existing label: number them all
+        return tuple(str(k) for k in range(1, len(labels) + 1))
+    return tuple(result)
 
 
 # ---- .nfg -------------------------------------------------------------------------------------
@@ -356,13 +365,20 @@ def parse_efg(text: str, path: str = "<string>") -> ExtensiveGame:
                 parser.fail(start, key, f"outcome {number} has {len(values)} payoffs, expected {n} (one per player)")
             values = tuple(values)
         if number == 0:
-            if values is not None and any(values):
-                parser.fail(token, key, "outcome 0 means 'no outcome' and cannot have payoffs")
+            if name or (values is not None and any(values)):
+                parser.fail(token, key, "outcome 0 means 'no outcome' and cannot have a name or payoffs")
             return None
         if number not in outcomes:
             if values is None:
                 parser.fail(token, key, f"outcome {number} is used before its payoffs are given")
-            outcomes[number] = (name or "", values)
+            outcomes[number] = (name or "", values, token.line)
+        else:
+            first_name, first_values, first_line = outcomes[number]
+            if values is not None and values != first_values:
+                parser.fail(token, key, f"outcome {number} has payoffs ({', '.join(map(str, values))}) that differ from "
+                                        f"its definition on line {first_line} ({', '.join(map(str, first_values))})")
+            if name is not None and name != first_name:
+                parser.fail(token, key, f"outcome {number} is named '{name}' here but '{first_name}' on line {first_line}")
         return outcomes[number]
 
     def read_node(index: int):

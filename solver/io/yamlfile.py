@@ -111,7 +111,8 @@ class _Reader:
         seen = {}
         for v, n in zip(item.value, names):
             if n in seen:
-                self.fail(v, f"duplicate {what[:-1] if what.endswith('s') else what} name '{n}'")
+                singular = {"strategies": "strategy", "players": "player", "moves": "move"}.get(what, what)
+                self.fail(v, f"duplicate {singular} name '{n}' (first given on line {seen[n].line})")
             seen[n] = v
         if not names:
             self.fail(item, f"expected at least one of the {what}")
@@ -125,6 +126,10 @@ class _Reader:
             return parse_expression(value if isinstance(value, str) else value, names)
         except ExpressionError as error:
             self.fail(item, str(error))
+
+
+def _count(n: int, singular: str, plural: str) -> str:
+    return f"{n} {singular if n == 1 else plural}"
 
 
 def _kind(value) -> str:
@@ -301,7 +306,7 @@ def _fill_array(reader, item, tensor, player, shape, axis, index, names):
         return
     rows = reader.sequence(item, f"a list of {shape[axis]} (axis {axis + 1} of shape {'×'.join(map(str, shape))})")
     if len(rows) != shape[axis]:
-        reader.fail(item, f"expected {shape[axis]} entries (one per strategy of player {axis + 1}; "
+        reader.fail(item, f"expected {_count(shape[axis], 'entry', 'entries')} (one per strategy of player {axis + 1}; "
                           f"the array must have shape {'×'.join(map(str, shape))}), got {len(rows)}")
     for k, row in enumerate(rows):
         _fill_array(reader, row, tensor, player, shape, axis + 1, index + (k,), names)

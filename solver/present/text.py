@@ -15,6 +15,8 @@ def number(value, exact: bool = True) -> str:
         value = Fraction(value)
         if value.denominator == 1 or not exact:
             return str(value) if value.denominator == 1 else format_number(float(value))
+        if Fraction(round(float(value), 3)).limit_denominator(1000) == value:
+            return str(value)     # 1/2, 3/8: the fraction is as clear as a decimal
         return f"{value} (≈{format_number(float(value), 3)})"
     return format_number(value)
 
