@@ -247,7 +247,7 @@ def test_load_gambit_dispatch(tmp_path):
 NFG_ERRORS = [
     ('NFG 1 R "t" { "A" "B" }\n{ 2 2 }\n1 2 3 4 5 6 7', 3, "payoffs", "expected 8 payoffs"),
     ('NFG 1 R "t" { "A" "B" }\n{ 2 2 }\n1 2 3 4 5 6 7 8\n9', 4, "payoffs", "after the last payoff"),
-    ('NFG 1 R "t" { "A" "B" }\n{ 2 2 }\n1 2 3 x 5 6 7 8', 3, "payoffs", "unexpected text"),
+    ('NFG 1 R "t" { "A" "B" }\n{ 2 2 }\n1 2 3 x 5 6 7 8', 3, "payoffs", "found 'x'"),
     ('NFG 1 R "t" { "A" "B" }\n{ 2 2 }\n1 2 3 1/0 5 6 7 8', 3, "payoffs", "expected a payoff"),
     ('NFG 1 R "t" { "A" "B" }\n{ 2 2 }\n{ { "" 1 2 } }\n1 1 1 2', 4, "payoffs", "outcome 2 is not defined"),
     ('NFG 1 R "t" { "A" "B" }\n{ 2 2 }\n{ { "" 1 2 3 } }\n1 1 1 1', 3, "outcomes", "expected 2"),
@@ -439,7 +439,7 @@ def assert_gambit_reads_tree(game: ExtensiveGame, text: str):
     matched: dict[int, object] = {}         # our information set -> Gambit's
 
     def walk(node: int, their_node, carried):
-        if their_node.outcome is not None:
+        if their_node.outcome:                # a NodeOutcome, false when there is none
             carried = [c + _gambit_number(their_node.outcome[p]) for c, p in zip(carried, theirs.players)]
         kind = int(game.node_player[node])
         children = list(game.children(node))

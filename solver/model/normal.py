@@ -120,8 +120,13 @@ class NormalFormGame:
 
     def is_nash(self, profile: Sequence[Sequence], tolerance: float | None = None) -> bool:
         """Whether the mixed ``profile`` (a probability vector per player) is a Nash equilibrium."""
-        payoffs = self.evaluated().payoffs
-        return verify.is_nash(payoffs, [np.asarray(p, dtype=object if self.is_exact else float) for p in profile], tolerance)
+        game = self.evaluated()
+        if game.is_exact:
+            vectors = [np.array([Fraction(v) if not isinstance(v, float) else Fraction(v) for v in p], dtype=object)
+                       for p in profile]
+        else:
+            vectors = [np.array([float(Fraction(v)) if isinstance(v, str) else float(v) for v in p]) for p in profile]
+        return verify.is_nash(game.payoffs, vectors, tolerance)
 
     def strategy_index(self, player: int, name: str) -> int:
         return self.strategies[player].index(name)
