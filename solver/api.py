@@ -244,7 +244,7 @@ def outcome_path(tree: ExtensiveGame, behaviour: Mapping[int, object]) -> list[t
 
 
 def behaviour_equilibrium(tree: ExtensiveGame, behaviour: Mapping[int, object], payoffs, exact: bool,
-                          subgame_perfect: bool | None = None, notes=(), label: str = "") -> Equilibrium:
+                          subgame_perfect: bool | None = None, notes=(), label: str = "", regret=0) -> Equilibrium:
     strategies: dict[str, dict] = {p: {} for p in tree.players}
     for h, probs in sorted(behaviour.items()):
         if probs is None:
@@ -254,7 +254,7 @@ def behaviour_equilibrium(tree: ExtensiveGame, behaviour: Mapping[int, object], 
     pure = all(probs is None or sum(1 for q in probs if q != 0) == 1 for probs in behaviour.values())
     return Equilibrium(strategies=strategies,
                        payoffs={p: _clean(v) for p, v in zip(tree.players, payoffs)},
-                       pure=pure, regret=_clean(0), exact=exact,
+                       pure=pure, regret=_clean(regret), exact=exact,
                        path=tuple((o, _clean(p)) for o, p in outcome_path(tree, behaviour)),
                        subgame_perfect=subgame_perfect, notes=tuple(notes), label=label)
 
@@ -273,7 +273,14 @@ def solve_tree_spe(tree: ExtensiveGame, method: str, deadline: float | None):
     if method in ("auto", "backward-induction") and tree.is_perfect_information:
         from solver.equilibria.backward import subgame_perfect_equilibria
         profiles, values, complete = subgame_perfect_equilibria(tree)
-        equilibria = [behaviour_equilibrium(tree, _pure_behaviour(tree, p, exact), v, exact, True) for p, v in zip(profiles, values)]
+        equilibria = []
+        for profile, value in zip(profiles, values):
+            regret = verify.subgame_regret(tree, profile)
+            tolerance = 0 if exact else verify.FLOAT_TOLERANCE * verify.payoff_scale(tree.leaf_payoffs[tree.terminal_nodes()])
+            if regret > tolerance:
+                raise AssertionError(f"internal error: backward induction returned a profile with subgame regret {regret}")
+            equilibria.append(behaviour_equilibrium(tree, _pure_behaviour(tree, profile, exact), value, exact, True,
+                                                    regret=regret))
         notes = [] if complete else ["more than 100000 subgame-perfect equilibria: the list is cut short"]
         if len(profiles) > 1:
             notes.append("a player is indifferent somewhere, so several subgame-perfect equilibria exist; all are listed")

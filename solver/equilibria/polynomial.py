@@ -465,24 +465,12 @@ def _pure_check(G: np.ndarray, S) -> _Outcome:
 
 def _payoff_matrix(G, i, l, S) -> np.ndarray:
     """Player i's payoffs (all i's strategies x l's support) with everyone else pure at S."""
-    idx = []
-    for j in range(G.shape[0]):
-        if j == i:
-            idx.append(slice(None))
-        elif j == l:
-            idx.append(list(S[l]))
-        else:
-            idx.append(S[j][0])
-    sub = G[(i,) + tuple(idx[:])] if False else None
     t = G[i]
     for j in reversed(range(G.shape[0])):
-        if j == i:
-            continue
         if j == l:
             t = np.take(t, list(S[l]), axis=j)
-        else:
+        elif j != i:
             t = np.take(t, S[j][0], axis=j)
-    # remaining axes: i and l in increasing player order
     return t if i < l else t.T
 
 
@@ -718,9 +706,7 @@ class _PolySystem:
         self.mixing = [j for j in range(N) if len(S[j]) > 1]
         names = [f"p{j + 1}_{s}" for j in self.mixing for s in S[j][1:]]
         self.names = names
-        self.ring, *gens = ring(",".join(names), QQ, grevlex) if len(names) > 1 else (lambda r: (r[0], r[1]))(ring(names[0], QQ, grevlex))
-        if len(names) == 1 and not isinstance(gens[0], list):
-            pass
+        self.ring = ring(",".join(names), QQ, grevlex)[0]
         self.gens = list(self.ring.gens)
         R = self.ring
         one = R.one
@@ -779,10 +765,6 @@ class _PolySystem:
 
     def is_linear(self) -> bool:
         return all(sum(m) <= 1 for p in self.equations + self.constraints for m in p.monoms())
-
-
-def _ring_setup_fix():
-    pass
 
 
 # --- Gröbner helpers -------------------------------------------------------------------------
@@ -865,91 +847,100 @@ def _univariate_coeffs(p, idx: int) -> list[Fraction]:
     return c
 
 
-def _horner(coeffs, x):
-    acc = 0 * x
+def _ring_univariate(coeffs: list[Fraction], R, idx: int):
+    deg = len(coeffs) - 1
+    x = R.gens[idx]
+    return sum((_qq(c) * x ** (deg - k) for k, c in enumerate(coeffs) if c), R.zero)
+
+
+def _sympy_univariate(coeffs: list[Fraction], w):
+    import sympy
+    return sympy.Poly([sympy.Rational(c.numerator, c.denominator) for c in coeffs], w, domain="QQ")
+
+
+def _from_sympy_coeffs(poly) -> list[Fraction]:
+    import sympy
+    return [Fraction(int(sympy.fraction(c)[0]), int(sympy.fraction(c)[1])) for c in poly.all_coeffs()]
+
+
+def _horner(coeffs: list[Fraction], x):
+    if isinstance(x, Fraction):
+        acc = Fraction(0)
+        for c in coeffs:
+            acc = acc * x + c
+        return acc
+    import mpmath
+    acc = mpmath.mpf(0)
     for c in coeffs:
-        acc = acc * x + (c if not isinstance(c, Fraction) else _mp_or_frac(c, x))
+        acc = acc * x + mpmath.mpf(c.numerator) / c.denominator
     return acc
 
 
-def _mp_or_frac(c: Fraction, x):
-    if isinstance(x, Fraction):
-        return c
-    import mpmath
-    return mpmath.mpf(c.numerator) / c.denominator
-
-
 def _solve_zero_dim(polys, R, constraints, clock) -> list[_Root]:
-    """Real roots of a zero-dimensional system, with exact constraint signs."""
+    """Real roots of a zero-dimensional system, with exact signs of the constraints.
+
+    A separating variable ``w = sum c_k x_k`` is adjoined (first ``w = x_n``) and a lex basis
+    computed by FGLM; in shape position it reads ``x_k = h_k(w)``, ``g(w) = 0``. Each irreducible
+    factor f of g gives rational roots (exact) or real algebraic roots (50 digits); a constraint's
+    sign at a root of f is that of its normal form modulo ``{x_k - h_k, f}``, zero exactly when
+    the normal form vanishes."""
     import mpmath
     import sympy
+    from sympy.polys.domains import QQ
     from sympy.polys.fglmtools import matrix_fglm
     from sympy.polys.orderings import grevlex, lex
     from sympy.polys.rings import ring
-    from sympy.polys.domains import QQ
 
     n = len(R.gens)
-    names = [str(g) for g in R.gens] + ["w_sep"]
-    Rw, *_ = ring(",".join(names), QQ, grevlex)
+    Rw = ring(",".join([str(g) for g in R.gens] + ["w_sep"]), QQ, grevlex)[0]
     gw = Rw.gens
     Rlex = Rw.clone(order=lex)
+    w = sympy.Symbol("w_sep")
+    shape = None
     for attempt in range(4):
         clock.check()
-        if attempt == 0:
-            sep = gw[n - 1]
-        else:
-            sep = sum(((attempt * 7 + 3 * k) % 11 + 1) * gw[k] for k in range(n))
+        sep = gw[n - 1] if attempt == 0 else sum(((attempt * 7 + 3 * k) % 11 + 1) * gw[k] for k in range(n))
         base = [p.set_ring(Rw) for p in polys] + [gw[n] - sep]
         Gg = _groebner(base, Rw)
         if _is_unit_ideal(Gg):
             return []
-        Gl = matrix_fglm(Gg, Rw, lex) if _dimension(Gg, n + 1)[0] == 0 else None
-        if Gl is None:
+        if _dimension(Gg, n + 1)[0] != 0:
             raise _Unsolved("not zero-dimensional")
-        Gl = [p.set_ring(Rlex) for p in Gl]
+        Gl = [p.set_ring(Rlex) for p in matrix_fglm(Gg, Rw, lex)]
         shape = _shape_basis(Gl, Rlex, n)
         if shape is None:
-            # make the ideal radical with the square-free part of the eliminant, then retry
+            # not radical? adjoin the square-free part of the eliminant and retry
             uni = [p for p in Gl if all(e == 0 for m in p.monoms() for e in m[:n])]
             if len(uni) != 1:
                 continue
-            w = sympy.Symbol("w_sep")
-            gpoly = sympy.Poly(list(reversed(_univariate_coeffs(uni[0], n)))[::-1], w, domain="QQ")
+            gpoly = _sympy_univariate(_univariate_coeffs(uni[0], n), w)
             sqf = sympy.quo(gpoly, sympy.gcd(gpoly, gpoly.diff(w)))
-            coeffs = [Fraction(int(sympy.fraction(c)[0]), int(sympy.fraction(c)[1])) for c in sqf.all_coeffs()]
-            deg = len(coeffs) - 1
-            sqf_ring = sum((QQ(c.numerator, c.denominator) * gw[n] ** (deg - k) for k, c in enumerate(coeffs)), Rw.zero)
-            Gg = _groebner(base + [sqf_ring], Rw)
+            Gg = _groebner(base + [_ring_univariate(_from_sympy_coeffs(sqf), Rw, n)], Rw)
             if _is_unit_ideal(Gg):
                 return []
             Gl = [p.set_ring(Rlex) for p in matrix_fglm(Gg, Rw, lex)]
             shape = _shape_basis(Gl, Rlex, n)
-            if shape is None:
-                continue
-        break
-    else:
+        if shape is not None:
+            break
+    if shape is None:
         raise _Unsolved("no shape position")
     h, g = shape
-    w = sympy.Symbol("w_sep")
-    gcoeffs = _univariate_coeffs(g, n)
-    gpoly = sympy.Poly([sympy.Rational(c.numerator, c.denominator) for c in gcoeffs], w, domain="QQ")
-    _, factors = gpoly.factor_list()
+    _, factors = _sympy_univariate(_univariate_coeffs(g, n), w).factor_list()
     cons_w = [c.set_ring(Rlex) for c in constraints]
     roots: list[_Root] = []
     for f, _mult in factors:
         clock.check()
-        fc = [Fraction(int(sympy.fraction(c)[0]), int(sympy.fraction(c)[1])) for c in f.all_coeffs()]
-        deg = len(fc) - 1
-        fring = sum((QQ(c.numerator, c.denominator) * Rlex.gens[n] ** (deg - k) for k, c in enumerate(fc)), Rlex.zero)
+        fc = _from_sympy_coeffs(f)
+        fring = _ring_univariate(fc, Rlex, n)
         basis = [Rlex.gens[k] - h[k] for k in range(n)] + [fring]
-        coord_forms = [_univariate_coeffs(hk.rem([fring]) if hk else Rlex.zero, n) for hk in h]
-        cons_forms = [c.rem(basis) for c in cons_w]
-        if deg == 1:
+        coord_forms = [_univariate_coeffs(hk.rem([fring]), n) for hk in h]
+        cons_forms = [_univariate_coeffs(c.rem(basis), n) for c in cons_w]
+        if len(fc) == 2:
             r = -fc[1] / fc[0]
             vals = [_horner(cf, r) for cf in coord_forms]
             signs = []
             for cf in cons_forms:
-                v = _horner(_univariate_coeffs(cf, n), r) if cf else Fraction(0)
+                v = _horner(cf, r)
                 signs.append((v > 0) - (v < 0))
             roots.append(_Root(vals, True, signs))
             continue
@@ -959,11 +950,10 @@ def _solve_zero_dim(polys, R, constraints, clock) -> list[_Root]:
                 vals = [_horner(cf, x) for cf in coord_forms]
                 signs = []
                 for cf in cons_forms:
-                    if not cf:
+                    if not any(cf):
                         signs.append(0)
-                        continue
-                    v = _horner(_univariate_coeffs(cf, n), x)
-                    signs.append(1 if v > 0 else -1)
+                    else:
+                        signs.append(1 if _horner(cf, x) > 0 else -1)
                 roots.append(_Root(vals, False, signs))
     return roots
 
@@ -1150,7 +1140,7 @@ class _GeneralSolver:
 
     def _isolated_numeric(self, out: _Outcome):
         """Nonsingular isolated roots of the square system, found by homotopy."""
-        pts, notes, unsure = _numeric_support(self.G, self.S, self.clock)
+        pts, _ = _numeric_support(self.G, self.S, self.clock, nonsingular_only=True)
         for prof in pts:
             if any(_same_profile(prof, q) for f in out.families for q in f.sample_points):
                 continue
@@ -1225,10 +1215,7 @@ def _exact_support(G, S, deadline):
         res = _linear_route(G, S, mixing, clock)
         if res is not None:
             return res
-    solver = _GeneralSolver(G, S, clock)
-    if solver.sys.is_linear() and len(mixing) <= 2 and False:
-        pass
-    return solver.solve()
+    return _GeneralSolver(G, S, clock).solve()
 
 
 # ------------------------------------------------------------------------------------------
@@ -1465,41 +1452,42 @@ def _difference_tensors(Gf: np.ndarray, S, mixing) -> list[np.ndarray]:
 
 
 def _numeric_batches(Gf: np.ndarray, supports: list, clock, scale: float):
-    """Solve support systems with >= 3 mixing players by batched homotopy. Yields
-    (support, profiles, singular_feasible_found)."""
+    """Solve support systems with >= 2 mixing players by batched homotopy, grouped by shape.
+    Yields (support, [(profile, singular)], flagged) where ``flagged`` marks a path that failed
+    or ended at a non-converged point near the simplex."""
     groups: dict = {}
     for S in supports:
         mixing = tuple(j for j in range(Gf.shape[0]) if len(S[j]) > 1)
         key = (mixing, tuple(len(S[j]) for j in mixing))
         groups.setdefault(key, []).append(S)
     for (mixing, ks), members in sorted(groups.items()):
-        D = [np.stack([_difference_tensors(Gf, S, list(mixing))[k] for S in members]).astype(complex) / scale
-             for k in range(len(mixing))]
+        tensors = [_difference_tensors(Gf, S, list(mixing)) for S in members]
+        D = [np.stack([t[k] for t in tensors]).astype(complex) / scale for k in range(len(mixing))]
         batch = _Batch(ks, D)
         Q, ok, sing, status = _track_batch(batch, clock)
         for s_idx, S in enumerate(members):
-            profiles, flagged = [], False
+            found, flagged = [], False
             for p_idx in range(Q.shape[1]):
-                if not ok[s_idx, p_idx]:
-                    if status[s_idx, p_idx] == 3:
-                        flagged = flagged or _maybe_feasible(Q[s_idx, p_idx])
-                    continue
                 qv = Q[s_idx, p_idx]
+                if not ok[s_idx, p_idx]:
+                    if status[s_idx, p_idx] in (1, 3) and _maybe_feasible(qv):
+                        flagged = True
+                    continue
                 if np.abs(qv.imag).max(initial=0) > 1e-7:
                     continue
                 prof = _profile_from_q(Gf, S, mixing, batch, qv.real)
                 if prof is None:
                     continue
-                if sing[s_idx, p_idx]:
-                    flagged = True
                 if _verified(Gf, prof):
-                    profiles.append(prof)
-            yield S, profiles, flagged
+                    found.append((prof, bool(sing[s_idx, p_idx])))
+                elif sing[s_idx, p_idx]:
+                    flagged = True
+            yield S, found, flagged
 
 
 def _maybe_feasible(qv) -> bool:
-    return bool(np.all(np.isfinite(qv)) and np.abs(qv.imag).max(initial=0) < 1e-4
-                and np.all(qv.real > -1e-4) and np.all(qv.real < 1 + 1e-4))
+    return bool(np.all(np.isfinite(qv)) and np.abs(qv.imag).max(initial=0) < 1e-3
+                and np.all(qv.real > -1e-3) and np.all(qv.real < 1 + 1e-3))
 
 
 def _profile_from_q(Gf, S, mixing, batch, q):
@@ -1514,20 +1502,24 @@ def _profile_from_q(Gf, S, mixing, batch, q):
     return _full_profile(Gf, S, mixed)
 
 
-def _numeric_support(G, S, clock):
+def _numeric_support(G, S, clock, nonsingular_only: bool = False):
     """Numeric solve of one support system of an exact game (fallback). Returns (profiles,
-    notes, unsure); profiles are exact when a rational reconstruction verifies."""
+    unsure); a profile is exact when a rational reconstruction verifies exactly."""
     Gf = np.asarray(G, dtype=float)
     scale = payoff_scale(Gf)
     mixing = [j for j in range(G.shape[0]) if len(S[j]) > 1]
     out, unsure = [], False
     if len(mixing) >= 2:
-        for _, profiles, flagged in _numeric_batches(Gf, [S], clock, scale):
+        for _, found, flagged in _numeric_batches(Gf, [S], clock, scale):
             unsure = unsure or flagged
-            for prof in profiles:
+            for prof, singular in found:
+                if singular:
+                    unsure = True
+                    if nonsingular_only:
+                        continue
                 ex = _exactify(G, prof)
                 out.append(ex if ex is not None else prof)
-    return out, [], unsure
+    return out, unsure
 
 
 def _exactify(G, prof):
@@ -1689,7 +1681,7 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> Polynomia
                     notes.append("deadline reached; some support profiles were not solved")
                     break
                 try:
-                    pts, _, unsure = _numeric_support(G, S, _Clock(min(time.monotonic() + 4 * SYSTEM_BUDGET,
+                    pts, unsure = _numeric_support(G, S, _Clock(min(time.monotonic() + 4 * SYSTEM_BUDGET,
                                                                        clock.deadline or math.inf)))
                 except _Budget:
                     pts, unsure = [], True
@@ -1723,9 +1715,9 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> Polynomia
                 continue
             points.extend(pts)
         try:
-            for S, profiles, flagged in _numeric_batches(Gf, hard, clock, scale):
-                points.extend(_newton_polish(Gf, S, p) for p in profiles)
-                if flagged:
+            for S, found, flagged in _numeric_batches(Gf, hard, clock, scale):
+                points.extend(_newton_polish(Gf, S, p) for p, _ in found)
+                if flagged or any(singular for _, singular in found):
                     complete = False
                     notes.append(f"support {_support_str(S)}: singular or failed path endpoint near the "
                                  "simplex (degenerate game?)")

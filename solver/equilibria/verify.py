@@ -105,3 +105,26 @@ def max_regret(payoffs: np.ndarray, profile: Sequence[np.ndarray]):
     if exact:
         return max(regrets(np.asarray(payoffs, dtype=object), [np.asarray(p, dtype=object) for p in profile]))
     return float(max(regrets(np.asarray(payoffs, dtype=float), [np.asarray(p, dtype=float) for p in profile])))
+
+
+def subgame_regret(tree, choices) -> object:
+    """For a pure profile of a perfect-information tree (decision node → move index), the largest
+    gain any mover could get by changing the move at any node, holding the rest of the profile
+    fixed. Zero means the profile is subgame perfect (the one-shot deviation principle,
+    Osborne & Rubinstein 1994, Lemma 98.2). Exact for exact trees."""
+    values = {}
+    worst = 0
+    for node in range(tree.num_nodes - 1, -1, -1):      # breadth-first order: children come later
+        if tree.node_player[node] == -2:
+            values[node] = tree.leaf_payoffs[node]
+            continue
+        kids = list(tree.children(node))
+        if tree.node_player[node] == -1:
+            values[node] = sum(tree.chance_probs[c] * values[c] for c in kids)
+            continue
+        mover = int(tree.node_player[node])
+        chosen = values[kids[choices[node]]]
+        best = max(values[c][mover] for c in kids)
+        worst = max(worst, best - chosen[mover])
+        values[node] = chosen
+    return worst

@@ -47,6 +47,7 @@ from __future__ import annotations
 import itertools
 import os
 import re
+import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -58,7 +59,8 @@ from solver.model.tree import (CHANCE, TERMINAL, Chance, Decision, ExtensiveGame
                                Terminal, _replace, build_tree)
 from solver.io.yamlfile import GameFileError
 
-__all__ = ["read_nfg", "read_efg", "parse_nfg", "parse_efg", "load_gambit", "write_nfg", "write_efg"]
+__all__ = ["read_nfg", "read_efg", "parse_nfg", "parse_efg", "load_gambit", "write_nfg", "write_efg",
+           "gambit_safe_label"]
 
 
 # ---- tokens ------------------------------------------------------------------------------------
@@ -511,8 +513,34 @@ def load_gambit(path: str):
 
 
 # ---- writing ----------------------------------------------------------------------------------
+_ASCII = {"→": "->", "←": "<-", "↔": "<->", "×": "x", "·": ".", "—": "-", "–": "-", "−": "-", "…": "...",
+          "≤": "<=", "≥": ">=", "≠": "!=", "‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
+
+
+def _ascii(text: str) -> str:
+    """``text`` in printable ASCII: accents dropped (é → e), a few symbols spelled out (→ → ->),
+    anything else '?'; whitespace is kept."""
+    text = unicodedata.normalize("NFKD", "".join(_ASCII.get(c, c) for c in str(text)))
+    return "".join(c if " " <= c <= "~" or c in "\t\n\r" else ("" if unicodedata.combining(c) else "?")
+                   for c in text)
+
+
+def gambit_safe_label(text: str) -> str:
+    """A label as Gambit 16.7 accepts it: printable ASCII and single spaces, no space at either
+    end (players, strategies, information sets, moves, outcomes and nodes are checked).
+
+    >>> gambit_safe_label("  Transfer → Enable\tnow  é ")
+    'Transfer -> Enable now e'
+    """
+    return " ".join(_ascii(text).split())
+
+
 def _quote(text: str) -> str:
     return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _label(text: str) -> str:
+    return _quote(gambit_safe_label(text))
 
 
 def _number(value) -> str:
@@ -536,11 +564,14 @@ def _numeric(game):
 
 
 def write_nfg(game: NormalFormGame) -> str:
-    """The game as an ``.nfg`` file (plain payoff list; exact numbers as ``a/b``)."""
+    """The game as an ``.nfg`` file (plain payoff list; exact numbers as ``a/b``).
+
+    Labels are written as Gambit accepts them (:func:`gambit_safe_label`), the title in ASCII.
+    """
     game = _numeric(game)
     n = game.num_players
-    lines = [f"NFG 1 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}", ""]
-    lines.append("{ " + "\n".join("{ " + " ".join(_quote(s) for s in ss) + " }" for ss in game.strategies))
+    lines = [f"NFG 1 R {_quote(_ascii(game.title))} {{ {' '.join(_label(p) for p in game.players)} }}", ""]
+    lines.append("{ " + "\n".join("{ " + " ".join(_label(s) for s in ss) + " }" for ss in game.strategies))
     lines.append("}")
     lines.append(_quote(game.info.description))
     lines.append("")
@@ -568,40 +599,44 @@ def _default_ids(game: ExtensiveGame) -> list[str]:
 def write_efg(game: ExtensiveGame) -> str:
     """The game as an ``.efg`` file, readable by Gambit 16.7 and by :func:`read_efg`.
 
-    Each player's information sets are numbered in the order of ``game.infosets``; each chance
-    node gets its own chance information set; each leaf's payoffs become an outcome (leaves with
-    zero payoffs and no outcome name get none). Node labels are written where a node was named.
+    Each player's information sets are numbered in the order of ``game.infosets`` (Gambit itself
+    renumbers them in depth-first order when it reads the file; so does :func:`read_efg`); each
+    chance node gets its own chance information set; each leaf's payoffs become an outcome
+    (leaves with zero payoffs and no outcome name get none). Nodes that were given names keep
+    them. Labels are written as Gambit accepts them (:func:`gambit_safe_label`); where that
+    makes two information sets of a player, or two nodes, share a label, the later ones are
+    written without one (Gambit requires them to be unique).
     """
     game = _numeric(game)
     n = game.num_players
-    lines = [f"EFG 2 R {_quote(game.title)} {{ {' '.join(_quote(p) for p in game.players)} }}",
+    lines = [f"EFG 2 R {_quote(_ascii(game.title))} {{ {' '.join(_label(p) for p in game.players)} }}",
              _quote(game.info.description), ""]
     numbers: dict[int, int] = {}
     names: dict[int, str] = {}
     for player in range(n):
-        seen_names = set()
+        seen_names: set[str] = set()
         for k, h in enumerate(game.infosets_of(player), start=1):
             numbers[h] = k
-            label = game.infosets[h].label
+            label = gambit_safe_label(game.infosets[h].label)
             names[h] = label if label not in seen_names else ""
             seen_names.add(label)
     defaults = _default_ids(game)
-    counts: dict[str, int] = {}
+    node_names: list[str] = []
+    seen_nodes: set[str] = set()
     for node in range(game.num_nodes):
-        if game.node_ids[node] != defaults[node]:
-            counts[game.node_ids[node]] = counts.get(game.node_ids[node], 0) + 1
+        label = gambit_safe_label(game.node_ids[node]) if game.node_ids[node] != defaults[node] else ""
+        if label in seen_nodes:
+            label = ""
+        if label:
+            seen_nodes.add(label)
+        node_names.append(label)
     outcome_numbers: dict[tuple, int] = {}
-    outcome_names: set[str] = set()
     written_infosets: set[int] = set()
     chance_count = 0
 
-    def node_label(node: int) -> str:
-        ident = game.node_ids[node]
-        return ident if ident != defaults[node] and counts.get(ident) == 1 else ""
-
     def outcome_text(node: int) -> str:
         values = tuple(game.leaf_payoffs[node, i] for i in range(n))
-        name = game.outcomes[node] if node < len(game.outcomes) else ""
+        name = gambit_safe_label(game.outcomes[node])
         if not name and all(v == 0 for v in values):
             return "0"
         key = (name, tuple(_number(v) for v in values))
@@ -615,18 +650,19 @@ def write_efg(game: ExtensiveGame) -> str:
         kind = int(game.node_player[node])
         children = list(game.children(node))
         stack.extend(reversed(children))
+        label = _quote(node_names[node])
         if kind == TERMINAL:
-            lines.append(f"t {_quote(node_label(node))} {outcome_text(node)}")
+            lines.append(f"t {label} {outcome_text(node)}")
         elif kind == CHANCE:
             chance_count += 1
-            moves = " ".join(f"{_quote(m)} {_number(game.chance_probs[c])}" for m, c in zip(game.node_moves[node], children))
-            lines.append(f"c {_quote(node_label(node))} {chance_count} \"\" {{ {moves} }} 0")
+            moves = " ".join(f"{_label(m)} {_number(game.chance_probs[c])}" for m, c in zip(game.node_moves[node], children))
+            lines.append(f'c {label} {chance_count} "" {{ {moves} }} 0')
         else:
             h = int(game.node_infoset[node])
             if h in written_infosets:
-                lines.append(f"p {_quote(node_label(node))} {kind + 1} {numbers[h]} 0")
+                lines.append(f"p {label} {kind + 1} {numbers[h]} 0")
             else:
                 written_infosets.add(h)
-                moves = " ".join(_quote(m) for m in game.infosets[h].moves)
-                lines.append(f"p {_quote(node_label(node))} {kind + 1} {numbers[h]} {_quote(names[h])} {{ {moves} }} 0")
+                moves = " ".join(_label(m) for m in game.infosets[h].moves)
+                lines.append(f"p {label} {kind + 1} {numbers[h]} {_quote(names[h])} {{ {moves} }} 0")
     return "\n".join(lines) + "\n"

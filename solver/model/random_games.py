@@ -25,6 +25,8 @@ every decision node is its own information set (perfect information).
 """
 from __future__ import annotations
 
+import gc
+from contextlib import contextmanager
 from fractions import Fraction
 from typing import Sequence
 
@@ -83,6 +85,26 @@ def random_perfect_information_tree(num_leaves_target: int, num_players: int, rn
         raise ValueError("a game needs at least one player")
     if not 0 <= chance_fraction <= 1 or not 0 <= stop_probability < 1:
         raise ValueError("chance_fraction must be in [0, 1] and stop_probability in [0, 1)")
+    with _collector_paused():
+        return _build_tree(num_leaves_target, num_players, rng, chance_fraction, max_branching, integer_payoffs,
+                           exact, stop_probability, payoff_range)
+
+
+@contextmanager
+def _collector_paused():
+    """Millions of small acyclic objects (ids, move tuples, Fractions): the cyclic garbage
+    collector would only rescan them again and again, which more than doubles the build time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
+def _build_tree(num_leaves_target, num_players, rng, chance_fraction, max_branching, integer_payoffs, exact,
+                stop_probability, payoff_range) -> ExtensiveGame:
 
     # ---- structure, level by level -----------------------------------------------------------
     level_counts: list[np.ndarray] = []
@@ -156,6 +178,10 @@ def random_perfect_information_tree(num_leaves_target: int, num_players: int, rn
         leaf_payoffs[leaves] = (rng.integers(low, high, size=shape, endpoint=True).astype(float)
                                 if integer_payoffs else rng.random(shape))
 
+    arrays = (parent, node_player, first_child, num_children, move_index, depth, node_infoset,
+              chance_probs, leaf_payoffs)
+    for array in arrays:                 # freshly made and not shared: ExtensiveGame need not copy them
+        array.setflags(write=False)
     return ExtensiveGame(
         players=tuple(f"P{i + 1}" for i in range(num_players)),
         parent=parent, node_player=node_player, first_child=first_child, num_children=num_children,
