@@ -80,7 +80,7 @@ _SCANNER = re.compile(r"""
   | (?P<close>\})
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
 """, re.VERBOSE | re.DOTALL)
-_ESCAPE = re.compile(r"\\(.)", re.DOTALL)
+_ESCAPE = re.compile(r'\\(["\\])')          # \" and \\; any other backslash stays as it is
 
 
 def _tokenize(text: str, path: str) -> list[_Token]:
@@ -536,7 +536,18 @@ def gambit_safe_label(text: str) -> str:
 
 
 def _quote(text: str) -> str:
-    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"') + '"'
+    """A quoted string as Gambit reads it: ``\\"`` for a quote; a backslash is written as it is
+    (Gambit keeps ``\\wedge`` as it is) unless a quote, a backslash or the end follows it."""
+    text = str(text)
+    out = []
+    for k, c in enumerate(text):
+        if c == '"':
+            out.append('\\"')
+        elif c == "\\" and (k + 1 == len(text) or text[k + 1] in '"\\'):
+            out.append("\\\\")
+        else:
+            out.append(c)
+    return '"' + "".join(out) + '"'
 
 
 def _label(text: str) -> str:

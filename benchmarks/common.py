@@ -1,0 +1,113 @@
+"""Small helpers shared by the benchmarks: machine info, best-of-k timing, peak memory, tables."""
+from __future__ import annotations
+
+import gc
+import os
+import platform
+import signal
+import sys
+import time
+import tracemalloc
+from contextlib import contextmanager
+from typing import Callable, Sequence
+
+import numpy as np
+
+
+def machine_info(extra: dict[str, str] | None = None) -> str:
+    """One line: python, numpy, CPU count, platform (and any ``extra`` package versions)."""
+    parts = [f"python {platform.python_version()}", f"numpy {np.__version__}"]
+    parts += [f"{name} {version}" for name, version in (extra or {}).items()]
+    parts += [f"{os.cpu_count()} CPUs", f"{platform.machine()} {platform.system()}"]
+    try:
+        load = os.getloadavg()[0]
+        parts.append(f"load average {load:.1f}")
+    except OSError:  # pragma: no cover - not on every platform
+        pass
+    return ", ".join(parts)
+
+
+def best_of(fn: Callable[[], object], repeats: int = 3, budget: float = 30.0) -> tuple[float, object]:
+    """Best wall time of up to ``repeats`` calls (stopping early once ``budget`` seconds are spent),
+    and the result of the last call. The garbage collector is collected before each call."""
+    best, result, spent = float("inf"), None, 0.0
+    for _ in range(max(1, repeats)):
+        gc.collect()
+        start = time.perf_counter()
+        result = fn()
+        elapsed = time.perf_counter() - start
+        best, spent = min(best, elapsed), spent + elapsed
+        if spent >= budget:
+            break
+    return best, result
+
+
+def peak_memory(fn: Callable[[], object]) -> tuple[int, object]:
+    """Peak bytes allocated (Python objects and numpy buffers, via tracemalloc) during ``fn()``,
+    above what was allocated before the call. Slows ``fn`` down; never combine with timing."""
+    gc.collect()
+    tracemalloc.start()
+    try:
+        tracemalloc.reset_peak()
+        base = tracemalloc.get_traced_memory()[0]
+        result = fn()
+        peak = tracemalloc.get_traced_memory()[1] - base
+    finally:
+        tracemalloc.stop()
+    return peak, result
+
+
+class TimeLimit(Exception):
+    pass
+
+
+@contextmanager
+def time_limit(seconds: float):
+    """Raise ``TimeLimit`` inside the block after ``seconds`` (SIGALRM; only between Python
+    bytecodes, so a single long C call is not interrupted)."""
+    def _alarm(*_):
+        raise TimeLimit()
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def fmt_time(seconds: float | None) -> str:
+    if seconds is None:
+        return "-"
+    if seconds < 1e-3:
+        return f"{seconds * 1e6:.0f} us"
+    if seconds < 1:
+        return f"{seconds * 1e3:.1f} ms"
+    return f"{seconds:.2f} s"
+
+
+def fmt_bytes(count: int | None) -> str:
+    if count is None:
+        return "-"
+    return f"{count / 2**20:.1f} MiB"
+
+
+def fmt_ratio(slow: float | None, fast: float | None) -> str:
+    if not slow or not fast:
+        return "-"
+    return f"{slow / fast:.1f}x"
+
+
+def print_table(headers: Sequence[str], rows: Sequence[Sequence[object]], file=None) -> None:
+    """A plain text table: first column left-aligned, the others right-aligned."""
+    file = file or sys.stdout
+    cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
+    widths = [max(len(row[j]) for row in cells) for j in range(len(headers))]
+
+    def line(row):
+        return "  ".join(c.ljust(w) if j == 0 else c.rjust(w) for j, (c, w) in enumerate(zip(row, widths)))
+    print(line(cells[0]), file=file)
+    print("  ".join("-" * w for w in widths), file=file)
+    for row in cells[1:]:
+        print(line(row), file=file)
+    file.flush()
