@@ -4,11 +4,9 @@ from __future__ import annotations
 import gc
 import os
 import platform
-import signal
 import sys
 import time
 import tracemalloc
-from contextlib import contextmanager
 from typing import Callable, Sequence
 
 import numpy as np
@@ -58,22 +56,8 @@ def peak_memory(fn: Callable[[], object]) -> tuple[int, object]:
 
 
 class TimeLimit(Exception):
-    pass
-
-
-@contextmanager
-def time_limit(seconds: float):
-    """Raise ``TimeLimit`` inside the block after ``seconds`` (SIGALRM; only between Python
-    bytecodes, so a single long C call is not interrupted)."""
-    def _alarm(*_):
-        raise TimeLimit()
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
-    try:
-        yield
-    finally:
-        signal.setitimer(signal.ITIMER_REAL, 0)
-        signal.signal(signal.SIGALRM, previous)
+    """Raised by a benchmark loop that checks ``time.perf_counter()`` against a deadline. (A SIGALRM
+    handler would fire inside Cython extension calls such as pygambit's and surface as SystemError.)"""
 
 
 def fmt_time(seconds: float | None) -> str:

@@ -64,6 +64,8 @@ METHOD = "vertex-enumeration"
 
 # Check the deadline once per this many visited bases (time.monotonic() costs ~50 ns, a basis ~50 µs).
 _DEADLINE_STRIDE = 16
+# Above this many labels the Qhull vertex count used to pick a polytope could itself be slow.
+_QHULL_MAX_LABELS = 40
 
 
 @dataclass(frozen=True)
@@ -94,27 +96,19 @@ def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> Bima
     exact = verify.is_exact_array(A_arr) and verify.is_exact_array(B_arr)
     m, n = A_arr.shape
 
-    # P = {x >= 0 : B'ᵀ x <= 1}: k = n constraints on d = m variables; Q = {y >= 0 : A' y <= 1}.
-    B_int = _positive_integer_matrix(B_arr)
     A_int = _positive_integer_matrix(A_arr)
-    P_vertices, P_complete = _vertices([list(col) for col in zip(*B_int)], deadline)
-    Q_vertices, Q_complete = _vertices(A_int, deadline)
-
-    # Label masks: P's variable/slack indices already are labels (x_i -> i, slack_j -> m + j);
-    # Q's are y_j -> m + j (indices 0..n-1) and slack_i -> i (indices n..n+m-1).
-    low_n = (1 << n) - 1
-    x_items = [(mask, point) for mask, point in P_vertices.items() if mask & ((1 << m) - 1) != (1 << m) - 1]
-    y_items = [(((mask & low_n) << m) | (mask >> n), point) for mask, point in Q_vertices.items()
-               if mask & low_n != low_n]
-
-    pairs = _complementary_pairs([mask for mask, _ in x_items], [mask for mask, _ in y_items], m + n)
+    B_int = _positive_integer_matrix(B_arr)
+    if _search_rows_polytope(A_int, B_int):
+        pairs, complete = _extreme_pairs(A_int, B_int, deadline)
+    else:  # the same search on the transposed game enumerates Q instead of P
+        transposed, complete = _extreme_pairs(_transpose(B_int), _transpose(A_int), deadline)
+        pairs = [(x, y) for y, x in transposed]
 
     payoffs_exact = np.stack([_exact_array(A_arr), _exact_array(B_arr)])
     payoffs_float = None if exact else np.stack([A_arr.astype(float), B_arr.astype(float)])
     found = []
-    for i, j in pairs:
-        x = _normalise(x_items[i][1])
-        y = _normalise(y_items[j][1])
+    for x_point, y_point in pairs:
+        x, y = _normalise(x_point), _normalise(y_point)
         if not verify.is_nash(payoffs_exact, [x, y]):
             raise AssertionError("vertex enumeration produced a non-equilibrium; this is a bug")
         found.append((x, y))
@@ -124,7 +118,146 @@ def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> Bima
         for x, y in found:
             if not verify.is_nash(payoffs_float, [x, y]):
                 raise AssertionError("float rounding of an exact equilibrium fails the regret check")
-    return BimatrixEquilibria(tuple(found), P_complete and Q_complete, METHOD)
+    return BimatrixEquilibria(tuple(found), complete, METHOD)
+
+
+def _search_rows_polytope(A: list[list[int]], B: list[list[int]]) -> bool:
+    """Whether to search P (True) or Q: the one with fewer vertices, which is what the search
+    costs. Vertex counts come from a float halfspace intersection (Qhull), a cheap estimate;
+    without one, the polytope of the player with fewer strategies is taken."""
+    m, n = len(A), len(A[0])
+    if m + n > _QHULL_MAX_LABELS or min(m, n) < 2:
+        return m <= n
+    try:
+        from scipy.spatial import HalfspaceIntersection
+
+        counts = []
+        for M in (_transpose(B), A):  # constraint rows of P, then of Q
+            M = np.array(M, dtype=float)
+            M /= M.max()
+            k, d = M.shape
+            halfspaces = np.vstack([np.hstack([-np.eye(d), np.zeros((d, 1))]), np.hstack([M, -np.ones((k, 1))])])
+            counts.append(len(HalfspaceIntersection(halfspaces, np.full(d, 0.5 / d)).intersections))
+        return counts[0] <= counts[1]
+    except Exception:  # Qhull declines some degenerate inputs; the estimate is optional
+        return m <= n
+
+
+def _extreme_pairs(A: list[list[int]], B: list[list[int]], deadline: float | None):
+    """Completely labelled vertex pairs of P and Q for positive integer payoffs, m <= n preferred.
+
+    Returns ``([(x_point, y_point), ...], complete)`` with points as (numerators, denominator),
+    not normalised. P is always enumerated. When P is non-degenerate (every vertex has exactly m
+    tight inequalities) the partner of a vertex x is the unique y with the n complementary labels
+    — the solution of a square system on supp(x) × (best responses to x) — as in lrsnash [Avis
+    et al. 2010, §5]; otherwise, or when such a system is singular, Q is enumerated as well and
+    the vertex pairs are matched by their label masks.
+    """
+    m, n = len(A), len(A[0])
+    P_vertices, complete = _vertices(_transpose(B), deadline)
+    row_mask = (1 << m) - 1
+    x_items = [(mask, point) for mask, point in P_vertices.items() if mask & row_mask != row_mask]
+    if complete:
+        pairs = _partners_by_solving(A, x_items, deadline)
+        if pairs is not None:
+            return pairs
+    # Q = {y >= 0 : A y <= 1}: variables y_j are labels m + j, slacks of row i are labels i.
+    Q_vertices, Q_complete = _vertices(A, deadline)
+    low_n = (1 << n) - 1
+    y_items = [(((mask & low_n) << m) | (mask >> n), point) for mask, point in Q_vertices.items()
+               if mask & low_n != low_n]
+    index_pairs = _complementary_pairs([mask for mask, _ in x_items], [mask for mask, _ in y_items], m + n)
+    return [(x_items[i][1], y_items[j][1]) for i, j in index_pairs], complete and Q_complete
+
+
+def _partners_by_solving(A, x_items, deadline):
+    """For a non-degenerate P: ``([(x_point, y_point)], complete)``, or None to fall back.
+
+    The partner of x solves A_{S,J} y = 1 with S = supp(x), J = best responses to x. Systems are
+    first solved in floats, batched by size; a system whose float solution violates y >= 0 or
+    A y <= 1 by more than 1e-6 (relative) while its condition number is below 1e6 — so the float
+    error is below about 1e-9 — is dropped; every other one is solved and checked exactly.
+    """
+    m, n = len(A), len(A[0])
+    by_size: dict[int, list[tuple[int, list[int], list[int]]]] = {}
+    for index, (mask, _point) in enumerate(x_items):
+        if bin(mask).count("1") != m:
+            return None  # degenerate vertex: its partner face may be more than a point
+        support = [i for i in range(m) if not mask >> i & 1]
+        responses = [j for j in range(n) if mask >> (m + j) & 1]
+        by_size.setdefault(len(support), []).append((index, support, responses))
+
+    A_float = np.array(A, dtype=float)
+    A_float /= A_float.max()
+    candidates = []
+    for size, items in by_size.items():
+        S = np.array([item[1] for item in items])
+        J = np.array([item[2] for item in items])
+        systems = A_float[S[:, :, None], J[:, None, :]]
+        with np.errstate(all="ignore"):
+            cond = np.linalg.cond(systems)
+        solvable = np.isfinite(cond) & (cond < 1e6)
+        drop = np.zeros(len(items), dtype=bool)
+        if solvable.any():
+            y = np.linalg.solve(systems[solvable], np.ones((int(solvable.sum()), size, 1)))[..., 0]
+            payoffs = np.einsum("mks,ks->km", A_float[:, J[solvable]], y)
+            y_scale = np.abs(y).sum(axis=1)
+            bad = (y.min(axis=1) < -1e-6 * y_scale) | (payoffs.max(axis=1) > 1 + 1e-6 * np.maximum(1.0, y_scale))
+            drop[np.flatnonzero(solvable)[bad]] = True
+        candidates.extend(item for item, dropped in zip(items, drop) if not dropped)
+    candidates.sort()
+
+    pairs = []
+    for count, (index, support, responses) in enumerate(candidates):
+        if deadline is not None and count % _DEADLINE_STRIDE == 0 and time.monotonic() > deadline:
+            return pairs, False
+        mask, x_point = x_items[index]
+        solution = _solve_integer([[A[i][j] for j in responses] for i in support], [1] * len(support))
+        if solution is None:
+            return None  # singular: Q is degenerate along this face
+        numerators, det = solution
+        if any(v < 0 for v in numerators):
+            continue
+        if any(sum(A[i][j] * v for j, v in zip(responses, numerators)) > det
+               for i in range(m) if mask >> i & 1):
+            continue
+        y = [0] * n
+        for j, v in zip(responses, numerators):
+            y[j] = v
+        pairs.append((x_point, (tuple(y), det)))
+    return pairs, True
+
+
+def _solve_integer(M: list[list[int]], b: list[int]):
+    """Solve the square integer system M y = b by fraction-free Gauss–Jordan elimination.
+
+    Returns ``(numerators, det)`` with det > 0 and y = numerators / det, or None when singular.
+    """
+    k = len(M)
+    rows = [row[:] + [rhs] for row, rhs in zip(M, b)]
+    used = [False] * k
+    order = []
+    prev = 1
+    for c in range(k):
+        r = next((i for i in range(k) if not used[i] and rows[i][c] != 0), None)
+        if r is None:
+            return None
+        used[r] = True
+        order.append(r)
+        pivot_row = rows[r]
+        p = pivot_row[c]
+        for i in range(k):
+            if i != r:
+                row = rows[i]
+                f = row[c]
+                rows[i] = [(a * p - f * q) // prev for a, q in zip(row, pivot_row)]
+        prev = p
+    sign = 1 if prev > 0 else -1
+    return [sign * rows[order[c]][k] for c in range(k)], sign * prev
+
+
+def _transpose(M: list[list[int]]) -> list[list[int]]:
+    return [list(col) for col in zip(*M)]
 
 
 def _exact_array(M: np.ndarray) -> np.ndarray:

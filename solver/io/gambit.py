@@ -453,32 +453,40 @@ def parse_efg(text: str, path: str = "<string>") -> ExtensiveGame:
     for label in node_labels:
         label_count[label] = label_count.get(label, 0) + 1
 
-    position = 0
+    # Link the depth-first records into a tree: each inner node takes the next subtrees as its
+    # children, one per move (iteratively, since trees may be deep).
+    children_of: list[list[int]] = [[] for _ in records]
+    open_nodes: list[int] = []
+    for index, (kind, _, key, _, line) in enumerate(records):
+        if index > 0:
+            if not open_nodes:
+                raise GameFileError(path, line, f"node {index + 1}", "the tree is already complete before this "
+                                    "node (too many nodes, or a node with too few moves above)")
+            parent = open_nodes[-1]
+            children_of[parent].append(index)
+            if len(children_of[parent]) == len(infosets[records[parent][2]].moves):
+                open_nodes.pop()
+        if kind != "t":
+            open_nodes.append(index)
+    if open_nodes:
+        parser.fail(parser.peek(), f"node {len(records) + 1}",
+                    "the file ends before the tree is complete (a node is missing its children)")
     zero = (Fraction(0),) * n
-
-    def build():
-        nonlocal position
-        if position >= len(records):
-            parser.fail(parser.peek(), f"node {position + 1}",
-                        "the file ends before the tree is complete (a node is missing its children)")
-        index = position
-        kind, label, key, outcome, line = records[index]
-        position += 1
+    specs: list = [None] * len(records)
+    for index in reversed(range(len(records))):
+        kind, label, key, outcome, _ = records[index]
         name = label if label and label_count[label] == 1 else None
         if kind == "t":
-            return Terminal(outcome[1] if outcome else zero, outcome[0] if outcome else "", name)
+            specs[index] = Terminal(outcome[1] if outcome else zero, outcome[0] if outcome else "", name)
+            continue
         s = infosets[key]
-        children = {move: build() for move in s.moves}
+        children = {move: specs[c] for move, c in zip(s.moves, children_of[index])}
         own = outcome[1] if outcome else None
         if key[0] == CHANCE:
-            return Chance(dict(zip(s.moves, s.probs)), children, name, None, own)
-        return Decision(players[key[0]], children, s.label, name, own)
-
-    root = build()
-    if position < len(records):
-        _, _, _, _, line = records[position]
-        raise GameFileError(path, line, f"node {position + 1}",
-                            "the tree is already complete before this node (too many nodes, or a node with too few moves above)")
+            specs[index] = Chance(dict(zip(s.moves, s.probs)), children, name, None, own)
+        else:
+            specs[index] = Decision(players[key[0]], children, s.label, name, own)
+    root = specs[0]
     info = GameInfo(title=title, description=description, path=path)
     tree = build_tree(players, root, info).evaluated()
     # Gambit (16.7) numbers each player's information sets in the order they first appear in a

@@ -1,0 +1,279 @@
+"""Learning and evolutionary dynamics for 2-player normal-form games, with a verdict.
+
+- Replicator dynamics (Taylor & Jonker 1978; Weibull 1995, ch. 3 and 5): each population's share of
+  a strategy grows in proportion to how much better than average it does. Integrated with nashpy's
+  ``asymmetric_replicator_dynamics`` (two populations, one per player). Payoffs are first scaled to
+  a range of 1 (which changes only the speed, not the paths), so ``horizon`` means the same in
+  every game.
+- Fictitious play (Brown 1951; Fudenberg & Levine 1998, ch. 2): each round, each player
+  best-responds to the empirical frequency of the other's past play. Run with nashpy's
+  ``fictitious_play``; ties are broken at random, so a ``seed`` makes a run reproducible.
+
+The verdict compares how much the strategy probabilities still move in the last quarter of the
+run with how much they moved between 1/8 and 1/4 of it: "converges" (to a point, named after the Nash
+equilibrium it is near), "cycles" (keeps oscillating; the time average is reported, which in
+zero-sum games like matching pennies is near the mixed equilibrium) or "converges slowly".
+
+Works on floats (float64 arrays).
+
+>>> import numpy as np
+>>> A = np.array([[2., 0.], [3., 1.]]); B = A.T           # the prisoner's dilemma
+>>> run = replicator(A, B, steps=400, horizon=40)
+>>> verdict(run).kind, [round(float(v), 3) for v in run.row[-1]]
+('converges', [0.0, 1.0])
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Sequence
+
+import numpy as np
+
+METHODS = ("replicator", "fictitious-play")
+CONVERGED = 2e-3          # largest movement of a probability in the last quarter that counts as settled
+
+
+@dataclass(frozen=True)
+class Trajectory:
+    method: str
+    times: np.ndarray          # (T,)  time (replicator) or round (fictitious play)
+    row: np.ndarray            # (T, n1) probabilities (population shares or empirical frequencies)
+    column: np.ndarray         # (T, n2)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    kind: str                  # "converges" | "cycles" | "converges slowly"
+    spread: float              # movement over the last quarter
+    limit: tuple               # (row, column): last point, or the time average when cycling
+    average: tuple             # time average over the second half
+
+
+def start_point(n: int, offset: int = 1) -> np.ndarray:
+    """A default interior start away from symmetric points: shares ∝ offset, offset + 1, …"""
+    weights = np.arange(offset, n + offset, dtype=float)
+    return weights / weights.sum()
+
+
+def _scaled(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    span = max(float(np.ptp(A)), float(np.ptp(B)), 1e-12)
+    return A / span, B / span
+
+
+def replicator(A, B, x0=None, y0=None, steps: int = 2000, horizon: float = 60.0) -> Trajectory:
+    """Two-population replicator dynamics from (x0, y0) over ``steps`` time points in [0, horizon]."""
+    import nashpy
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    A, B = _scaled(A, B)
+    x0 = start_point(A.shape[0]) if x0 is None else np.asarray(x0, dtype=float)
+    y0 = start_point(A.shape[1], offset=2) if y0 is None else np.asarray(y0, dtype=float)
+    times = np.linspace(0, horizon, max(2, steps))
+    xs, ys = nashpy.Game(A, B).asymmetric_replicator_dynamics(x0=x0, y0=y0, timepoints=times)
+    xs = np.clip(np.asarray(xs), 0, 1)
+    ys = np.clip(np.asarray(ys), 0, 1)
+    return Trajectory("replicator", times, xs / xs.sum(axis=1, keepdims=True), ys / ys.sum(axis=1, keepdims=True))
+
+
+def fictitious_play(A, B, steps: int = 2000, seed: int = 0) -> Trajectory:
+    """Empirical frequencies of play over ``steps`` rounds of fictitious play."""
+    import nashpy
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    state = np.random.get_state()
+    np.random.seed(seed)
+    try:
+        counts = list(nashpy.Game(A, B).fictitious_play(iterations=max(1, steps)))
+    finally:
+        np.random.set_state(state)
+    counts = counts[1:]                   # the first entry is all zeros
+    row = np.array([c[0] / c[0].sum() for c in counts], dtype=float)
+    column = np.array([c[1] / c[1].sum() for c in counts], dtype=float)
+    return Trajectory("fictitious-play", np.arange(1, len(counts) + 1, dtype=float), row, column)
+
+
+def verdict(run: Trajectory) -> Verdict:
+    T = len(run.times)
+    both = np.hstack([run.row, run.column])
+    last = both[max(0, T - T // 4 - 1):]
+    earlier = both[T // 8: max(T // 8 + 1, T // 4)]
+    spread = float(np.max(np.ptp(last, axis=0))) if len(last) else 0.0
+    earlier_spread = float(np.max(np.ptp(earlier, axis=0))) if len(earlier) else 0.0
+    half = both[T // 2:]
+    average = half.mean(axis=0)
+    n1 = run.row.shape[1]
+    average_pair = (average[:n1], average[n1:])
+    threshold = CONVERGED if run.method == "replicator" else 0.02
+    if spread <= threshold:
+        kind = "converges"
+        limit = (run.row[-1], run.column[-1])
+    elif earlier_spread > 0 and spread < 0.5 * earlier_spread:
+        kind = "converges slowly"
+        limit = (run.row[-1], run.column[-1])
+    else:
+        kind = "cycles"
+        limit = average_pair
+    return Verdict(kind, spread, limit, average_pair)
+
+
+def nearest_equilibrium(point: tuple, equilibria: Sequence[tuple], tolerance: float = 0.03):
+    """Index of the equilibrium (a (row, column) pair of vectors) within ``tolerance`` of ``point``."""
+    best, distance = None, tolerance
+    for k, (x, y) in enumerate(equilibria):
+        d = max(float(np.max(np.abs(np.asarray(point[0]) - np.asarray(x, dtype=float)))),
+                float(np.max(np.abs(np.asarray(point[1]) - np.asarray(y, dtype=float)))))
+        if d <= distance:
+            best, distance = k, d
+    return best
+
+
+def vector_field_2x2(A, B, grid: int = 15):
+    """(X, Y, U, V): the replicator field for 2×2 games over P(row's first), P(column's first)."""
+    A, B = _scaled(np.asarray(A, dtype=float), np.asarray(B, dtype=float))
+    s = np.linspace(0.03, 0.97, grid)
+    X, Y = np.meshgrid(s, s)
+    row_gain = (A[0, 0] - A[1, 0]) * Y + (A[0, 1] - A[1, 1]) * (1 - Y)
+    col_gain = (B[0, 0] - B[0, 1]) * X + (B[1, 0] - B[1, 1]) * (1 - X)
+    return X, Y, X * (1 - X) * row_gain, Y * (1 - Y) * col_gain
+
+
+@dataclass
+class DynamicsReport:
+    title: str
+    players: tuple
+    strategies: tuple
+    method: str
+    runs: list
+    verdict: Verdict
+    equilibria: list = field(default_factory=list)          # (row, column, label)
+    A: np.ndarray | None = None
+    B: np.ndarray | None = None
+    settings: dict = field(default_factory=dict)
+
+    def summary(self) -> str:
+        run = self.runs[0]
+        names = self.strategies
+        def shares(pair, digits=3):
+            return "; ".join(f"{p} " + ", ".join(f"{s} {v:.{digits}g}" for s, v in zip(names[i], vec))
+                             for i, (p, vec) in enumerate(zip(self.players, pair)))
+        what = ("Replicator dynamics" if self.method == "replicator" else "Fictitious play")
+        span = (f"t = 0..{run.times[-1]:g}, {len(run.times)} time points; payoffs scaled to a range of 1"
+                if self.method == "replicator" else f"{len(run.times)} rounds, seed {self.settings.get('seed', 0)}")
+        lines = [f"{what} for {self.title} ({span})",
+                 f"Start:  {shares((run.row[0], run.column[0]))}",
+                 f"End:    {shares((run.row[-1], run.column[-1]))}"]
+        v = self.verdict
+        equilibria = [(x, y) for x, y, _ in self.equilibria]
+        if v.kind == "cycles":
+            near = nearest_equilibrium(v.average, equilibria, 0.05)
+            text = (f"Verdict: cycles — the probabilities keep oscillating (they still move by up to {v.spread:.2f} "
+                    f"in the last quarter of the run). Time average over the second half: {shares(v.average)}")
+            if near is not None:
+                text += f", close to the equilibrium {self.equilibria[near][2]}"
+            lines.append(text + ".")
+        else:
+            near = nearest_equilibrium(v.limit, equilibria, 0.03 if v.kind == "converges" else 0.08)
+            target = f"the Nash equilibrium {self.equilibria[near][2]}" if near is not None else shares(v.limit)
+            if v.kind == "converges":
+                lines.append(f"Verdict: converges to {target}.")
+            else:
+                lines.append(f"Verdict: converges slowly towards {target} (the oscillations shrink; still moving "
+                             f"by up to {v.spread:.2f} in the last quarter).")
+        return "\n".join(lines) + "\n"
+
+
+def two_player_game(numeric):
+    """The 2-player normal form to run dynamics on (a tree becomes its reduced normal form)."""
+    from solver.model.tree import ExtensiveGame
+    if isinstance(numeric, ExtensiveGame):
+        from solver.model.reduce import reduced_normal_form
+        numeric = reduced_normal_form(numeric).game
+    if numeric.num_players != 2:
+        raise ValueError(f"dynamics needs a 2-player game; this game has {numeric.num_players} players")
+    return numeric
+
+
+def run_dynamics(game, method: str = "replicator", parameters=None, steps: int | None = None,
+                 horizon: float = 60.0, seed: int = 0) -> DynamicsReport:
+    """Evaluate ``game`` (as loaded) at ``parameters`` and run the dynamics; for 2×2 games the
+    replicator is also run from a few more starting points (for the phase plot)."""
+    from solver.api import SolveError, evaluate_game, parameter_values, solve
+    from solver.present.text import describe_mixed
+    if method not in METHODS:
+        raise SolveError(f"unknown dynamics '{method}' (use {' or '.join(METHODS)})", "--method")
+    values = parameter_values(game, parameters)
+    try:
+        numeric = two_player_game(evaluate_game(game, values))
+    except ValueError as error:
+        raise SolveError(str(error)) from None
+    A = np.asarray(numeric.payoffs[0], dtype=float)
+    B = np.asarray(numeric.payoffs[1], dtype=float)
+    steps = steps or 2000
+    runs = []
+    if method == "replicator":
+        runs.append(replicator(A, B, steps=steps, horizon=horizon))
+        if A.shape == (2, 2):
+            for x, y in [(0.15, 0.15), (0.85, 0.85), (0.15, 0.85), (0.85, 0.15), (0.5, 0.2), (0.2, 0.5)]:
+                runs.append(replicator(A, B, [x, 1 - x], [y, 1 - y], steps=min(steps, 800), horizon=horizon))
+    else:
+        runs.append(fictitious_play(A, B, steps=steps, seed=seed))
+    equilibria = []
+    try:
+        solution = solve(numeric)
+        for e in solution.equilibria:
+            x = [float(e.strategies[numeric.players[0]][s]) for s in numeric.strategies[0]]
+            y = [float(e.strategies[numeric.players[1]][s]) for s in numeric.strategies[1]]
+            label = "(" + "; ".join(describe_mixed(e.strategies[p]) for p in numeric.players) + ")"
+            equilibria.append((x, y, label))
+    except (ImportError, ValueError):
+        pass
+    return DynamicsReport(game.info.title or "(untitled game)", tuple(numeric.players), tuple(numeric.strategies),
+                          method, runs, verdict(runs[0]), equilibria, A, B, {"seed": seed, "horizon": horizon})
+
+
+def dynamics_figure(report: DynamicsReport):
+    """Strategy probabilities over time (both players); for 2×2 games also the phase plot."""
+    from matplotlib.figure import Figure
+    from solver.present.draw import PLAYER_COLOURS
+    run = report.runs[0]
+    phase = report.A is not None and report.A.shape == (2, 2)
+    fig = Figure(figsize=(11, 4.4) if phase else (8, 6))
+    if phase:
+        axes = [fig.add_axes([0.06, 0.56, 0.42, 0.36]), fig.add_axes([0.06, 0.11, 0.42, 0.36])]
+        phase_ax = fig.add_axes([0.58, 0.11, 0.38, 0.81])
+    else:
+        axes = [fig.add_axes([0.09, 0.57, 0.86, 0.36]), fig.add_axes([0.09, 0.09, 0.86, 0.36])]
+        phase_ax = None
+    xlabel = "time" if report.method == "replicator" else "round"
+    for i, (ax, data) in enumerate(zip(axes, (run.row, run.column))):
+        for k, name in enumerate(report.strategies[i]):
+            ax.plot(run.times, data[:, k], linewidth=1.6, label=name)
+        ax.set_ylim(-0.03, 1.03)
+        ax.set_ylabel(f"{report.players[i]}", fontsize=10, color=PLAYER_COLOURS[i])
+        ax.legend(fontsize=8, loc="upper right", framealpha=0.8)
+        ax.tick_params(labelsize=8)
+        if report.method == "fictitious-play":
+            ax.set_xscale("log")
+    axes[1].set_xlabel(xlabel, fontsize=10)
+    what = "Replicator dynamics" if report.method == "replicator" else "Fictitious play (empirical frequencies)"
+    axes[0].set_title(f"{what}: {report.title}", fontsize=10, loc="left")
+    if phase_ax is not None:
+        if report.method == "replicator":
+            X, Y, U, V = vector_field_2x2(report.A, report.B)
+            phase_ax.quiver(X, Y, U, V, color="#b0b7bd", angles="xy", width=0.003)
+        for k, r in enumerate(report.runs):
+            phase_ax.plot(r.row[:, 0], r.column[:, 0], color="#d35400" if k == 0 else "#5d6d7e",
+                          linewidth=1.8 if k == 0 else 1.0, zorder=3 if k == 0 else 2)
+            phase_ax.plot([r.row[0, 0]], [r.column[0, 0]], marker="o", markersize=4,
+                          color="#d35400" if k == 0 else "#5d6d7e")
+        for x, y, label in report.equilibria:
+            phase_ax.plot([x[0]], [y[0]], marker="*", markersize=14, color="#1e8449", zorder=4,
+                          markeredgecolor="white")
+        phase_ax.set_xlim(0, 1)
+        phase_ax.set_ylim(0, 1)
+        phase_ax.set_aspect("equal")
+        phase_ax.set_xlabel(f"P({report.players[0]} plays {report.strategies[0][0]})", fontsize=10)
+        phase_ax.set_ylabel(f"P({report.players[1]} plays {report.strategies[1][0]})", fontsize=10)
+        phase_ax.set_title("Phase plot (stars: Nash equilibria)", fontsize=10)
+        phase_ax.tick_params(labelsize=8)
+    return fig

@@ -1,0 +1,304 @@
+"""Iterated elimination of dominated strategies, including domination by mixed strategies.
+
+A strategy ``s`` of player i is *strictly dominated* by a mixed strategy σ (over i's other surviving
+strategies) when σ pays i strictly more than ``s`` against every surviving profile of the others;
+*weakly dominated* when σ pays at least as much everywhere and strictly more somewhere. Strictly
+dominated strategies are never played in any Nash equilibrium, and removing them, round after
+round, never removes an equilibrium; the order of strict eliminations does not matter
+(Osborne 2004, §2.9 and §4.4; Myerson 1991, §3.9). Weak elimination can remove equilibria and its
+result can depend on the order, so it runs only when asked, after strict elimination is exhausted.
+
+Domination by a mixture is a linear programme (Shoham & Leyton-Brown 2008, §4.5.2): maximise ε
+subject to Σ_k σ_k u_i(k, t) ≥ u_i(s, t) + ε for every surviving profile t of the others, σ ≥ 0,
+Σ σ = 1; ``s`` is strictly dominated iff ε* > 0. It is solved in floats with
+``scipy.optimize.linprog``; for exact payoffs the dominating mixture is then rounded to a nearby
+fraction (or rebuilt exactly from the optimal basis) and **verified with Fractions** before it is
+reported, so an exact game never gets a claim that only holds in floating point.
+
+Accepts a payoff tensor of shape ``(N, n_1, ..., n_N)``: exact (``Fraction``/``int`` objects) or
+float64.
+
+>>> import numpy as np
+>>> from fractions import Fraction
+>>> # Row's M pays (1, 1); T pays (3, 0) and B pays (0, 3): M is dominated only by a mixture.
+>>> A = [[3, 0], [1, 1], [0, 3]]
+>>> payoffs = np.array([A, [[0, 0], [0, 0], [0, 0]]], dtype=object)
+>>> result = iterated_elimination(payoffs)
+>>> step = result.eliminations[0]
+>>> (step.player, step.strategy, step.dominator, step.strict)
+(0, 1, {0: Fraction(1, 2), 2: Fraction(1, 2)}, True)
+>>> result.surviving
+((0, 2), (0, 1))
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Sequence
+
+import numpy as np
+
+from solver.equilibria.verify import is_exact_array
+
+FLOAT_TOLERANCE = 1e-9
+
+
+@dataclass(frozen=True)
+class Elimination:
+    """One eliminated strategy and what dominates it.
+
+    ``dominator`` maps strategy indices of the same player to weights (one entry of weight 1 for a
+    pure dominator). ``opponents`` are the others' surviving profiles the comparison ran over (each
+    a tuple with one index per *other* player, in player order); ``dominated_payoffs`` and
+    ``dominating_payoffs`` are the player's payoffs against each of them.
+    """
+    round: int
+    player: int
+    strategy: int
+    dominator: dict
+    strict: bool
+    opponents: tuple
+    dominated_payoffs: tuple
+    dominating_payoffs: tuple
+
+    @property
+    def by_mixture(self) -> bool:
+        return len(self.dominator) > 1
+
+
+@dataclass(frozen=True)
+class DominanceResult:
+    eliminations: tuple[Elimination, ...]
+    surviving: tuple[tuple[int, ...], ...]     # per player, the surviving strategy indices
+    weak: bool                                   # whether weak elimination was allowed
+
+    @property
+    def rounds(self) -> int:
+        return max((e.round for e in self.eliminations), default=0)
+
+    @property
+    def solved(self) -> bool:
+        """True when a single profile survives."""
+        return all(len(s) == 1 for s in self.surviving)
+
+
+def _opponent_profiles(surviving: Sequence[Sequence[int]], player: int) -> list[tuple[int, ...]]:
+    others = [surviving[j] for j in range(len(surviving)) if j != player]
+    return list(itertools.product(*others))
+
+
+def _payoff_rows(payoffs: np.ndarray, player: int, strategies: Sequence[int], opponents) -> dict[int, list]:
+    """Player's payoff for each own strategy against each opponent profile."""
+    n = payoffs.shape[0]
+    rows = {}
+    for s in strategies:
+        row = []
+        for t in opponents:
+            index = list(t[:player]) + [s] + list(t[player:])
+            row.append(payoffs[(player,) + tuple(index)])
+        rows[s] = row
+    return rows
+
+
+def _compare(dominating, dominated, exact: bool, tolerance: float) -> tuple[bool, bool]:
+    """(weakly better everywhere, strictly better somewhere) and whether strictly better everywhere."""
+    if exact:
+        ge = all(a >= b for a, b in zip(dominating, dominated))
+        gt_all = all(a > b for a, b in zip(dominating, dominated))
+        gt_any = any(a > b for a, b in zip(dominating, dominated))
+    else:
+        ge = all(a >= b - tolerance for a, b in zip(dominating, dominated))
+        gt_all = all(a > b + tolerance for a, b in zip(dominating, dominated))
+        gt_any = any(a > b + tolerance for a, b in zip(dominating, dominated))
+    return gt_all, ge and gt_any
+
+
+def _mix(rows: dict[int, list], weights: dict[int, object]) -> list:
+    keys = list(weights)
+    length = len(rows[keys[0]])
+    return [sum(weights[k] * rows[k][c] for k in keys) for c in range(length)]
+
+
+def _linprog_mixture(rows: dict[int, list], target: list, strict: bool):
+    """The LP in floats: weights over ``rows`` (dict), or None when no dominating mixture exists."""
+    from scipy.optimize import linprog
+    keys = list(rows)
+    U = np.array([[float(v) for v in rows[k]] for k in keys])          # (K, T)
+    u = np.array([float(v) for v in target])                           # (T,)
+    K, T = U.shape
+    scale = max(1.0, float(np.max(np.abs(U))), float(np.max(np.abs(u))) if u.size else 1.0)
+    if strict:
+        # variables: σ (K), ε; maximise ε: minimise −ε
+        c = np.zeros(K + 1)
+        c[-1] = -1.0
+        A_ub = np.hstack([-U.T, np.ones((T, 1))])                       # −Uσ + ε ≤ −u
+        b_ub = -u
+        A_eq = np.hstack([np.ones((1, K)), np.zeros((1, 1))])
+        bounds = [(0, None)] * K + [(None, scale)]
+        result = linprog(c, A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=[1.0], bounds=bounds, method="highs")
+        if result.status != 0 or -result.fun <= FLOAT_TOLERANCE * scale:
+            return None
+        sigma = result.x[:K]
+    else:
+        # maximise total slack Σ_t (Uσ − u)_t subject to Uσ ≥ u
+        c = -U.sum(axis=1)
+        result = linprog(c, A_ub=-U.T, b_ub=-u, A_eq=np.ones((1, K)), b_eq=[1.0], bounds=[(0, None)] * K,
+                         method="highs")
+        if result.status != 0:
+            return None
+        sigma = result.x
+        if float((U.T @ sigma - u).sum()) <= FLOAT_TOLERANCE * scale:
+            return None
+    sigma = np.clip(sigma, 0, None)
+    sigma = sigma / sigma.sum()
+    return {k: float(w) for k, w in zip(keys, sigma) if w > 1e-12}
+
+
+def _exact_candidates(weights: dict[int, float], rows: dict[int, list], target: list):
+    """Fractions near the LP weights: nice denominators first, then a basis solved exactly."""
+    keys = list(weights)
+    for bound in (2, 3, 4, 5, 6, 8, 10, 12, 16, 20, 100, 1000, 10 ** 6):
+        approx = {k: Fraction(weights[k]).limit_denominator(bound) for k in keys}
+        approx = {k: v for k, v in approx.items() if v > 0}
+        if not approx:
+            continue
+        total = sum(approx.values())
+        if total != 1:
+            # put the rounding error on the largest weight
+            largest = max(approx, key=lambda k: approx[k])
+            approx[largest] += 1 - total
+            if approx[largest] <= 0:
+                continue
+        yield approx
+    # Rebuild the vertex exactly: tight constraints on the support, solved with Fractions.
+    support = [k for k in keys if weights[k] > 1e-9]
+    mixed = _mix({k: [float(v) for v in rows[k]] for k in support}, {k: weights[k] for k in support})
+    slack = [m - float(t) for m, t in zip(mixed, target)]
+    smallest = min(slack) if slack else 0
+    tight = [c for c, s in enumerate(slack) if abs(s - smallest) <= 1e-7 * max(1.0, abs(smallest))]
+    # equations: Σ σ_k (u_k,c − u_k,c0) = 0 for tight c vs the first tight c0, and Σσ = 1
+    equations = []
+    if tight:
+        c0 = tight[0]
+        for c in tight[1:]:
+            equations.append([Fraction(rows[k][c]) - Fraction(target[c]) - Fraction(rows[k][c0]) + Fraction(target[c0])
+                              for k in support] + [Fraction(0)])
+    equations.append([Fraction(1)] * len(support) + [Fraction(1)])
+    solution = _solve_exact(equations, len(support))
+    if solution is not None and all(v >= 0 for v in solution):
+        yield {k: v for k, v in zip(support, solution) if v != 0}
+
+
+def _solve_exact(rows: list[list[Fraction]], unknowns: int):
+    """One solution of a linear system by Gauss–Jordan elimination (free unknowns set to 0)."""
+    matrix = [list(r) for r in rows]
+    pivots = []
+    r = 0
+    for c in range(unknowns):
+        pivot = next((i for i in range(r, len(matrix)) if matrix[i][c] != 0), None)
+        if pivot is None:
+            continue
+        matrix[r], matrix[pivot] = matrix[pivot], matrix[r]
+        factor = matrix[r][c]
+        matrix[r] = [v / factor for v in matrix[r]]
+        for i in range(len(matrix)):
+            if i != r and matrix[i][c] != 0:
+                f = matrix[i][c]
+                matrix[i] = [a - f * b for a, b in zip(matrix[i], matrix[r])]
+        pivots.append(c)
+        r += 1
+    if any(all(v == 0 for v in row[:-1]) and row[-1] != 0 for row in matrix):
+        return None
+    solution = [Fraction(0)] * unknowns
+    for i, c in enumerate(pivots):
+        solution[c] = matrix[i][-1]
+    return solution
+
+
+def find_dominator(payoffs: np.ndarray, player: int, strategy: int, surviving: Sequence[Sequence[int]],
+                   strict: bool = True, mixed: bool = True):
+    """A (pure or mixed) strategy over the player's other surviving strategies that dominates
+    ``strategy``, as ``(weights, opponents, dominated_payoffs, dominating_payoffs)``; None if there is none.
+
+    Pure dominators are preferred (the one with the largest total margin); a mixture is sought by
+    linear programming only when no pure strategy dominates.
+    """
+    exact = is_exact_array(np.asarray(payoffs))
+    opponents = _opponent_profiles(surviving, player)
+    others = [k for k in surviving[player] if k != strategy]
+    if not others or not opponents:
+        return None
+    rows = _payoff_rows(payoffs, player, others + [strategy], opponents)
+    target = rows.pop(strategy)
+    values = np.asarray([float(v) for r in rows.values() for v in r] + [float(v) for v in target])
+    tolerance = 0.0 if exact else FLOAT_TOLERANCE * max(1.0, float(np.ptp(values)) if values.size else 1.0)
+    best = None
+    for k in others:
+        strictly, weakly = _compare(rows[k], target, exact, tolerance)
+        if strictly or (not strict and weakly):
+            margin = sum(float(a) - float(b) for a, b in zip(rows[k], target))
+            if best is None or margin > best[0]:
+                best = (margin, k)
+    if best is not None:
+        k = best[1]
+        one = Fraction(1) if exact else 1.0
+        return {k: one}, tuple(opponents), tuple(target), tuple(rows[k])
+    if not mixed or len(others) < 2:
+        return None
+    weights = _linprog_mixture(rows, target, strict)
+    if weights is None:
+        return None
+    if len(weights) == 1:
+        return None        # the LP found a pure dominator that the exact comparison rejected
+    if exact:
+        for candidate in _exact_candidates(weights, rows, target):
+            mixture = _mix(rows, candidate)
+            strictly, weakly = _compare(mixture, target, True, 0.0)
+            if (strictly or (not strict and weakly)) and len(candidate) >= 1:
+                return candidate, tuple(opponents), tuple(target), tuple(mixture)
+        return None
+    mixture = _mix(rows, weights)
+    strictly, weakly = _compare(mixture, target, False, tolerance)
+    if strictly or (not strict and weakly):
+        return weights, tuple(opponents), tuple(target), tuple(mixture)
+    return None
+
+
+def _one_pass(payoffs, surviving: list[list[int]], strict: bool, mixed: bool, round_number: int) -> list[Elimination]:
+    """One round: every player in turn, each dominated strategy removed as soon as it is found."""
+    steps = []
+    for player in range(len(surviving)):
+        for strategy in list(surviving[player]):
+            if len(surviving[player]) < 2:
+                break
+            found = find_dominator(payoffs, player, strategy, surviving, strict=strict, mixed=mixed)
+            if found is None:
+                continue
+            weights, opponents, target, mixture = found
+            surviving[player].remove(strategy)
+            steps.append(Elimination(round_number, player, strategy, dict(sorted(weights.items())), strict,
+                                     opponents, target, mixture))
+    return steps
+
+
+def iterated_elimination(payoffs: np.ndarray, weak: bool = False, mixed: bool = True) -> DominanceResult:
+    """Eliminate strictly dominated strategies round by round until none is left; with ``weak``,
+    then also weakly dominated ones (one weak round at a time, strict rounds in between).
+
+    A round goes through the players in order; a strategy found dominated (against the others'
+    strategies surviving at that moment) is removed at once.
+    """
+    payoffs = np.asarray(payoffs)
+    surviving = [list(range(n)) for n in payoffs.shape[1:]]
+    steps: list[Elimination] = []
+    round_number = 0
+    while True:
+        round_number += 1
+        found = _one_pass(payoffs, surviving, True, mixed, round_number)
+        if not found and weak:
+            found = _one_pass(payoffs, surviving, False, mixed, round_number)
+        if not found:
+            break
+        steps.extend(found)
+    return DominanceResult(tuple(steps), tuple(tuple(s) for s in surviving), weak)

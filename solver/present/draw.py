@@ -1,0 +1,274 @@
+"""Pictures of games with matplotlib: a sequential game as a tree, a normal-form game as a matrix.
+
+- Tree: laid out left to right (root at the left, leaves one per row in the order of the moves),
+  so that it stays readable at 64 leaves; the figure grows with the number of leaves. Decision
+  nodes carry the mover's name, edges the move (chance moves with their probability), leaves the
+  payoffs in the players' order. Nodes of one information set are joined by a dashed line. The
+  moves of the first equilibrium are drawn thick and red (mixed moves with their probability).
+- Matrix: one table per profile of the third and later players; each cell lists the payoffs, a
+  payoff in a box when that strategy is a best response; pure equilibrium cells are shaded.
+
+SVG output keeps text as ``<text>`` elements (``svg.fonttype = none``), so labels can be searched
+and the browser renders them with its own fonts.
+
+Everything works on ``matplotlib.figure.Figure`` directly (no pyplot state).
+"""
+from __future__ import annotations
+
+import io
+import os
+from fractions import Fraction
+
+import matplotlib
+
+matplotlib.rcParams["svg.fonttype"] = "none"
+
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
+
+from solver.model.normal import NormalFormGame  # noqa: E402
+from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame  # noqa: E402
+from solver.present.ascii import best_response_marks, first_behaviour, fmt, matrix_slices  # noqa: E402
+
+HIGHLIGHT = "#d35400"
+EDGE = "#7f8c8d"
+PLAYER_COLOURS = ["#1f5fa8", "#7d3c98", "#1e8449", "#a93226", "#117a65", "#5d6d7e"]
+FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+
+
+def number(value) -> str:
+    return fmt(value, unicode_minus=True)
+
+
+# ---- trees --------------------------------------------------------------------------------------
+def tree_layout(tree: ExtensiveGame) -> tuple[dict[int, float], dict[int, float], list[int]]:
+    """x (depth) and y (leaf order, top = 0) of every node, and the leaves in drawing order."""
+    leaves: list[int] = []
+    y: dict[int, float] = {}
+    x: dict[int, float] = {}
+    stack = [(0, False)]
+    while stack:                      # iterative post-order: children before their parent
+        node, done = stack.pop()
+        kids = list(tree.children(node))
+        if not kids:
+            y[node] = float(len(leaves))
+            leaves.append(node)
+        elif done:
+            y[node] = (y[kids[0]] + y[kids[-1]]) / 2
+        else:
+            stack.append((node, True))
+            stack.extend((c, False) for c in reversed(kids))
+        x[node] = float(tree.depth[node])
+    return x, y, leaves
+
+
+def tree_figure(tree: ExtensiveGame, solution=None, title: str | None = None) -> Figure:
+    """The game tree; ``solution`` (optional) supplies the equilibrium moves to highlight."""
+    if tree.is_symbolic:
+        tree = tree.evaluated()
+    x, y, leaves = tree_layout(tree)
+    n_leaves = max(1, len(leaves))
+    depth = int(max(tree.depth)) if tree.num_nodes else 0
+    font = 9 if n_leaves <= 16 else 7.5 if n_leaves <= 40 else 6.5
+    payoff_width = 0.09 * max(len(_payoff_text(tree, leaf)) for leaf in leaves) * font / 9 + 0.3
+    width = max(5.5, 1.9 * depth + 1.2 + payoff_width)
+    height = max(2.6, 0.30 * n_leaves * font / 9 + 1.2)
+    fig = Figure(figsize=(width, height))
+    ax = fig.add_axes([0.02, 0.07, 0.96, 0.86])
+    ax.set_axis_off()
+    behaviour = first_behaviour(tree, solution)
+    on_path = _reached(tree, behaviour) if behaviour else set()
+
+    for node in range(tree.num_nodes):
+        kind = int(tree.node_player[node])
+        kids = list(tree.children(node))
+        h = int(tree.node_infoset[node]) if kind >= 0 else -1
+        for k, child in enumerate(kids):
+            probability = behaviour.get(h, [None] * len(kids))[k] if kind >= 0 else None
+            chosen = probability is not None and probability != 0
+            ax.plot([x[node], x[child]], [y[node], y[child]], color=HIGHLIGHT if chosen else EDGE,
+                    linewidth=(3.2 if child in on_path else 1.9) if chosen else 1.0, zorder=1,
+                    solid_capstyle="round")
+            label = tree.node_moves[node][k]
+            if kind == CHANCE:
+                label += f" ({number(tree.chance_probs[child])})"
+            elif chosen and probability != 1:
+                label += f" [{number(probability)}]"
+            mx, my = (x[node] + x[child]) / 2, (y[node] + y[child]) / 2
+            ax.text(mx, my - 0.08, label, fontsize=font * 0.92, ha="center", va="bottom", zorder=3,
+                    color=HIGHLIGHT if chosen else "#222222", fontweight="bold" if chosen else "normal",
+                    bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85))
+        if kind == TERMINAL:
+            ax.plot([x[node]], [y[node]], marker="o", markersize=3, color="#34495e", zorder=2)
+            ax.text(x[node] + 0.08, y[node], _payoff_text(tree, node), fontsize=font, ha="left", va="center",
+                    family="monospace", zorder=3)
+        elif kind == CHANCE:
+            ax.plot([x[node]], [y[node]], marker="D", markersize=7, color="#f1c40f", markeredgecolor="#7d6608", zorder=2)
+            ax.text(x[node], y[node] - 0.22, "Chance", fontsize=font, ha="center", va="bottom", zorder=3,
+                    style="italic")
+        else:
+            colour = PLAYER_COLOURS[kind % len(PLAYER_COLOURS)]
+            ax.plot([x[node]], [y[node]], marker="o", markersize=8, color=colour, zorder=2)
+            ax.text(x[node], y[node] - 0.22, tree.players[kind], fontsize=font, ha="center", va="bottom",
+                    color=colour, fontweight="bold", zorder=3)
+
+    # Information sets: a dashed bracket to the left of their nodes, one lane per set at each depth.
+    lanes: dict[float, int] = {}
+    for info in tree.infosets:
+        if len(info.nodes) < 2:
+            continue
+        nodes = sorted(info.nodes, key=lambda n: y[n])
+        column = min(x[n] for n in nodes)
+        lane = lanes.get(column, 0)
+        lanes[column] = lane + 1
+        xb = column - 0.13 - 0.11 * lane
+        dashed = dict(linestyle=(0, (4, 3)), color="#555555", linewidth=1.2, zorder=1.5)
+        ax.plot([xb, xb], [y[nodes[0]], y[nodes[-1]]], **dashed)
+        for n in nodes:
+            ax.plot([xb, x[n]], [y[n], y[n]], **dashed)
+        ax.text(xb - 0.025, (y[nodes[0]] + y[nodes[-1]]) / 2, info.label, fontsize=font * 0.85, rotation=90,
+                ha="right", va="center", color="#555555", style="italic", zorder=3,
+                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
+
+    ax.set_xlim(-0.3, depth + payoff_width / 1.9 + 0.3)
+    ax.set_ylim(n_leaves - 0.4, -0.9)
+    fig.suptitle(title if title is not None else (tree.info.title or ""), fontsize=font + 2, y=0.985)
+    legend = f"Payoffs: ({', '.join(tree.players)})"
+    if behaviour:
+        legend += "   ·   orange: equilibrium moves, thickest on the path of play" + (" (first subgame-perfect equilibrium)"
+                                                     if solution is not None and len(solution.equilibria) > 1 else "")
+    fig.text(0.02, 0.015, legend, fontsize=font, ha="left", va="bottom", color="#333333")
+    return fig
+
+
+def _reached(tree: ExtensiveGame, behaviour) -> set[int]:
+    """Nodes reached with positive probability under ``behaviour`` (and chance)."""
+    reached, stack = {0}, [0]
+    while stack:
+        node = stack.pop()
+        kind = int(tree.node_player[node])
+        for k, child in enumerate(tree.children(node)):
+            if kind == CHANCE:
+                go = tree.chance_probs[child] != 0
+            else:
+                probs = behaviour.get(int(tree.node_infoset[node]))
+                go = probs is not None and probs[k] != 0
+            if go:
+                reached.add(child)
+                stack.append(child)
+    return reached
+
+
+def _payoff_text(tree: ExtensiveGame, leaf: int) -> str:
+    return "(" + ", ".join(number(v) for v in tree.leaf_payoffs[leaf]) + ")"
+
+
+# ---- matrices -----------------------------------------------------------------------------------
+def matrix_figure(game: NormalFormGame, title: str | None = None, max_pages: int = 8) -> Figure:
+    """The payoff matrix (one per profile of players 3..N, at most ``max_pages``), best responses boxed."""
+    if game.is_symbolic:
+        game = game.evaluated()
+    from solver.equilibria.pure import pure_equilibrium_mask
+    marks = best_response_marks(game)
+    equilibrium = pure_equilibrium_mask(game.payoffs)
+    n = game.num_players
+    if n == 1:
+        game = NormalFormGame(game.players + ("(nobody)",), (game.strategies[0], ("—",)),
+                              game.payoffs.reshape((1, -1, 1)), game.info)
+        marks = marks.reshape((1, -1, 1))
+        equilibrium = equilibrium.reshape((-1, 1))
+        n = 1
+    rows, cols = game.strategies[0], game.strategies[1]
+    pages = matrix_slices(game)[:max_pages]
+    cell_w = max(1.3, 0.55 * max(1, n) + 0.35)
+    head_w = max(1.2, 0.085 * max(len(s) for s in rows) + 0.3)
+    page_h = 0.55 * (len(rows) + 1) + 0.5
+    width = head_w + cell_w * len(cols) + 0.6
+    height = page_h * len(pages) + 0.9
+    fig = Figure(figsize=(max(4.0, width), height))
+    ax = fig.add_axes([0, 0, 1, 1])
+    ax.set_axis_off()
+    ax.set_xlim(0, max(4.0, width))
+    ax.set_ylim(height, 0)
+    top = 0.7
+    font = 10 if len(cols) <= 6 else 8
+    for page in pages:
+        x0 = 0.3
+        if page:
+            caption = "When " + ", ".join(f"{game.players[2 + j]} plays {game.strategies[2 + j][k]}" for j, k in enumerate(page))
+            ax.text(x0, top - 0.12, caption, fontsize=font, ha="left", va="bottom", style="italic")
+        ax.text(x0 + head_w / 2, top + 0.27, f"{game.players[0]} ╲ {game.players[1]}", fontsize=font * 0.9,
+                ha="center", va="center", color="#555555")
+        for c, name in enumerate(cols):
+            ax.text(x0 + head_w + cell_w * (c + 0.5), top + 0.27, name, fontsize=font, ha="center", va="center",
+                    fontweight="bold", color=PLAYER_COLOURS[1])
+        for r, name in enumerate(rows):
+            yr = top + 0.55 * (r + 1)
+            ax.text(x0 + head_w - 0.1, yr + 0.27, name, fontsize=font, ha="right", va="center", fontweight="bold",
+                    color=PLAYER_COLOURS[0])
+            for c in range(len(cols)):
+                profile = (r, c) + tuple(page)
+                xc = x0 + head_w + cell_w * c
+                shaded = bool(equilibrium[profile]) and game.num_players > 1 and game.players[-1] != "(nobody)"
+                ax.add_patch(Rectangle((xc, yr), cell_w, 0.55, facecolor="#fdebd0" if shaded else "white",
+                                       edgecolor="#95a5a6", linewidth=0.8))
+                count = game.payoffs.shape[0]
+                for i in range(count):
+                    px = xc + cell_w * (i + 1) / (count + 1)
+                    text = number(game.payoffs[(i,) + profile])
+                    boxed = bool(marks[(i,) + profile])
+                    ax.text(px, yr + 0.28, text, fontsize=font, ha="center", va="center",
+                            color=PLAYER_COLOURS[i % len(PLAYER_COLOURS)],
+                            bbox=dict(boxstyle="square,pad=0.18", facecolor="none",
+                                      edgecolor=PLAYER_COLOURS[i % len(PLAYER_COLOURS)], linewidth=1.1)
+                            if boxed else None)
+        top += page_h
+    fig.suptitle(title if title is not None else (game.info.title or ""), fontsize=font + 1, y=0.995, va="top")
+    order = ", ".join(game.players[: game.payoffs.shape[0]])
+    fig.text(0.01, 0.005, f"Payoffs: ({order}). Boxed: a best response. Shaded: a pure equilibrium.",
+             fontsize=font * 0.8, ha="left", va="bottom", color="#333333")
+    return fig
+
+
+# ---- the entry points ---------------------------------------------------------------------------
+def game_figure(numeric, solution=None, title: str | None = None) -> Figure:
+    """A tree or a matrix, depending on the game."""
+    if isinstance(numeric, ExtensiveGame):
+        return tree_figure(numeric, solution, title)
+    return matrix_figure(numeric, title)
+
+
+def save_figure(fig: Figure, path: str) -> None:
+    extension = os.path.splitext(path)[1].lower()
+    kind = FORMATS.get(extension)
+    if kind is None:
+        raise ValueError(f"unknown picture format '{extension or path}' (use .svg, .png or .pdf)")
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(path, format=kind, dpi=150 if kind == "png" else None, bbox_inches="tight")
+
+
+def svg_markup(fig: Figure) -> str:
+    """The figure as an ``<svg>`` element (no XML prologue), for inline use in HTML."""
+    buffer = io.StringIO()
+    with matplotlib.rc_context({"svg.fonttype": "none"}):
+        fig.savefig(buffer, format="svg", bbox_inches="tight")
+    text = buffer.getvalue()
+    start = text.find("<svg")
+    return text[start:] if start >= 0 else text
+
+
+def draw(game, output: str, parameters=None) -> None:
+    """Solve ``game`` at ``parameters`` and write its picture to ``output`` (.svg, .png or .pdf)."""
+    from solver.api import evaluate_game, parameter_values, solve
+    extension = os.path.splitext(output)[1].lower()
+    if extension not in FORMATS:
+        raise ValueError(f"unknown picture format '{extension or output}' (use .svg, .png or .pdf)")
+    values = parameter_values(game, parameters)
+    numeric = evaluate_game(game, values)
+    solution = None
+    if isinstance(numeric, ExtensiveGame):
+        try:
+            solution = solve(game, parameters)
+        except (ImportError, ValueError):
+            solution = None
+    save_figure(game_figure(numeric, solution, game.info.title), output)

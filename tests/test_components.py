@@ -1,0 +1,151 @@
+"""Tests for solver.equilibria.components (connected components and maximal Nash subsets).
+
+Hand-worked degenerate games, plus brute force on random games: components by a breadth-first
+search written here, maximal bicliques by checking every subset of row strategies.
+"""
+from __future__ import annotations
+
+import itertools
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from solver.equilibria.components import distinct_strategies, equilibrium_components, maximal_nash_subsets
+from solver.equilibria.enumerate2 import enumerate_extreme_equilibria
+
+F = Fraction
+
+
+def obj(rows) -> np.ndarray:
+    return np.array(rows, dtype=object)
+
+
+def solve(A, B):
+    A, B = obj(A), obj(B)
+    extremes = enumerate_extreme_equilibria(A, B).equilibria
+    return A, B, extremes
+
+
+def named(extremes, indices):
+    return {(tuple(extremes[k][0]), tuple(extremes[k][1])) for k in indices}
+
+
+def test_edge_continuum_is_one_component_with_two_extremes():
+    # Row 0 strictly dominates; the column player is indifferent: x = (1, 0), any y.
+    A, B, extremes = solve([[1, 1], [0, 0]], [[0, 0], [0, 0]])
+    assert len(extremes) == 2
+    assert equilibrium_components(A, B, extremes) == ((0, 1),)
+    ((xs, ys),) = maximal_nash_subsets(A, B, extremes)
+    assert len(xs) == 1 and len(ys) == 2
+    assert {tuple(extremes[i][1]) for i in ys} == {(1, 0), (0, 1)}
+
+
+def test_nondegenerate_game_has_singleton_components():
+    A, B, extremes = solve([[2, 0], [0, 1]], [[1, 0], [0, 2]])  # battle of the sexes
+    assert equilibrium_components(A, B, extremes) == ((0,), (1,), (2,))
+    assert maximal_nash_subsets(A, B, extremes) == (((0,), (0,)), ((1,), (1,)), ((2,), (2,)))
+
+
+def test_all_zero_game_is_one_full_nash_subset():
+    A, B, extremes = solve([[0, 0], [0, 0]], [[0, 0], [0, 0]])
+    assert len(extremes) == 4
+    assert equilibrium_components(A, B, extremes) == ((0, 1, 2, 3),)
+    ((xs, ys),) = maximal_nash_subsets(A, B, extremes)
+    assert {tuple(extremes[i][0]) for i in xs} == {(1, 0), (0, 1)}
+    assert {tuple(extremes[i][1]) for i in ys} == {(1, 0), (0, 1)}
+
+
+def test_three_nash_subsets_in_one_component():
+    # Column player indifferent (B = 0); row 0 is a best response iff y0 >= y2, row 1 iff
+    # y2 >= y0. Extreme equilibria: e0 with y in {e0, e1, m}, e1 with y in {e1, e2, m}, where
+    # m = (1/2, 0, 1/2). Maximal bicliques: ({e0}, {e0, e1, m}), ({e1}, {e1, e2, m}),
+    # ({e0, e1}, {e1, m}) — one component.
+    A, B, extremes = solve([[1, 1, 0], [0, 1, 1]], [[0, 0, 0], [0, 0, 0]])
+    e = lambda *v: tuple(F(x) for x in v)  # noqa: E731
+    m = e(F(1, 2), 0, F(1, 2))
+    assert named(extremes, range(len(extremes))) == {
+        (e(1, 0), e(1, 0, 0)), (e(1, 0), e(0, 1, 0)), (e(1, 0), m),
+        (e(0, 1), e(0, 1, 0)), (e(0, 1), e(0, 0, 1)), (e(0, 1), m)}
+    assert equilibrium_components(A, B, extremes) == (tuple(range(6)),)
+    subsets = {(frozenset(tuple(extremes[i][0]) for i in xs), frozenset(tuple(extremes[j][1]) for j in ys))
+               for xs, ys in maximal_nash_subsets(A, B, extremes)}
+    assert subsets == {
+        (frozenset({e(1, 0)}), frozenset({e(1, 0, 0), e(0, 1, 0), m})),
+        (frozenset({e(0, 1)}), frozenset({e(0, 1, 0), e(0, 0, 1), m})),
+        (frozenset({e(1, 0), e(0, 1)}), frozenset({e(0, 1, 0), m})),
+    }
+
+
+def test_two_components():
+    # Two separate edge continua: x = e0 with y on [(1,0,0), (1/2,1/2,0)], x = e1 with y on [e1, e2].
+    A, B, extremes = solve([[1, 0, 0], [0, 1, 0]], [[1, 1, 0], [0, 1, 1]])
+    components = equilibrium_components(A, B, extremes)
+    assert len(components) == 2 and all(len(c) == 2 for c in components)
+    assert len(maximal_nash_subsets(A, B, extremes)) == 2
+
+
+def test_float_extremes_and_validation():
+    A = np.array([[1.0, 1.0], [0.0, 0.0]])
+    B = np.zeros((2, 2))
+    extremes = enumerate_extreme_equilibria(A, B).equilibria
+    assert equilibrium_components(A, B, extremes) == ((0, 1),)
+    with pytest.raises(ValueError):
+        equilibrium_components(A, B, [(np.array([0.0, 1.0]), np.array([1.0, 0.0]))])  # not Nash
+    assert equilibrium_components(A, B, []) == ()
+    assert maximal_nash_subsets(A, B, []) == ()
+
+
+def brute_components(extremes):
+    x_ids, y_ids, _, _ = distinct_strategies(extremes)
+    seen, out = set(), []
+    for start in range(len(extremes)):
+        if start in seen:
+            continue
+        group, stack = set(), [start]
+        while stack:
+            k = stack.pop()
+            if k in group:
+                continue
+            group.add(k)
+            stack.extend(j for j in range(len(extremes)) if x_ids[j] == x_ids[k] or y_ids[j] == y_ids[k])
+        seen |= group
+        out.append(tuple(sorted(group)))
+    return tuple(out)
+
+
+def brute_bicliques(extremes):
+    x_ids, y_ids, x_first, y_first = distinct_strategies(extremes)
+    edges = set(zip(x_ids, y_ids))
+    nx, ny = len(x_first), len(y_first)
+    found = set()
+    for r in range(1, nx + 1):
+        for xs in itertools.combinations(range(nx), r):
+            ys = frozenset(b for b in range(ny) if all((a, b) in edges for a in xs))
+            if not ys:
+                continue
+            closure = frozenset(a for a in range(nx) if all((a, b) in edges for b in ys))
+            if closure == frozenset(xs):
+                found.add((tuple(sorted(x_first[a] for a in xs)), tuple(sorted(y_first[b] for b in ys))))
+    return tuple(sorted(found))
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
+    lambda s: st.tuples(*[st.lists(st.lists(st.integers(0, 2), min_size=s[1], max_size=s[1]),
+                                   min_size=s[0], max_size=s[0])] * 2)))
+def test_random_degenerate_games_match_brute_force(game):
+    A, B, extremes = solve(*game)
+    components = equilibrium_components(A, B, extremes)
+    assert components == brute_components(extremes)
+    subsets = maximal_nash_subsets(A, B, extremes)
+    assert subsets == brute_bicliques(extremes)
+    # Every extreme equilibrium lies in some maximal Nash subset, inside its own component.
+    x_ids, y_ids, x_first, y_first = distinct_strategies(extremes)
+    component_of = {k: c for c, members in enumerate(components) for k in members}
+    for k in range(len(extremes)):
+        assert any(x_first[x_ids[k]] in xs and y_first[y_ids[k]] in ys for xs, ys in subsets)
+    for xs, ys in subsets:
+        assert len({component_of[i] for i in xs + ys}) == 1
