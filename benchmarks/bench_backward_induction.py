@@ -36,7 +36,8 @@ sys.setrecursionlimit(100_000)
 
 from benchmarks.common import (TimeLimit, best_of, fmt_bytes, fmt_ratio, fmt_time,  # noqa: E402
                                machine_info, peak_memory, print_table)
-from solver.equilibria.backward import FLOAT_TIE_TOLERANCE, vectorised_backward_induction  # noqa: E402
+from solver.equilibria.backward import (FLOAT_TIE_TOLERANCE, BackwardInduction,  # noqa: E402
+                                        vectorised_backward_induction)
 from solver.model.random_games import random_perfect_information_tree  # noqa: E402
 from solver.model.tree import CHANCE, ExtensiveGame  # noqa: E402
 
@@ -65,24 +66,104 @@ def to_python(tree: ExtensiveGame):
 
 
 def recursive_backward_induction(kids, movers, probs, payoffs, num_players, tolerance):
-    """Root value and {decision node: chosen child}, by recursion over the nodes."""
-    choice = {}
+    """The same outputs as ours (payoffs of every subtree, chosen child, tie and tie-below flags),
+    by recursion over the nodes with Python lists."""
+    n = len(kids)
+    values, choice, tie, tie_below = [None] * n, [-1] * n, [False] * n, [False] * n
 
     def solve(node):
         children = kids[node]
         if not children:
-            return payoffs[node]
-        values = [solve(c) for c in children]
+            value = values[node] = payoffs[node]
+            return value
+        results = [solve(c) for c in children]
+        below = any(tie_below[c] for c in children)
         mover = movers[node]
         if mover == CHANCE:
-            return tuple(sum(probs[c] * v[i] for c, v in zip(children, values)) for i in range(num_players))
-        best = max(v[mover] for v in values)
-        for c, v in zip(children, values):
-            if v[mover] >= best - tolerance:
-                choice[node] = c
-                return v
+            value = tuple(sum(probs[c] * r[i] for c, r in zip(children, results)) for i in range(num_players))
+        else:
+            best = max(r[mover] for r in results)
+            threshold = best - tolerance if tolerance else best
+            chosen, count = -1, 0
+            for c, r in zip(children, results):
+                if r[mover] >= threshold:
+                    if count == 0:
+                        chosen, value = c, r
+                    count += 1
+            choice[node] = chosen
+            if count > 1:
+                tie[node] = below = True
+        tie_below[node] = below
+        values[node] = value
+        return value
 
-    return solve(0), choice
+    solve(0)
+    return values, choice, tie, tie_below
+
+
+# ---- a proposed rewrite of backward.py's first pass (measured with --prototype) -------------
+
+def proposed_backward_induction(tree: ExtensiveGame):
+    """Prototype of the optimisations proposed for ``vectorised_backward_induction``; same outputs
+    (checked below against the recursive peer). Differences: perfect information checked with
+    numpy, level bounds by ``searchsorted``, payoffs stored player-major ``(N, n)`` and gathered
+    with flat indices, first best move read from the few best entries instead of a
+    ``minimum.reduceat`` over all children, tie-below propagated from the flagged children only,
+    and the chance expectation taken over chance nodes' children only (not every child of the
+    level); exact trees compare with ``==`` instead of ``>= best - 0``."""
+    deciders = tree.node_infoset[tree.node_player >= 0]
+    if deciders.size != len(tree.infosets) or np.any(np.bincount(deciders, minlength=len(tree.infosets)) != 1):
+        raise ValueError("backward induction needs perfect information")
+    exact = tree.leaf_payoffs.dtype == object
+    dtype = object if exact else float
+    vals = np.array(tree.leaf_payoffs.T, dtype=dtype, order="C")         # (N, n): one row per player
+    probs = np.asarray(tree.chance_probs, dtype=dtype)
+    players, parent, depth = tree.node_player, tree.parent, tree.depth
+    n = tree.num_nodes
+    leaf = tree.num_children == 0
+    if exact:
+        tolerance = 0
+    else:
+        leaf_values = tree.leaf_payoffs[leaf]
+        tolerance = FLOAT_TIE_TOLERANCE * max(1.0, float(np.ptp(leaf_values))) if leaf_values.size else 0.0
+    flat = vals.reshape(-1)
+    choice = np.full(n, -1, dtype=np.int64)
+    tie = np.zeros(n, dtype=bool)
+    tie_below = np.zeros(n, dtype=bool)
+    bounds = np.searchsorted(depth, np.arange(int(depth[-1]) + 2))
+    for start, stop in reversed(list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))):
+        inner = np.flatnonzero(~leaf[start:stop]) + start
+        if inner.size == 0:
+            continue
+        first = tree.first_child[inner]
+        counts = tree.num_children[inner]
+        c0, c1 = int(first[0]), int(first[-1] + counts[-1])
+        offsets = first - c0
+        mover = players[inner]
+        is_decision = mover >= 0
+        index = np.repeat(np.maximum(mover, 0) * n, counts)
+        index += np.arange(c0, c1)
+        own = flat[index]
+        group_best = np.repeat(np.maximum.reduceat(own, offsets), counts)
+        is_best = (own >= group_best - tolerance) if tolerance else (own == group_best)
+        pos = np.flatnonzero(is_best)                                    # >= 1 per inner node
+        owners = parent[pos + c0]
+        starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+        first_best = pos[starts] + c0
+        n_best = np.diff(np.append(starts, pos.size))
+        choice[inner] = np.where(is_decision, first_best, -1)
+        tie[inner] = tie_below[inner] = is_decision & (n_best > 1)
+        below = np.flatnonzero(tie_below[c0:c1])
+        if below.size:
+            tie_below[parent[below + c0]] = True
+        vals[:, inner] = vals[:, first_best]                             # chance rows replaced next
+        chance = inner[~is_decision]
+        if chance.size:
+            c_counts = tree.num_children[chance]
+            c_offsets = np.cumsum(c_counts) - c_counts
+            c_children = np.repeat(tree.first_child[chance] - c_offsets, c_counts) + np.arange(int(c_counts.sum()))
+            vals[:, chance] = np.add.reduceat(vals[:, c_children] * probs[c_children], c_offsets, axis=1)
+    return BackwardInduction(np.ascontiguousarray(vals.T), choice, tie, tie_below)
 
 
 # ---- the pygambit build --------------------------------------------------------------------
@@ -125,7 +206,46 @@ def gambit_build(players, count, first, movers, moves, chance, payoffs, deadline
 
 # ---- driver --------------------------------------------------------------------------------
 
-def run_size(leaves, exact, seed, gambit_cap, gambit_state):
+def same_outputs(result: BackwardInduction, peer, exact: bool) -> str | None:
+    """None when ``result`` matches the recursive peer (root value to 1e-9, every subtree value,
+    choice and tie flag), else what differs."""
+    rec_values, rec_choice, rec_tie, rec_below = peer
+    if exact:
+        if tuple(result.values[0]) != tuple(rec_values[0]):
+            return f"root value {tuple(result.values[0])} vs {rec_values[0]}"
+        if any(tuple(a) != b for a, b in zip(result.values.tolist(), rec_values)):
+            return "subtree values"
+    else:
+        if np.max(np.abs(result.values[0] - np.array(rec_values[0]))) > 1e-9:
+            return f"root value {result.values[0]} vs {rec_values[0]}"
+        if np.max(np.abs(result.values - np.array(rec_values))) > 1e-9:
+            return "subtree values"
+    if result.choice.tolist() != rec_choice:
+        return "choices"
+    if result.tie.tolist() != rec_tie or result.tie_below.tolist() != rec_below:
+        return "tie flags"
+    return None
+
+
+def time_gambit(tree, cap, state) -> str:
+    if gbt is None:
+        return "not installed"
+    if state["capped"]:
+        return "skipped"
+    inputs = gambit_inputs(tree)
+    start = time.perf_counter()
+    try:
+        game = gambit_build(*inputs, deadline=start + cap)
+    except TimeLimit:
+        state["capped"] = True
+        return f"> {cap:g} s (stopped)"
+    elapsed = time.perf_counter() - start
+    if len(game.nodes) != tree.num_nodes:
+        raise SystemExit(f"pygambit tree has {len(game.nodes)} nodes, ours {tree.num_nodes}")
+    return fmt_time(elapsed)
+
+
+def run_size(leaves, exact, seed, args, gambit_state):
     rng = np.random.default_rng(seed)
     start = time.perf_counter()
     tree = random_perfect_information_tree(leaves, NUM_PLAYERS, rng, exact=exact)
@@ -135,44 +255,27 @@ def run_size(leaves, exact, seed, gambit_cap, gambit_state):
     t_ours, ours = best_of(lambda: vectorised_backward_induction(tree), repeats=7, budget=10)
     peak, _ = peak_memory(lambda: vectorised_backward_induction(tree))
     plain = to_python(tree)
-    t_rec, (root_value, choice) = best_of(lambda: recursive_backward_induction(*plain), repeats=2 if slow else 7, budget=20)
+    t_rec, peer = best_of(lambda: recursive_backward_induction(*plain), repeats=2 if slow else 7, budget=20)
     del plain
-
-    # the same answer: root value, and the same choice at every decision node
-    ours_root = ours.values[0]
-    if exact:
-        same_root = all(a == b for a, b in zip(ours_root, root_value))
-    else:
-        same_root = bool(np.max(np.abs(np.asarray(ours_root, dtype=float) - np.array(root_value))) <= 1e-9)
-    deciders = np.flatnonzero(tree.node_player >= 0)
-    same_choices = (len(choice) == deciders.size
-                    and all(choice[v] == c for v, c in zip(deciders.tolist(), ours.choice[deciders].tolist())))
-    if not (same_root and same_choices):
-        raise SystemExit(f"MISMATCH at {leaves} leaves: root {ours_root} vs {root_value}, "
-                         f"choices {'agree' if same_choices else 'differ'}")
-
-    t_gbt = None
-    if gbt is None:
-        gambit_text = "not installed"
-    elif gambit_state["capped"]:
-        gambit_text = "skipped"
-    else:
-        inputs = gambit_inputs(tree)
-        try:
-            start = time.perf_counter()
-            game = gambit_build(*inputs, deadline=start + gambit_cap)
-            t_gbt = time.perf_counter() - start
-            if len(game.nodes) != tree.num_nodes:
-                raise SystemExit(f"pygambit tree has {len(game.nodes)} nodes, ours {tree.num_nodes}")
-            gambit_text = fmt_time(t_gbt)
-            del game
-        except TimeLimit:
-            gambit_state["capped"] = True
-            gambit_text = f"> {gambit_cap:g} s (stopped)"
-        del inputs
-
-    row = [f"{leaves:,}", f"{tree.num_nodes:,}", int(tree.depth.max()), fmt_time(generate), fmt_time(t_ours),
-           fmt_bytes(peak), fmt_time(t_rec), fmt_ratio(t_rec, t_ours), gambit_text]
+    problem = same_outputs(ours, peer, exact)
+    if problem:
+        raise SystemExit(f"MISMATCH at {leaves} leaves between ours and the recursive peer: {problem}")
+    del ours
+    row = {"leaves": f"{leaves:,}", "nodes": f"{tree.num_nodes:,}", "depth": int(tree.depth.max()),
+           "generate": fmt_time(generate), "ours": fmt_time(t_ours.wall), "ours cpu": fmt_time(t_ours.cpu),
+           "ours peak": fmt_bytes(peak), "recursive": fmt_time(t_rec.wall), "rec cpu": fmt_time(t_rec.cpu),
+           "rec/ours cpu": fmt_ratio(t_rec.cpu, t_ours.cpu), "rec/ours wall": fmt_ratio(t_rec.wall, t_ours.wall)}
+    if args.prototype:
+        t_new, new = best_of(lambda: proposed_backward_induction(tree), repeats=7, budget=10)
+        problem = same_outputs(new, peer, exact)
+        if problem:
+            raise SystemExit(f"MISMATCH at {leaves} leaves between the prototype and the recursive peer: {problem}")
+        del new
+        row.update({"proposed": fmt_time(t_new.wall), "prop cpu": fmt_time(t_new.cpu),
+                    "rec/prop cpu": fmt_ratio(t_rec.cpu, t_new.cpu)})
+    del peer
+    if not exact:
+        row["pygambit build"] = time_gambit(tree, args.gambit_cap, gambit_state)
     return row, t_ours, t_rec
 
 
@@ -181,34 +284,35 @@ def main():
     parser.add_argument("--max-leaves", type=int, default=10**6)
     parser.add_argument("--exact-max-leaves", type=int, default=10**5)
     parser.add_argument("--gambit-cap", type=float, default=60.0, help="seconds allowed for one pygambit build")
+    parser.add_argument("--prototype", action="store_true",
+                        help="also time proposed_backward_induction (a proposed rewrite of backward.py)")
     args = parser.parse_args()
 
     print(machine_info({"pygambit": gbt.__version__ if gbt else "not installed"}))
-    print(f"trees: {NUM_PLAYERS} players, 2-4 children per inner node, 10% chance nodes, seeded\n")
+    print(f"trees: {NUM_PLAYERS} players, 2-4 children per inner node, 10% chance nodes, seeded; "
+          "times: best wall and best CPU (process) time\n")
     sizes = [n for n in (10**3, 10**4, 10**5, 10**6, 10**7) if n <= args.max_leaves]
-    headers = ["leaves", "nodes", "depth", "generate", "ours", "ours peak", "recursive", "rec/ours", "pygambit build"]
 
     summary = {}
     for exact in (False, True):
         limit = args.exact_max_leaves if exact else args.max_leaves
-        rows, state = [], {"capped": exact}          # pygambit build timed on the float trees only
-        print("float64 payoffs" if not exact else "exact payoffs (Fraction payoffs and probabilities)")
+        rows, state = [], {"capped": False}
+        print("float64 payoffs" if not exact else "exact payoffs (Fraction payoffs and probabilities; no pygambit)")
         for leaves in [n for n in sizes if n <= limit]:
-            row, t_ours, t_rec = run_size(leaves, exact, seed=leaves + exact, gambit_cap=args.gambit_cap,
-                                          gambit_state=state)
-            if exact:
-                row[-1] = "-"
+            row, t_ours, t_rec = run_size(leaves, exact, leaves + exact, args, state)
             rows.append(row)
-            summary[(exact, leaves)] = t_rec / t_ours
-            print("  " + " | ".join(map(str, row)), flush=True)      # progress
-        print()
-        print_table(headers, rows)
-        print()
+            summary[(exact, leaves)] = (t_rec.cpu / t_ours.cpu, t_rec.wall / t_ours.wall)
+            print("  " + " | ".join(f"{k} {v}" for k, v in row.items()), flush=True)      # progress
+        if rows:
+            print()
+            print_table(list(rows[0]), [list(r.values()) for r in rows])
+            print()
 
+    print("subtree values, choices and tie flags agree between ours and the recursive peer at every size.")
     biggest = max(n for (e, n) in summary if not e)
-    exponent = len(str(biggest)) - 1
-    print("root values and every decision agree between ours and the recursive peer at every size.")
-    print(f"backward induction at 10^{exponent} leaves: {summary[(False, biggest)]:.1f}x faster than recursive")
+    cpu, wall = summary[(False, biggest)]
+    print(f"backward induction at 10^{len(str(biggest)) - 1} leaves: {cpu:.1f}x faster than recursive "
+          f"(CPU time; {wall:.1f}x in wall time)")
 
 
 if __name__ == "__main__":

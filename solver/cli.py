@@ -9,12 +9,24 @@ import click
 from solver.commands.methods import methods_command
 from solver.commands.solve import solve_command
 from solver.commands.validate import validate_command
+from solver.commands.explain import explain_command
+from solver.commands.draw import draw_command
+from solver.commands.report import report_command
+from solver.commands.dynamics import dynamics_command
+from solver.commands.sweep import sweep_command
+from solver.commands.thresholds import thresholds_command
 
 # One line per command module, in the order `solve --help` lists them.
 COMMANDS = [
     solve_command,
     methods_command,
     validate_command,
+    explain_command,
+    draw_command,
+    report_command,
+    dynamics_command,
+    sweep_command,
+    thresholds_command,
 ]
 
 DEFAULT_COMMAND = "solve"

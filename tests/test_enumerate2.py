@@ -379,3 +379,29 @@ def test_output_is_sorted_and_inputs_validated():
         enumerate_extreme_equilibria(obj([[1, 2]]), obj([[1], [2]]))
     with pytest.raises(ValueError):
         enumerate_extreme_equilibria(np.array([[np.nan, 0.0]]), np.array([[0.0, 0.0]]))
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_internal_paths_agree(seed, monkeypatch):
+    # The Qhull-proposal fast path, the lrsnash-style partner solving and the exact lexicographic
+    # search are alternatives; forcing each off must not change the answer.
+    from solver.equilibria import enumerate2
+
+    rng = np.random.default_rng(500 + seed)
+    m, n = [(5, 5), (6, 4), (3, 7), (7, 7), (6, 6), (2, 5)][seed]
+    if seed % 2:
+        A, B = rng.integers(0, 3, size=(m, n)).astype(object), rng.integers(0, 3, size=(m, n)).astype(object)
+    else:
+        A, B = rng.normal(size=(m, n)), rng.normal(size=(m, n))
+    reference = as_set(enumerate_extreme_equilibria(A, B))
+    with monkeypatch.context() as patch:
+        patch.setattr(enumerate2, "_qhull_tight_sets", lambda M: None)
+        assert as_set(enumerate_extreme_equilibria(A, B)) == reference
+    with monkeypatch.context() as patch:
+        patch.setattr(enumerate2, "_partners_by_solving", lambda *args: None)
+        assert as_set(enumerate_extreme_equilibria(A, B)) == reference
+    with monkeypatch.context() as patch:
+        # Wrong proposals (a vertex dropped) must be caught by the adjacency check.
+        original = enumerate2._qhull_tight_sets
+        patch.setattr(enumerate2, "_qhull_tight_sets", lambda M: (original(M) or [0, 0])[1:])
+        assert as_set(enumerate_extreme_equilibria(A, B)) == reference

@@ -520,9 +520,9 @@ def batched_normal_form(payoffs: np.ndarray, tie_window: float = TIE_WINDOW) -> 
         with np.errstate(all="ignore"):
             q = (A[:, 1, 1] - A[:, 0, 1]) / (A[:, 0, 0] - A[:, 0, 1] - A[:, 1, 0] + A[:, 1, 1])
             p = (B[:, 1, 1] - B[:, 1, 0]) / (B[:, 0, 0] - B[:, 1, 0] - B[:, 0, 1] + B[:, 1, 1])
-        exists = (p > 0) & (p < 1) & (q > 0) & (q < 1) & ~tie
-        u = q * A[:, 0, 0] + (1 - q) * A[:, 0, 1]
-        v = p * B[:, 0, 0] + (1 - p) * B[:, 1, 0]
+            exists = (p > 0) & (p < 1) & (q > 0) & (q < 1) & ~tie
+            u = q * A[:, 0, 0] + (1 - q) * A[:, 0, 1]
+            v = p * B[:, 0, 0] + (1 - p) * B[:, 1, 0]
         result.mixed = exists
         result.mixed_probs = np.where(exists[:, None], np.stack([p, q], axis=1), np.nan)
         result.mixed_payoffs = np.where(exists[:, None], np.stack([u, v], axis=1), np.nan)

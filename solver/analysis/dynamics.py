@@ -9,10 +9,12 @@
   best-responds to the empirical frequency of the other's past play. Run with nashpy's
   ``fictitious_play``; ties are broken at random, so a ``seed`` makes a run reproducible.
 
-The verdict compares how much the strategy probabilities still move in the last quarter of the
-run with how much they moved between 1/8 and 1/4 of it: "converges" (to a point, named after the Nash
-equilibrium it is near), "cycles" (keeps oscillating; the time average is reported, which in
-zero-sum games like matching pennies is near the mixed equilibrium) or "converges slowly".
+The verdict: "converges" (to a point, named after the Nash equilibrium it is near), "converges
+slowly", or "cycles" (keeps oscillating; the time average is reported, which in zero-sum games
+like matching pennies is near the mixed equilibrium). For the replicator it compares how much the
+probabilities still move in the last quarter of the run with how much they moved between 1/8 and
+1/4 of it; for fictitious play, whose frequencies always move less and less, it asks whether the
+players' regret against the empirical frequencies vanishes, shrinks, or stays (Shapley 1964).
 
 Works on floats (float64 arrays).
 
@@ -92,28 +94,47 @@ def fictitious_play(A, B, steps: int = 2000, seed: int = 0) -> Trajectory:
     return Trajectory("fictitious-play", np.arange(1, len(counts) + 1, dtype=float), row, column)
 
 
-def verdict(run: Trajectory) -> Verdict:
+def regrets(run: Trajectory, A, B) -> np.ndarray:
+    """For each time: the total gain both players could get by best-responding to the other's
+    current mixture, as a share of the payoff range (0 exactly at a Nash equilibrium)."""
+    A = np.asarray(A, dtype=float)
+    B = np.asarray(B, dtype=float)
+    span = max(float(np.ptp(A)), float(np.ptp(B)), 1e-12)
+    Ay = run.column @ A.T                     # (T, n1): row's payoff of each strategy
+    xB = run.row @ B                          # (T, n2): column's payoff of each strategy
+    row_gain = Ay.max(axis=1) - np.einsum("ti,ti->t", run.row, Ay)
+    column_gain = xB.max(axis=1) - np.einsum("tj,tj->t", run.column, xB)
+    return (row_gain + column_gain) / span
+
+
+def verdict(run: Trajectory, A=None, B=None) -> Verdict:
+    """Replicator: does the point stop moving? Fictitious play (given the payoffs): does the
+    empirical profile's regret vanish (converges), shrink (converges slowly) or stay (cycles)?"""
     T = len(run.times)
     both = np.hstack([run.row, run.column])
     last = both[max(0, T - T // 4 - 1):]
     earlier = both[T // 8: max(T // 8 + 1, T // 4)]
     spread = float(np.max(np.ptp(last, axis=0))) if len(last) else 0.0
-    earlier_spread = float(np.max(np.ptp(earlier, axis=0))) if len(earlier) else 0.0
     half = both[T // 2:]
     average = half.mean(axis=0)
     n1 = run.row.shape[1]
     average_pair = (average[:n1], average[n1:])
-    threshold = CONVERGED if run.method == "replicator" else 0.02
-    if spread <= threshold:
-        kind = "converges"
-        limit = (run.row[-1], run.column[-1])
-    elif earlier_spread > 0 and spread < 0.5 * earlier_spread:
-        kind = "converges slowly"
-        limit = (run.row[-1], run.column[-1])
-    else:
-        kind = "cycles"
-        limit = average_pair
-    return Verdict(kind, spread, limit, average_pair)
+    end = (run.row[-1], run.column[-1])
+    if run.method == "fictitious-play" and A is not None and B is not None:
+        r = regrets(run, A, B)
+        late = float(r[-max(1, T // 10):].mean())
+        early = float(r[T // 8: max(T // 8 + 1, T // 4)].mean())
+        if late <= 0.01:
+            return Verdict("converges", spread, end, average_pair)
+        if late < 0.7 * early:
+            return Verdict("converges slowly", spread, end, average_pair)
+        return Verdict("cycles", spread, average_pair, average_pair)
+    earlier_spread = float(np.max(np.ptp(earlier, axis=0))) if len(earlier) else 0.0
+    if spread <= CONVERGED:
+        return Verdict("converges", spread, end, average_pair)
+    if earlier_spread > 0 and spread < 0.5 * earlier_spread:
+        return Verdict("converges slowly", spread, end, average_pair)
+    return Verdict("cycles", spread, average_pair, average_pair)
 
 
 def nearest_equilibrium(point: tuple, equilibria: Sequence[tuple], tolerance: float = 0.03):
@@ -166,8 +187,13 @@ class DynamicsReport:
         equilibria = [(x, y) for x, y, _ in self.equilibria]
         if v.kind == "cycles":
             near = nearest_equilibrium(v.average, equilibria, 0.05)
-            text = (f"Verdict: cycles — the probabilities keep oscillating (they still move by up to {v.spread:.2f} "
-                    f"in the last quarter of the run). Time average over the second half: {shares(v.average)}")
+            if self.method == "fictitious-play":
+                text = ("Verdict: cycles — the empirical frequencies do not approach an equilibrium (the players' "
+                        "regret against them does not shrink). ")
+            else:
+                text = (f"Verdict: cycles — the probabilities keep oscillating (they still move by up to {v.spread:.2f} "
+                        f"in the last quarter of the run). ")
+            text += f"Time average over the second half: {shares(v.average)}"
             if near is not None:
                 text += f", close to the equilibrium {self.equilibria[near][2]}"
             lines.append(text + ".")
@@ -176,6 +202,9 @@ class DynamicsReport:
             target = f"the Nash equilibrium {self.equilibria[near][2]}" if near is not None else shares(v.limit)
             if v.kind == "converges":
                 lines.append(f"Verdict: converges to {target}.")
+            elif self.method == "fictitious-play":
+                lines.append(f"Verdict: converges slowly towards {target} (the players' regret against the "
+                             f"empirical frequencies keeps shrinking).")
             else:
                 lines.append(f"Verdict: converges slowly towards {target} (the oscillations shrink; still moving "
                              f"by up to {v.spread:.2f} in the last quarter).")
@@ -228,7 +257,7 @@ def run_dynamics(game, method: str = "replicator", parameters=None, steps: int |
     except (ImportError, ValueError):
         pass
     return DynamicsReport(game.info.title or "(untitled game)", tuple(numeric.players), tuple(numeric.strategies),
-                          method, runs, verdict(runs[0]), equilibria, A, B, {"seed": seed, "horizon": horizon})
+                          method, runs, verdict(runs[0], A, B), equilibria, A, B, {"seed": seed, "horizon": horizon})
 
 
 def dynamics_figure(report: DynamicsReport):

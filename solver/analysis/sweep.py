@@ -240,7 +240,7 @@ class SweepResult:
                 ranges[axis.name] = (format_value(axis.exact(lo)), format_value(axis.exact(hi)))
                 bounds[axis.name] = (float(axis.exact(lo)), float(axis.exact(hi)))
             _, components = ndimage.label(where)
-            out.append(Region(outcome, count, ranges, bounds, outcome.code in thin, int(components),
+            out.append(Region(outcome, count, ranges, bounds, bool(outcome.code in thin), int(components),
                               self._payoff_range(where)))
         out.sort(key=lambda r: (r.boundary, -r.points))
         return out
@@ -260,7 +260,7 @@ class SweepResult:
             if k == len(codes) or codes[k] != codes[start]:
                 where = np.zeros(len(codes), dtype=bool)
                 where[start:k] = True
-                boundary = (k - start == 1 and bool(self.tie[start]) and len(codes) > 1
+                boundary = bool(k - start == 1 and bool(self.tie[start]) and len(codes) > 1
                             and (start == 0 or codes[start - 1] != codes[start])
                             and (k == len(codes) or codes[k] != codes[start]))
                 out.append(Region(self.outcomes[int(codes[start])], k - start,
@@ -314,7 +314,7 @@ class SweepResult:
             return []
         lo, hi = axis.exact(previous[0]), axis.exact(following[0])
         mid = (lo + hi) / 2
-        text = f"{format_value(lo)} < {axis.name} < {format_value(hi)} (≈ {format_value(mid)}): {left} → {right}"
+        text = f"{format_value(lo)} < {axis.name} < {format_value(hi)} (≈ {format_value(mid)}): [{left}] to [{right}]"
         return [Boundary(between, text, {"kind": "interval", "low": _json_value(lo), "high": _json_value(hi),
                                          "estimate": _json_value(mid)})]
 
@@ -361,7 +361,7 @@ class SweepResult:
         for (ca, cb), points in sorted(self._pairs().items(), key=lambda kv: -len(kv[1])):
             a, b = self.outcomes[ca].label, self.outcomes[cb].label
             line = fit_line(np.array(points), self.axes)
-            text = f"{a}  |  {b}: {len(points)} boundary cells; {line['text']}"
+            text = f"{a}  |  {b}: {len(points)} boundary points; {line['text']}"
             out.append(Boundary((a, b), text, {"kind": "cells", "cells": len(points), **line}))
         for code in sorted(thin):
             count = int((self.codes == code).sum())
@@ -439,14 +439,15 @@ class SweepResult:
     def to_text(self) -> str:
         lines = [self.game.info.title or "(untitled game)"]
         grid = " × ".join(f"{a.name} {format_value(a.lo)}..{format_value(a.hi)} ({a.count} points)" for a in self.axes)
-        lines.append(f"{self.game_path} · sweep of {grid} = {self.size} points")
+        lines.append(f"{self.game_path + ' · ' if self.game_path else ''}sweep of {grid} = {self.size} points")
         others = {k: v for k, v in self.fixed.items() if k not in {a.name for a in self.axes}}
         if others:
             lines.append("Other parameters: " + ", ".join(f"{k} = {format_value(v) if isinstance(v, Fraction) else v}"
                                                           for k, v in others.items()))
         what = {"subgame-perfect": f"subgame-perfect {'path of play' if self.by == 'path' else 'strategy profile'}",
                 "nash": "Nash equilibria"}[self.concept]
-        lines.append(f"Outcome: {what}; solved by {self.method}; {self.exact_points} points solved exactly "
+        plural = "point" if self.exact_points == 1 else "points"
+        lines.append(f"Outcome: {what}; solved by {self.method}; {self.exact_points} {plural} solved exactly "
                      f"with the single-point solver; {self.elapsed:.2f} s")
         lines.append("")
         regions = self.regions()
@@ -689,12 +690,23 @@ def sweep(game, axes: Sequence[Axis], settings: Mapping[str, object] | None = No
         outcomes = batched.solve_points(solver, points, processes, progress, "solving ties exactly")
         record(flagged_all, outcomes)
         exact_points = len(flagged_all)
+    codes, outcomes = _renumber(codes, registry.outcomes)
     elapsed = time.perf_counter() - started
-    return SweepResult(game, game_path, axes, fixed, codes.reshape(shape), tie.reshape(shape), registry.outcomes,
+    return SweepResult(game, game_path, axes, fixed, codes.reshape(shape), tie.reshape(shape), outcomes,
                        payoffs.reshape(shape + (N,)),
                        {k: (v[0].reshape(shape + (N,)), v[1].reshape(shape + (v[1].shape[1],))) for k, v in series.items()}
                        if series is not None else None,
                        method_text, concept, exact_points, elapsed, by, notes)
+
+
+def _renumber(codes: np.ndarray, outcomes: list[Outcome]) -> tuple[np.ndarray, list[Outcome]]:
+    """Outcome ids in order of first appearance on the grid; unused outcomes dropped."""
+    present, first = np.unique(codes, return_index=True)
+    order = present[np.argsort(first)]
+    mapping = np.zeros(len(outcomes), dtype=np.int32)
+    mapping[order] = np.arange(len(order), dtype=np.int32)
+    renamed = [Outcome(k, outcomes[old].key, outcomes[old].label) for k, old in enumerate(order)]
+    return mapping[codes], renamed
 
 
 def _point(axes, index) -> dict[str, object]:

@@ -28,6 +28,18 @@ Ratio tests compare quotients of big integers through Python's correctly rounded
 since rounding is monotone, a strictly smaller float quotient proves a strictly smaller exact
 one, and only float ties are compared exactly (cross-multiplication, then lexicographically).
 
+Fast path for non-degenerate games (measured 2–3× faster at 12×12, see
+``benchmarks/bench_enumerate2.py``): a float halfspace intersection (Qhull [Barber, Dobkin &
+Huhdanpaa 1996]) proposes each polytope's vertices as sets of m tight inequalities. Each proposal
+is *proved* exactly — its square system solved with integers, every other inequality strictly
+slack — and the proposals must be closed under adjacency: every edge (a vertex's tight set less
+one inequality) must be shared by exactly two proved vertices. Proved simple vertices closed
+under adjacency are all the vertices (a polytope's graph is connected), so the result is exact;
+on any failure (degeneracy, rounding) the exact search above runs instead. Only one polytope —
+the one with fewer vertices — is enumerated when it is simple: the partner of a vertex x is the
+unique y with the complementary labels [Avis et al. 2010, §5 (lrsnash)], solved exactly after a
+conservative float screen (condition number < 1e6, violation > 1e-6) drops hopeless systems.
+
 Float payoffs are converted exactly (``Fraction(float)``, as Gambit does), the equilibria are
 computed exactly and returned as floats.
 
@@ -38,6 +50,8 @@ References:
     vol. 3, ch. 45.
     D. Avis (2000), "lrs: a revised implementation of the reverse search vertex enumeration
     algorithm", in Polytopes — Combinatorics and Computation, 177–198.
+    C. B. Barber, D. P. Dobkin, H. Huhdanpaa (1996), "The Quickhull algorithm for convex hulls",
+    ACM Transactions on Mathematical Software 22, 469–483.
 
 >>> import numpy as np
 >>> A = np.array([[2, 0], [0, 1]], dtype=object)   # battle of the sexes
@@ -64,7 +78,7 @@ METHOD = "vertex-enumeration"
 
 # Check the deadline once per this many visited bases (time.monotonic() costs ~50 ns, a basis ~50 µs).
 _DEADLINE_STRIDE = 16
-# Above this many labels the Qhull vertex count used to pick a polytope could itself be slow.
+# Above this many labels Qhull's float vertex proposals could themselves be slow to compute.
 _QHULL_MAX_LABELS = 40
 
 
@@ -98,63 +112,49 @@ def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> Bima
 
     A_int = _positive_integer_matrix(A_arr)
     B_int = _positive_integer_matrix(B_arr)
-    if _search_rows_polytope(A_int, B_int):
-        pairs, complete = _extreme_pairs(A_int, B_int, deadline)
-    else:  # the same search on the transposed game enumerates Q instead of P
-        transposed, complete = _extreme_pairs(_transpose(B_int), _transpose(A_int), deadline)
+    # Constraint matrices of P = {x >= 0 : B'ᵀx <= 1} and Q = {y >= 0 : A'y <= 1}, and Qhull's
+    # float proposals for their vertices (None when unavailable).
+    P_candidates = _qhull_tight_sets(_transpose(B_int))
+    Q_candidates = _qhull_tight_sets(A_int)
+    if P_candidates is not None and Q_candidates is not None:
+        search_P = len(P_candidates) <= len(Q_candidates)  # the work is per vertex searched
+    else:
+        search_P = m <= n  # the player with fewer strategies usually has fewer vertices
+    if search_P:
+        pairs, complete = _extreme_pairs(A_int, B_int, deadline, P_candidates, Q_candidates)
+    else:  # the same search on the transposed game enumerates Q first
+        transposed, complete = _extreme_pairs(_transpose(B_int), _transpose(A_int), deadline,
+                                              Q_candidates, P_candidates)
         pairs = [(x, y) for y, x in transposed]
 
-    payoffs_exact = np.stack([_exact_array(A_arr), _exact_array(B_arr)])
-    payoffs_float = None if exact else np.stack([A_arr.astype(float), B_arr.astype(float)])
+    payoffs = (np.stack([_exact_array(A_arr), _exact_array(B_arr)]) if exact
+               else np.stack([A_arr.astype(float), B_arr.astype(float)]))
     found = []
     for x_point, y_point in pairs:
-        x, y = _normalise(x_point), _normalise(y_point)
-        if not verify.is_nash(payoffs_exact, [x, y]):
+        if not _is_equilibrium(A_int, B_int, x_point[0], y_point[0]):
             raise AssertionError("vertex enumeration produced a non-equilibrium; this is a bug")
+        x, y = _normalise(x_point), _normalise(y_point)
+        if not exact:
+            x, y = x.astype(float), y.astype(float)
+        # The project-wide check; for float games it applies to the rounded output.
+        if not verify.is_nash(payoffs, [x, y]):
+            raise AssertionError("an exact equilibrium fails verify.is_nash; this is a bug")
         found.append((x, y))
     found.sort(key=lambda pair: (tuple(pair[0]), tuple(pair[1])))
-    if not exact:
-        found = [(x.astype(float), y.astype(float)) for x, y in found]
-        for x, y in found:
-            if not verify.is_nash(payoffs_float, [x, y]):
-                raise AssertionError("float rounding of an exact equilibrium fails the regret check")
     return BimatrixEquilibria(tuple(found), complete, METHOD)
 
 
-def _search_rows_polytope(A: list[list[int]], B: list[list[int]]) -> bool:
-    """Whether to search P (True) or Q: the one with fewer vertices, which is what the search
-    costs. Vertex counts come from a float halfspace intersection (Qhull), a cheap estimate;
-    without one, the polytope of the player with fewer strategies is taken."""
-    m, n = len(A), len(A[0])
-    if m + n > _QHULL_MAX_LABELS or min(m, n) < 2:
-        return m <= n
-    try:
-        from scipy.spatial import HalfspaceIntersection
-
-        counts = []
-        for M in (_transpose(B), A):  # constraint rows of P, then of Q
-            M = np.array(M, dtype=float)
-            M /= M.max()
-            k, d = M.shape
-            halfspaces = np.vstack([np.hstack([-np.eye(d), np.zeros((d, 1))]), np.hstack([M, -np.ones((k, 1))])])
-            counts.append(len(HalfspaceIntersection(halfspaces, np.full(d, 0.5 / d)).intersections))
-        return counts[0] <= counts[1]
-    except Exception:  # Qhull declines some degenerate inputs; the estimate is optional
-        return m <= n
-
-
-def _extreme_pairs(A: list[list[int]], B: list[list[int]], deadline: float | None):
-    """Completely labelled vertex pairs of P and Q for positive integer payoffs, m <= n preferred.
+def _extreme_pairs(A, B, deadline, P_candidates, Q_candidates):
+    """Completely labelled vertex pairs of P and Q for positive integer payoffs A, B (m×n).
 
     Returns ``([(x_point, y_point), ...], complete)`` with points as (numerators, denominator),
-    not normalised. P is always enumerated. When P is non-degenerate (every vertex has exactly m
-    tight inequalities) the partner of a vertex x is the unique y with the n complementary labels
-    — the solution of a square system on supp(x) × (best responses to x) — as in lrsnash [Avis
-    et al. 2010, §5]; otherwise, or when such a system is singular, Q is enumerated as well and
-    the vertex pairs are matched by their label masks.
+    not normalised. P is always enumerated. When P is simple (every vertex has exactly m tight
+    inequalities) the partner of each vertex is solved for directly (``_partners_by_solving``);
+    otherwise, or when such a system is singular, Q is enumerated as well and vertex pairs are
+    matched by their label masks.
     """
     m, n = len(A), len(A[0])
-    P_vertices, complete = _vertices(_transpose(B), deadline)
+    P_vertices, complete = _vertices(_transpose(B), deadline, P_candidates)
     row_mask = (1 << m) - 1
     x_items = [(mask, point) for mask, point in P_vertices.items() if mask & row_mask != row_mask]
     if complete:
@@ -162,7 +162,7 @@ def _extreme_pairs(A: list[list[int]], B: list[list[int]], deadline: float | Non
         if pairs is not None:
             return pairs
     # Q = {y >= 0 : A y <= 1}: variables y_j are labels m + j, slacks of row i are labels i.
-    Q_vertices, Q_complete = _vertices(A, deadline)
+    Q_vertices, Q_complete = _vertices(A, deadline, Q_candidates)
     low_n = (1 << n) - 1
     y_items = [(((mask & low_n) << m) | (mask >> n), point) for mask, point in Q_vertices.items()
                if mask & low_n != low_n]
@@ -171,12 +171,15 @@ def _extreme_pairs(A: list[list[int]], B: list[list[int]], deadline: float | Non
 
 
 def _partners_by_solving(A, x_items, deadline):
-    """For a non-degenerate P: ``([(x_point, y_point)], complete)``, or None to fall back.
+    """Partners in Q of the vertices of a simple P: ``([(x_point, y_point)], complete)``, or None
+    when P is not simple or a partner system is singular (then Q must be enumerated).
 
-    The partner of x solves A_{S,J} y = 1 with S = supp(x), J = best responses to x. Systems are
-    first solved in floats, batched by size; a system whose float solution violates y >= 0 or
-    A y <= 1 by more than 1e-6 (relative) while its condition number is below 1e6 — so the float
-    error is below about 1e-9 — is dropped; every other one is solved and checked exactly.
+    A vertex x with exactly m labels needs a y with the other n: y_j = 0 off the best responses J
+    to x and (A y)_i = 1 on S = supp(x), with |J| = |S|; if A_{S,J} is non-singular that y is
+    unique, hence a vertex of Q when feasible [Avis et al. 2010, §5]. The systems are first
+    solved in floats, batched by size: one whose float solution violates y >= 0 or A y <= 1 by
+    more than 1e-6 (relative) while its condition number is below 1e6 — so the float error is
+    around 1e-9 or less — is dropped; every other one is solved and checked exactly.
     """
     m, n = len(A), len(A[0])
     by_size: dict[int, list[tuple[int, list[int], list[int]]]] = {}
@@ -202,8 +205,9 @@ def _partners_by_solving(A, x_items, deadline):
             y = np.linalg.solve(systems[solvable], np.ones((int(solvable.sum()), size, 1)))[..., 0]
             payoffs = np.einsum("mks,ks->km", A_float[:, J[solvable]], y)
             y_scale = np.abs(y).sum(axis=1)
-            bad = (y.min(axis=1) < -1e-6 * y_scale) | (payoffs.max(axis=1) > 1 + 1e-6 * np.maximum(1.0, y_scale))
-            drop[np.flatnonzero(solvable)[bad]] = True
+            hopeless = ((y.min(axis=1) < -1e-6 * y_scale)
+                        | (payoffs.max(axis=1) > 1 + 1e-6 * np.maximum(1.0, y_scale)))
+            drop[np.flatnonzero(solvable)[hopeless]] = True
         candidates.extend(item for item, dropped in zip(items, drop) if not dropped)
     candidates.sort()
 
@@ -228,32 +232,109 @@ def _partners_by_solving(A, x_items, deadline):
     return pairs, True
 
 
-def _solve_integer(M: list[list[int]], b: list[int]):
-    """Solve the square integer system M y = b by fraction-free Gauss–Jordan elimination.
+def _is_equilibrium(A: list[list[int]], B: list[list[int]], x: tuple[int, ...], y: tuple[int, ...]) -> bool:
+    """Exact best-response check on the shifted integer payoffs (x, y unnormalised, >= 0)."""
+    row_payoffs = [sum(a * v for a, v in zip(row, y)) for row in A]
+    column_payoffs = [sum(B[i][j] * x[i] for i in range(len(x))) for j in range(len(y))]
+    best_row, best_column = max(row_payoffs), max(column_payoffs)
+    return (all(v >= 0 for v in x) and all(v >= 0 for v in y) and any(x) and any(y)
+            and all(p == best_row for p, v in zip(row_payoffs, x) if v)
+            and all(p == best_column for p, v in zip(column_payoffs, y) if v))
 
-    Returns ``(numerators, det)`` with det > 0 and y = numerators / det, or None when singular.
+
+def _solve_integer(M: list[list[int]], b: list[int]):
+    """Solve the square integer system M z = b: fraction-free (Bareiss) elimination, then
+    back-substitution for the integers det·z (exact divisions, by Cramer's rule).
+
+    Returns ``(numerators, det)`` with det > 0 and z = numerators / det, or None when singular.
     """
     k = len(M)
-    rows = [row[:] + [rhs] for row, rhs in zip(M, b)]
-    used = [False] * k
-    order = []
+    a = [row[:] + [rhs] for row, rhs in zip(M, b)]
     prev = 1
     for c in range(k):
-        r = next((i for i in range(k) if not used[i] and rows[i][c] != 0), None)
+        r = next((i for i in range(c, k) if a[i][c] != 0), None)
         if r is None:
             return None
-        used[r] = True
-        order.append(r)
-        pivot_row = rows[r]
+        a[c], a[r] = a[r], a[c]
+        pivot_row = a[c]
         p = pivot_row[c]
-        for i in range(k):
-            if i != r:
-                row = rows[i]
-                f = row[c]
-                rows[i] = [(a * p - f * q) // prev for a, q in zip(row, pivot_row)]
+        tail = pivot_row[c + 1:]
+        for i in range(c + 1, k):
+            row = a[i]
+            f = row[c]
+            a[i] = row[:c + 1] + [(p * u - f * w) // prev for u, w in zip(row[c + 1:], tail)]
         prev = p
-    sign = 1 if prev > 0 else -1
-    return [sign * rows[order[c]][k] for c in range(k)], sign * prev
+    det = prev  # ± det(M): the last Bareiss pivot
+    numerators = [0] * k
+    for c in range(k - 1, -1, -1):
+        row = a[c]
+        numerators[c] = (det * row[k] - sum(row[j] * numerators[j] for j in range(c + 1, k))) // row[c]
+    if det < 0:
+        det, numerators = -det, [-v for v in numerators]
+    return numerators, det
+
+
+def _qhull_tight_sets(M: list[list[int]]) -> list[int] | None:
+    """Float proposals for the vertices of {z >= 0 : M z <= 1} as tight-set bit masks (bit v < d:
+    z_v = 0, bit d + r: row r tight), from Qhull's halfspace intersection; None if unavailable."""
+    k, d = len(M), len(M[0])
+    if k + d > _QHULL_MAX_LABELS or d < 2:
+        return None
+    try:
+        from scipy.spatial import HalfspaceIntersection
+
+        Mf = np.array(M, dtype=float)
+        Mf /= Mf.max()
+        halfspaces = np.vstack([np.hstack([-np.eye(d), np.zeros((d, 1))]), np.hstack([Mf, -np.ones((k, 1))])])
+        # (1/(2d), ..., 1/(2d)) is strictly inside: z > 0 and M z <= 1/2 since M <= 1.
+        hull = HalfspaceIntersection(halfspaces, np.full(d, 0.5 / d))
+        return [sum(1 << int(t) for t in tight) for tight in hull.dual_facets]
+    except Exception:  # Qhull declines some degenerate inputs; the proposals are optional
+        return None
+
+
+def _prove_vertices(M: list[list[int]], candidates: list[int], deadline: float | None):
+    """Exactly prove that ``candidates`` are all the vertices of a simple {z >= 0 : M z <= 1}.
+
+    Returns ``(vertices, complete)`` as ``_vertices`` does, or None when any proposal is not a
+    simple vertex or the proposals are not closed under adjacency.
+    """
+    k, d = len(M), len(M[0])
+    vertices: dict[int, tuple[tuple[int, ...], int]] = {}
+    edge_ends: dict[int, int] = {}
+    for count, mask in enumerate(candidates):
+        if deadline is not None and count % _DEADLINE_STRIDE == 0 and time.monotonic() > deadline:
+            return vertices, False
+        if bin(mask).count("1") != d or mask in vertices:
+            return None
+        support = [v for v in range(d) if not mask >> v & 1]
+        rows = [r for r in range(k) if mask >> (d + r) & 1]
+        if len(rows) != len(support):
+            return None
+        coords = [0] * d
+        det = 1
+        if support:
+            solution = _solve_integer([[M[r][v] for v in support] for r in rows], [1] * len(rows))
+            if solution is None:
+                return None
+            numerators, det = solution
+            if any(v <= 0 for v in numerators):  # must be strictly inside z_v >= 0 off the mask
+                return None
+            for r in range(k):
+                if not mask >> (d + r) & 1 and sum(M[r][v] * z for v, z in zip(support, numerators)) >= det:
+                    return None
+            for v, z in zip(support, numerators):
+                coords[v] = z
+        vertices[mask] = (tuple(coords), det)
+        bit = mask
+        while bit:
+            low = bit & -bit
+            edge = mask ^ low
+            edge_ends[edge] = edge_ends.get(edge, 0) + 1
+            bit ^= low
+    if any(ends != 2 for ends in edge_ends.values()):
+        return None
+    return vertices, True
 
 
 def _transpose(M: list[list[int]]) -> list[list[int]]:
@@ -291,13 +372,18 @@ def _normalise(point: tuple[tuple[int, ...], int]) -> np.ndarray:
     return np.array([Fraction(v, total) for v in numerators], dtype=object)
 
 
-def _vertices(M: list[list[int]], deadline: float | None):
+def _vertices(M: list[list[int]], deadline: float | None, candidates: list[int] | None = None):
     """Vertices of {z >= 0 : M z <= 1} for a positive integer k×d matrix M.
 
     Returns ``({tight_mask: (numerators, denominator)}, complete)``: for each vertex, the bit
     mask of its tight inequalities (bit v < d: z_v = 0; bit d + r: row r of M z <= 1) and its
-    coordinates z_v = numerators[v] / denominator.
+    coordinates z_v = numerators[v] / denominator. Float ``candidates`` (tight-set masks) are
+    proved exactly when they can be; otherwise the exact lexicographic search runs.
     """
+    if candidates is not None:
+        proved = _prove_vertices(M, candidates, deadline)
+        if proved is not None:
+            return proved
     k, d = len(M), len(M[0])
     # Dictionary D·x_basic + T·x_nonbasic = rhs, stored as rows [T | rhs], integer entries.
     table = [row[:] + [1] for row in M]

@@ -56,6 +56,8 @@ __all__ = ["LemkeHowsonTimeout", "lemke_howson", "lemke_howson_all_labels"]
 # Float ratio test: relative tolerance for ties and minimum pivot size.
 _TIE_TOL = 1e-9
 _PIVOT_TOL = 1e-11
+# Largest matrix (entries) handed to one BLAS rank-1 update; OpenBLAS threads above 8192.
+_BLAS_BLOCK = 8192
 
 
 class LemkeHowsonTimeout(TimeoutError):
@@ -212,7 +214,14 @@ class _FloatTableau(_Tableau):
         p = col[r]
         prow = t[r] / p
         col[r] = 0.0
-        _dger(-1.0, col, prow, a=t, overwrite_a=1)
+        # t -= outer(col, prow), in column blocks small enough that BLAS stays single-threaded
+        # (a threaded rank-1 update of a small matrix is ~100x slower on a loaded machine).
+        step = max(1, _BLAS_BLOCK // self.rows)
+        for j in range(0, t.shape[1], step):
+            block = t[:, j:j + step]
+            out = _dger(-1.0, col, prow[j:j + step], a=block, overwrite_a=1)
+            if out is not block:
+                block[...] = out
         t[r] = prow
         t[:, c] = col / -p
         t[r, c] = 1.0 / p

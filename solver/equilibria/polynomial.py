@@ -354,12 +354,52 @@ def _bezout_assignments(sizes: Sequence[int]) -> list[tuple[int, ...]]:
     return out
 
 
+def _relaxation_feasible(sub: np.ndarray, S: Sequence[int]) -> bool:
+    """Necessary condition for strategies ``S`` of a player to be best replies together against a
+    mixture with full support on the others' supports: some distribution ``w > 0`` over the
+    others' support profiles (not necessarily a product) makes every strategy in ``S`` a best
+    reply. ``sub`` is the player's payoff matrix (own strategies x others' support profiles).
+    Decided by a linear program; only a clearly infeasible program prunes."""
+    from scipy.optimize import linprog
+
+    sub = np.asarray(sub, dtype=float)
+    n, P = sub.shape
+    rng_ = float(sub.max() - sub.min())
+    if rng_ == 0:
+        return True
+    sub = sub / rng_
+    a0 = S[0]
+    A_eq = np.vstack([np.r_[np.ones(P), 0.0]] + [np.r_[sub[a] - sub[a0], 0.0] for a in S[1:]])
+    b_eq = np.r_[1.0, np.zeros(len(S) - 1)]
+    others = [b for b in range(n) if b not in S]
+    A_ub = np.vstack([np.hstack([-np.eye(P), np.ones((P, 1))])]
+                     + [np.r_[sub[b] - sub[a0], 0.0][None] for b in others])
+    b_ub = np.zeros(A_ub.shape[0])
+    res = linprog(np.r_[np.zeros(P), -1.0], A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq,
+                  bounds=[(0, None)] * P + [(None, 1.0)], method="highs")
+    if res.status == 2:
+        return False
+    if res.status != 0:
+        return True
+    return -res.fun > -1e-9
+
+
+#: The LP relaxation is used for the last player's supports when its domain has more strategies.
+_RELAXATION_MIN_DOMAIN = 5
+
+
 def _support_profiles(cmp: np.ndarray, generic: bool, clock) -> Iterator[tuple[tuple[int, ...], ...]]:
     N = cmp.shape[0]
     sizes = cmp.shape[1:]
     order = sorted(range(N), key=lambda i: (sizes[i], i))
     start = _irsds(cmp, [np.arange(n) for n in sizes], [False] * N)
     counter = [0]
+    big = max(sizes) >= _RELAXATION_MIN_DOMAIN
+
+    def tick():
+        counter[0] += 1
+        if counter[0] % 64 == 0:
+            clock.check()
 
     def leaf_ok(R) -> bool:
         for i in range(N):
@@ -369,7 +409,39 @@ def _support_profiles(cmp: np.ndarray, generic: bool, clock) -> Iterator[tuple[t
             mixing = [len(r) for r in R if len(r) > 1]
             if _bezout_count(mixing, limit=1) == 0:
                 return False
+        if big:
+            for i in range(N):
+                if len(R[i]) > 1 or any(len(R[j]) > 1 for j in range(N) if j != i):
+                    tick()
+                    if not _relaxation_feasible(_restrict(cmp[i], i, R), list(R[i])):
+                        return False
         return True
+
+    def last_supports(R, i, D, max_k):
+        if len(D) < _RELAXATION_MIN_DOMAIN:
+            for k in range(1, max_k + 1):
+                yield from itertools.combinations(D.tolist(), k)
+            return
+        # Apriori-style growth: a set is feasible only if all its subsets are
+        sub = _restrict(cmp[i], i, R)
+        level = []
+        for a in D.tolist():
+            tick()
+            if _relaxation_feasible(sub, [a]):
+                level.append((a,))
+        yield from level
+        for k in range(2, max_k + 1):
+            prev = set(level)
+            cands = sorted({s + (a,) for s in level for a in D.tolist() if a > s[-1]
+                            and all((s + (a,))[:j] + (s + (a,))[j + 1:] in prev for j in range(k))})
+            level = []
+            for c in cands:
+                tick()
+                if _relaxation_feasible(sub, list(c)):
+                    level.append(c)
+            yield from level
+            if not level:
+                return
 
     def rec(R, assigned, pos):
         i = order[pos]
@@ -380,23 +452,22 @@ def _support_profiles(cmp: np.ndarray, generic: bool, clock) -> Iterator[tuple[t
         max_k = len(D)
         if generic:
             max_k = min(max_k, 1 + sum(len(R[j]) - 1 for j in range(N) if j != i))
-        for k in range(1, max_k + 1):
-            for S in itertools.combinations(D.tolist(), k):
-                counter[0] += 1
-                if counter[0] % 256 == 0:
-                    clock.check()
-                R2 = list(R)
-                R2[i] = np.array(S, dtype=int)
-                a2 = list(assigned)
-                a2[i] = True
-                R3 = _irsds(cmp, R2, a2)
-                if R3 is None:
-                    continue
-                if last:
-                    if leaf_ok(R3):
-                        yield tuple(tuple(int(v) for v in r) for r in R3)
-                else:
-                    yield from rec(R3, a2, pos + 1)
+        cands = (last_supports(R, i, D, max_k) if last else
+                 (S for k in range(1, max_k + 1) for S in itertools.combinations(D.tolist(), k)))
+        for S in cands:
+            tick()
+            R2 = list(R)
+            R2[i] = np.array(S, dtype=int)
+            a2 = list(assigned)
+            a2[i] = True
+            R3 = _irsds(cmp, R2, a2)
+            if R3 is None:
+                continue
+            if last:
+                if leaf_ok(R3):
+                    yield tuple(tuple(int(v) for v in r) for r in R3)
+            else:
+                yield from rec(R3, a2, pos + 1)
 
     yield from rec(start, [False] * N, 0)
 
@@ -1280,7 +1351,10 @@ class _StartSystem:
     def forms(self, q, i, l):
         b = self.b
         c = self.C[i, l]
-        return c[None, :, 0] + q[:, b.off[l]:b.off[l + 1]] @ c[:, 1:].T  # (B, m_i)
+        out = np.broadcast_to(c[None, :, 0], (q.shape[0], c.shape[0])).copy()
+        for k in range(b.m[l]):
+            out += q[:, b.off[l] + k, None] * c[None, :, 1 + k]
+        return out  # (B, m_i)
 
     def evaluate(self, q):
         b = self.b

@@ -25,9 +25,11 @@ order)::
 
 An information set's name and moves are given the first time it appears. Outcomes on inner nodes
 are added to the payoffs of every leaf below them. Information sets get labels unique within the
-game (the name when it is unique, else ``"Player:number"``), and each player's information sets
-are kept in Gambit's numbering order, so that the reduced normal form
-(:func:`solver.model.reduce.reduced_strategies`) lists strategies as Gambit does.
+game (the name when it is unique, else ``"Player:number"``). Gambit 16.7 numbers each player's
+information sets in the order they first appear in the file (a depth-first walk), whatever
+numbers the file gives them; the model keeps each player's information sets in that order, so
+that reduced strategies (:func:`solver.model.reduce.reduced_strategies`) are labelled as Gambit
+labels them (``"2*1"``: one digit per information set, in that order).
 
 >>> game = parse_nfg('NFG 1 R "PD" { "Row" "Col" } { { "C" "D" } { "C" "D" } } 3 3 5 0 0 5 1 1')
 >>> game.strategies, game.payoffs[0].tolist()
@@ -55,8 +57,7 @@ from typing import Sequence
 import numpy as np
 
 from solver.model.normal import GameInfo, NormalFormGame
-from solver.model.tree import (CHANCE, TERMINAL, Chance, Decision, ExtensiveGame, InformationSet,
-                               Terminal, _replace, build_tree)
+from solver.model.tree import CHANCE, TERMINAL, Chance, Decision, ExtensiveGame, Terminal, _replace, build_tree
 from solver.io.yamlfile import GameFileError
 
 __all__ = ["read_nfg", "read_efg", "parse_nfg", "parse_efg", "load_gambit", "write_nfg", "write_efg",
@@ -163,11 +164,18 @@ class _Parser:
         token = self.next()
         text = token.text if token.kind in ("num", "str") else None
         if text is not None:
+            exponent = re.search(r"[eE]([+-]?\d+)", text)
+            if exponent and abs(int(exponent.group(1))) > 400:
+                self.fail(token, key, f"the number {text} is out of range")
             try:
                 return Fraction(text.strip())
             except (ValueError, ZeroDivisionError):
                 pass
         self.fail(token, key, f"expected {what}, found {_describe(token)}")
+
+    def remaining(self) -> int:
+        """How many tokens are left before the end."""
+        return len(self.tokens) - 1 - self.position
 
     def at(self, kind: str) -> bool:
         return self.peek().kind == kind
@@ -274,10 +282,15 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
                     f"expected the strategies of {n} players, found {len(strategies)}")
     description = parser.string("comment", "") if parser.at("str") else ""
     shape = tuple(len(s) for s in strategies)
+    count = int(np.prod(shape, dtype=object))
+    outcomes = _nfg_outcomes(parser, n) if parser.at("{") else None
+    needed = count if outcomes is not None else count * n
+    if parser.remaining() < needed:          # say so before making room for the payoffs
+        what = "outcome numbers (one per profile)" if outcomes is not None else f"payoffs ({count} profiles × {n} players)"
+        parser.fail(parser.tokens[-1], "payoffs", f"expected {needed} {what}, found {parser.remaining()}")
     profiles = list(itertools.product(*[range(k) for k in reversed(shape)]))   # player 1 fastest
     tensor = np.empty((n,) + shape, dtype=object)
-    if parser.at("{"):
-        outcomes = _nfg_outcomes(parser, n)
+    if outcomes is not None:
         for profile in profiles:
             token = parser.peek()
             index = parser.integer("payoffs", f"an outcome number for each of the {len(profiles)} strategy profiles")
@@ -287,17 +300,14 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
             for i in range(n):
                 tensor[(i,) + profile[::-1]] = values[i]
     else:
-        for count, profile in enumerate(profiles):
+        for profile in profiles:
             for i in range(n):
-                if parser.at("end"):
-                    needed = len(profiles) * n
-                    parser.fail(parser.peek(), "payoffs",
-                                f"expected {needed} payoffs ({len(profiles)} profiles × {n} players), found {count * n + i}")
                 tensor[(i,) + profile[::-1]] = parser.number("payoffs", "a payoff (a number such as 3, -0.5 or 1/3)")
     token = parser.peek()
     if token.kind != "end":
-        parser.fail(token, "payoffs", f"unexpected {_describe(token)} after the last payoff "
-                                      f"({len(profiles)} profiles × {n} players were expected)")
+        what = "outcome number" if outcomes is not None else "payoff"
+        parser.fail(token, "payoffs", f"unexpected {_describe(token)} after the last {what} "
+                                      f"({len(profiles)} profiles, {n} players)")
     info = GameInfo(title=title, description=description, path=path)
     return NormalFormGame(tuple(players), tuple(strategies), tensor, info)
 
@@ -435,14 +445,27 @@ def parse_efg(text: str, path: str = "<string>") -> ExtensiveGame:
     if not records:
         parser.fail(parser.peek(), "nodes", "the game has no nodes")
 
-    # Labels of information sets, unique in the game; move labels numbered when empty or repeated.
+    # Gambit (16.7) numbers each player's information sets in the order they first appear in a
+    # depth-first walk of the tree, which is the order of the file, whatever numbers the file
+    # uses; the model keeps that order, so reduced strategies read as Gambit's do.
+    order: list[tuple[int, int]] = []
+    gambit_number: dict[tuple[int, int], int] = {}
+    per_player = [0] * n
+    for _, _, key, _, _ in records:
+        if key is not None and key[0] != CHANCE and key not in gambit_number:
+            per_player[key[0]] += 1
+            gambit_number[key] = per_player[key[0]]
+            order.append(key)
+    # Labels of information sets, unique in the game: the name, or "player:number" (Gambit's
+    # number) when the name is empty or shared; move labels numbered when empty or repeated.
     name_count: dict[str, int] = {}
-    for (owner, number), s in infosets.items():
-        if owner != CHANCE and s.name:
-            name_count[s.name] = name_count.get(s.name, 0) + 1
+    for key in order:
+        if infosets[key].name:
+            name_count[infosets[key].name] = name_count.get(infosets[key].name, 0) + 1
     used = set()
-    for (owner, number), s in sorted(((k, v) for k, v in infosets.items() if k[0] != CHANCE), key=lambda kv: kv[0]):
-        label = s.name if s.name and name_count[s.name] == 1 else f"{players[owner]}:{number}"
+    for key in sorted(order):
+        s = infosets[key]
+        label = s.name if s.name and name_count[s.name] == 1 else f"{players[key[0]]}:{gambit_number[key]}"
         while label in used:
             label += "'"
         used.add(label)
@@ -489,17 +512,13 @@ def parse_efg(text: str, path: str = "<string>") -> ExtensiveGame:
     root = specs[0]
     info = GameInfo(title=title, description=description, path=path)
     tree = build_tree(players, root, info).evaluated()
-    # Gambit (16.7) numbers each player's information sets in the order they first appear in a
-    # depth-first walk of the tree, which is the order of the file; keep them in that order.
-    first_seen = {}
-    for _, _, key, _, _ in records:
-        if key is not None and key[0] != CHANCE:
-            first_seen.setdefault(infosets[key].label, len(first_seen))
-    order = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, first_seen[tree.infosets[k].label]))
-    if order != list(range(len(order))):
-        new_index = {old: new for new, old in enumerate(order)}
+    # build_tree lists information sets breadth first: put each player's in Gambit's order.
+    number_of = {infosets[key].label: gambit_number[key] for key in order}
+    ranked = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, number_of[tree.infosets[k].label]))
+    if ranked != list(range(len(ranked))):
+        new_index = {old: new for new, old in enumerate(ranked)}
         node_infoset = np.array([new_index[k] if k >= 0 else -1 for k in tree.node_infoset], dtype=np.int64)
-        tree = _replace(tree, infosets=tuple(tree.infosets[k] for k in order), node_infoset=node_infoset)
+        tree = _replace(tree, infosets=tuple(tree.infosets[k] for k in ranked), node_infoset=node_infoset)
     return tree
 
 

@@ -587,7 +587,8 @@ def threats_section(game, tree: ExtensiveGame, parameters) -> Section:
     if not others:
         section.p("None rests on a threat that would not be carried out.")
         return section
-    section.p(f"The other {len(others)} rest on moves that a player would not make if the decision point were "
+    subject = "The other one rests" if len(others) == 1 else f"The other {len(others)} rest"
+    section.p(f"{subject} on moves that a player would not make if the decision point were "
               "actually reached — threats (or promises) that are not credible. A Nash equilibrium only checks "
               "the moves on its own path; subgame perfection checks every decision point.")
     places = {f" at {info.label} would ": f" {where(tree, info.nodes[0])} would "

@@ -1,0 +1,52 @@
+"""``solve dynamics FILE``: replicator dynamics or fictitious play on a 2-player game."""
+from __future__ import annotations
+
+import os
+
+import click
+
+from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option
+
+
+@click.command("dynamics")
+@game_argument
+@set_option
+@click.option("--method", type=click.Choice(["replicator", "fictitious-play"]), default="replicator", show_default=True,
+              help="Replicator dynamics (two populations) or fictitious play (best replies to past frequencies).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="PICTURE",
+              help="Also plot the trajectories (.png, .svg or .pdf): probabilities over time, and for 2×2 games a phase plot.")
+@click.option("--steps", type=click.IntRange(min=10), default=2000, show_default=True,
+              help="Time points (replicator) or rounds (fictitious play).")
+@click.option("--horizon", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+              help="Replicator: the end time (payoffs scaled to a range of 1).")
+@click.option("--seed", type=int, default=0, show_default=True, help="Fictitious play: the seed for breaking ties.")
+@reports_errors
+def dynamics_command(game_file, settings, method, output, steps, horizon, seed):
+    """Run learning dynamics on the 2-player game in FILE and say where they lead.
+
+    A sequential 2-player game is first turned into its reduced normal form. The summary gives the
+    start and end points and a verdict: converges (to which equilibrium), converges slowly, or
+    cycles (with the time average, which in zero-sum games is near the mixed equilibrium).
+
+    \b
+    Examples:
+      solve dynamics games/matching_pennies.yaml
+      solve dynamics games/battle_of_the_sexes.yaml --method fictitious-play --steps 5000
+      solve dynamics games/stag_hunt.yaml -o stag_hunt_dynamics.png
+    """
+    from solver.analysis.dynamics import dynamics_figure, run_dynamics
+    if output is not None:
+        from solver.present.draw import FORMATS
+        extension = os.path.splitext(output)[1].lower()
+        if extension not in FORMATS:
+            raise UserError(f"{output}: unknown picture format '{extension or '(none)'}'; use .svg, .png or .pdf")
+    game = read_game(game_file)
+    report = run_dynamics(game, method, parse_settings(settings, game_file), steps=steps, horizon=horizon, seed=seed)
+    click.echo(report.summary(), nl=False)
+    if output is not None:
+        from solver.present.draw import save_figure
+        try:
+            save_figure(dynamics_figure(report), output)
+        except OSError as error:
+            raise UserError(f"{output}: cannot write the picture ({error.strerror or error})") from None
+        click.echo(f"wrote {output}", err=True)

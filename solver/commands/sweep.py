@@ -1,0 +1,77 @@
+"""``solve sweep FILE --param NAME=LO:HI:N ...``: the equilibrium outcome over a parameter grid."""
+from __future__ import annotations
+
+import json
+import os
+
+import click
+
+from solver.commands.common import (UserError, game_argument, parse_settings, read_game, reports_errors, set_option,
+                                    stderr_is_terminal, write_output)
+
+
+@click.command("sweep")
+@game_argument
+@click.option("--param", "params", multiple=True, required=True, metavar="NAME=LO:HI:N",
+              help="A parameter to sweep: N evenly spaced values from LO to HI (repeat for a 2-D or larger grid).")
+@set_option
+@click.option("--format", "output_format", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
+              help="Regions and boundaries for people (text), every grid point (csv), or both as JSON "
+                   "(points included up to 10000).")
+@click.option("--plot", "plot_file", type=click.Path(dir_okay=False, writable=True), default=None, metavar="FILE",
+              help="Also draw the sweep (1 or 2 parameters) to FILE.png, FILE.svg or FILE.pdf.")
+@click.option("--by", type=click.Choice(["path", "profile"]), default="path", show_default=True,
+              help="Sequential games: regions by the path of play, or by the whole subgame-perfect strategy profile.")
+@click.option("--processes", type=click.IntRange(min=1), default=None, metavar="K",
+              help="Worker processes for points solved one by one (default: one per CPU).")
+@click.option("--pointwise", is_flag=True,
+              help="Solve every point with the full single-point solver (e.g. mixed equilibria of 3+ player games).")
+@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the table/CSV/JSON to this file instead of stdout.")
+@reports_errors
+def sweep_command(game_file, params, settings, output_format, plot_file, by, processes, pointwise, quiet, output):
+    """Solve the game in FILE at every point of a grid of parameter values, merge points with the
+    same outcome into regions, and report the regions and the boundaries between them.
+
+    Sequential games: the subgame-perfect path of play and payoffs. Normal forms: the pure
+    equilibria and, for 2-player games, the mixed ones. Points where a player is indifferent are
+    solved again exactly, at the exact grid value, with the single-point solver.
+
+    \b
+    Examples:
+      solve sweep games/tech_transfer.yaml --param ammo_gain=0:10:101
+      solve sweep games/tech_transfer.yaml --param ammo_gain=0:10:1001 \\
+            --param china_squeeze=0:10:1001 --plot transfer_map.png
+      solve sweep games/buffer_discipline.yaml --param enforce_cost=0:5:51 --format csv
+      solve sweep games/tech_transfer.yaml --param deter_cost=0:10:201 --set ammo_gain=7
+    """
+    from solver.analysis.sweep import parse_axis, sweep
+    game = read_game(game_file)
+    axes = [parse_axis(p) for p in params]
+    if plot_file is not None:
+        from solver.present.sweep_plot import plot_format
+        try:
+            plot_format(plot_file)
+        except ValueError as error:
+            raise UserError(f"--plot {plot_file}: {error}") from None
+        if len(axes) > 2:
+            raise UserError(f"--plot {plot_file}: plots need 1 or 2 swept parameters, got {len(axes)}")
+        directory = os.path.dirname(os.path.abspath(plot_file))
+        if not os.path.isdir(directory):
+            raise UserError(f"--plot {plot_file}: no such directory: {directory}")
+    progress = not quiet and stderr_is_terminal()
+    result = sweep(game, axes, parse_settings(settings, game_file), by=by, processes=processes, progress=progress,
+                   pointwise=pointwise, game_path=game_file)
+    if output_format == "json":
+        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+    elif output_format == "csv":
+        text = result.to_csv()
+    else:
+        text = result.to_text()
+    if plot_file is not None:
+        from solver.present.sweep_plot import plot_sweep
+        plot_sweep(result, plot_file)
+        if not quiet:
+            click.echo(f"wrote {plot_file}", err=True)
+    write_output(text, output)

@@ -1,0 +1,49 @@
+"""``solve thresholds FILE --param NAME``: exact parameter values where the outcome changes."""
+from __future__ import annotations
+
+import json
+
+import click
+
+from solver.commands.common import game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+
+
+@click.command("thresholds")
+@game_argument
+@click.option("--param", "parameter", required=True, metavar="NAME", help="The parameter to analyse.")
+@set_option
+@click.option("--symbolic", is_flag=True,
+              help="Write each condition as an inequality over the other parameters (kept as symbols) where sympy can.")
+@click.option("--range", "value_range", default=None, metavar="LO:HI",
+              help="Search this interval instead of the parameter's declared range.")
+@click.option("--by", type=click.Choice(["path", "profile"]), default="path", show_default=True,
+              help="Sequential games: a change of the path of play, or of any subgame-perfect choice.")
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--no-check", is_flag=True, help="Skip the cross-check against a sweep of the range.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
+              help="Write the report to this file instead of stdout.")
+@reports_errors
+def thresholds_command(game_file, parameter, settings, symbolic, value_range, by, output_format, no_check, output):
+    """The exact values of one parameter at which the equilibrium outcome of the game in FILE
+    changes, with the other parameters at their values, the comparison that flips at each, and the
+    outcome on every interval between them.
+
+    Candidates are the roots (found with sympy) of the payoff differences that decide the
+    equilibrium; the outcome on each interval is computed exactly with the single-point solver.
+
+    \b
+    Examples:
+      solve thresholds games/tech_transfer.yaml --param ammo_gain
+      solve thresholds games/tech_transfer.yaml --param deter_cost --symbolic
+      solve thresholds games/peninsula_stability.yaml --param stability_gain
+      solve thresholds games/tech_transfer.yaml --param ammo_gain --set china_squeeze=8
+    """
+    from solver.analysis.thresholds import find_thresholds, parse_range
+    game = read_game(game_file)
+    report = find_thresholds(game, parameter, parse_settings(settings, game_file), by=by,
+                             domain=parse_range(value_range), check=not no_check, game_path=game_file)
+    if output_format == "json":
+        text = json.dumps(report.to_dict(symbolic), indent=2, ensure_ascii=False) + "\n"
+    else:
+        text = report.to_text(symbolic)
+    write_output(text, output)

@@ -1,0 +1,293 @@
+"""Parameter sweeps: every grid point agrees with the single-point `solve`, the regions and
+boundaries match values worked out by hand (../shared/scenarios.md), and the command line works."""
+import json
+import os
+from fractions import Fraction
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings, strategies as st
+
+from solver import load_game, solve
+from solver.analysis.batched import exact_game, outcome_from_solution
+from solver.analysis.sweep import Axis, parse_axis, sweep
+from solver.api import SolveError, parameter_values
+from solver.cli import main
+
+ARTICLE_GAMES = ["tech_transfer", "tech_transfer_simultaneous", "buffer_discipline", "peninsula_stability",
+                 "seoul_nuclear_option", "covert_transfer", "alliance_rupture"]
+GAMES = [g for g in ARTICLE_GAMES if os.path.exists(f"games/{g}.yaml")]
+
+
+def run(*args, code=0):
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    assert result.exit_code == code, result.output
+    return result
+
+
+def reference(game, values):
+    """The single-point solver's outcome (pure equilibria only for 3+ player normal forms, as the sweep)."""
+    method = "pure" if not hasattr(game, "infosets") and game.num_players >= 3 else "auto"
+    try:
+        solution = solve(game, values, method=method)
+    except SolveError:
+        return None
+    return outcome_from_solution(solution, game)
+
+
+def assert_point_matches(result, index, game, values):
+    expected = reference(game, values)
+    got = result.outcome_at(index)
+    if expected is None:
+        assert got.key[0] == "invalid"
+        return
+    assert got.key == expected.key, (values, got.label)
+    payoffs = result.payoffs[index]
+    if expected.payoffs is not None and not np.all(np.isnan(payoffs)):
+        assert np.allclose(payoffs, expected.payoffs, atol=1e-9), (values, payoffs, expected.payoffs)
+
+
+# ---- a sweep point is the single-point solution -------------------------------------------------
+def grid_values(game):
+    """Hypothesis strategy: a few parameters and rational values in their ranges (many ties)."""
+    params = [p for p in game.info.parameters if p.range]
+
+    @st.composite
+    def draw(draw_):
+        chosen = draw_(st.lists(st.sampled_from(params), min_size=1, max_size=2, unique_by=lambda p: p.name))
+        axes = []
+        for p in chosen:
+            lo, hi = Fraction(str(p.range[0])), Fraction(str(p.range[1]))
+            denominator = draw_(st.sampled_from([1, 2, 4, 10]))
+            k0 = draw_(st.integers(0, int((hi - lo) * denominator)))
+            a = lo + Fraction(k0, denominator)
+            count = draw_(st.integers(1, 3))
+            step = Fraction(draw_(st.integers(1, 4)), denominator)
+            b = a + step * (count - 1)
+            axes.append(Axis(p.name, a, b if count > 1 else a, count))
+        others = {}
+        for p in params:
+            if p.name not in {a.name for a in axes} and draw_(st.booleans()):
+                lo, hi = Fraction(str(p.range[0])), Fraction(str(p.range[1]))
+                others[p.name] = lo + (hi - lo) * Fraction(draw_(st.integers(0, 8)), 8)
+        return axes, others
+    return draw()
+
+
+@pytest.mark.parametrize("name", GAMES)
+def test_every_sweep_point_equals_single_point_solve(name):
+    game = load_game(f"games/{name}.yaml")
+
+    @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(grid_values(game))
+    def check(drawn):
+        axes, others = drawn
+        result = sweep(game, axes, others, processes=1)
+        for index in np.ndindex(*result.shape):
+            values = {**others, **{a.name: a.exact(int(k)) for a, k in zip(axes, index)}}
+            assert_point_matches(result, index, game, values)
+    check()
+
+
+RANDOM_BIMATRIX = """\
+title: random 2x2
+players: [Row, Column]
+parameters: {a: 0, b: 0, c: 0, d: 0, e: 0, f: 0, g: 0, h: 0}
+strategies: {Row: [up, down], Column: [left, right]}
+payoffs:
+  up: {left: [a, e], right: [b, f]}
+  down: {left: [c, g], right: [d, h]}
+"""
+
+RANDOM_TREE = """\
+title: random tree with chance
+players: [P1, P2]
+parameters: {p: "1/2", a: 0, b: 0, c: 0, d: 0, e: 0, f: 0}
+tree:
+  player: P1
+  moves:
+    out: {payoffs: [a, b]}
+    in:
+      player: chance
+      probs: {good: p, bad: 1 - p}
+      moves:
+        good:
+          player: P2
+          moves:
+            fight: {payoffs: [c, d]}
+            yield: {payoffs: [e, 1]}
+        bad:
+          player: P2
+          moves:
+            fight: {payoffs: [f, 0]}
+            yield: {payoffs: [2, c]}
+"""
+
+
+@pytest.fixture(scope="module")
+def random_games(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("games")
+    (folder / "bimatrix.yaml").write_text(RANDOM_BIMATRIX)
+    (folder / "tree.yaml").write_text(RANDOM_TREE)
+    return load_game(folder / "bimatrix.yaml"), load_game(folder / "tree.yaml")
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(-3, 3), min_size=8, max_size=8), st.integers(-3, 3))
+def test_random_2x2_sweeps_agree_with_solve_including_degenerate_games(random_games, values, low):
+    game = random_games[0]
+    names = "abcdefgh"
+    others = {n: v for n, v in zip(names[1:], values[1:])}
+    result = sweep(game, [Axis("a", Fraction(low), Fraction(low + 2), 3)], others, processes=1)
+    for k in range(3):
+        assert_point_matches(result, (k,), game, {**others, "a": Fraction(low + k)})
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(st.integers(-2, 2), min_size=6, max_size=6), st.sampled_from([0, 1, 2, 3, 4]))
+def test_random_trees_with_chance_agree_with_solve(random_games, values, p4):
+    game = random_games[1]
+    others = dict(zip("bcdef", values[1:]))
+    result = sweep(game, [Axis("a", Fraction(-1), Fraction(1), 3), Axis("p", Fraction(p4, 4), Fraction(p4, 4), 1)], others,
+                   processes=1)
+    for k in range(3):
+        assert_point_matches(result, (k, 0), game, {**others, "a": Fraction(k - 1), "p": Fraction(p4, 4)})
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.sampled_from(GAMES), st.data())
+def test_exact_evaluation_equals_sympy_evaluation(name, data):
+    game = load_game(f"games/{name}.yaml")
+    values = parameter_values(game)
+    for p in game.info.parameters:
+        if p.range and data.draw(st.booleans()):
+            values[p.name] = Fraction(str(p.range[0])) + Fraction(data.draw(st.integers(0, 20)), 20) * \
+                (Fraction(str(p.range[1])) - Fraction(str(p.range[0])))
+    ours, theirs = exact_game(game, values), game.evaluated(values)
+    arrays = ("leaf_payoffs", "chance_probs") if hasattr(game, "infosets") else ("payoffs",)
+    for name_ in arrays:
+        assert list(getattr(ours, name_).flat) == list(getattr(theirs, name_).flat)
+
+
+# ---- regions and boundaries, known by hand ------------------------------------------------------------
+def test_ammo_gain_sweep_finds_the_tie_at_six():
+    # scenarios.md §1: Russia transfers iff a > s = 6; at a = 6 Russia is indifferent (two SPE paths).
+    result = sweep(load_game("games/tech_transfer.yaml"), [parse_axis("ammo_gain=0:10:101")])
+    regions = [r for r in result.regions() if not r.boundary]
+    assert [(r.outcome.label, r.ranges["ammo_gain"]) for r in regions] == [
+        ("Withhold → Enable → Engage", ("0", "5.9")), ("Transfer → Restrain → Engage", ("6.1", "10"))]
+    assert [b.text for b in result.boundaries()] == [
+        "ammo_gain = 6 (a tie, solved exactly: Transfer → Restrain → Engage | Withhold → Enable → Engage)"]
+    assert result.exact_points == 1
+    # payoffs on the transfer side: Russia a - s, China -i - k = -5, US -t(1 - h) = -4
+    assert np.allclose(result.payoffs[80], [2, -5, -4])
+
+
+def test_deter_cost_sweep_has_three_regions():
+    # d < f·t·(1-h) = 2: Transfer/Enable/Deter; 2 < d < 4: Withhold; d > f·t = 4: Transfer/Enable/Engage.
+    result = sweep(load_game("games/tech_transfer.yaml"), [parse_axis("deter_cost=0:10:41")])
+    labels = [r.outcome.label for r in result.regions() if not r.boundary]
+    assert labels == ["Transfer → Enable → Deter", "Withhold → Enable → Engage", "Transfer → Enable → Engage"]
+    assert [b.at.get("deter_cost") for b in result.boundaries()] == [2, 4]
+
+
+def test_profile_outcomes_see_off_path_changes():
+    # With china_squeeze = 10 and us_pressure = 5 Russia withholds while the US would deter after a
+    # transfer (d < f·t = 4): then a - p = -1 < 0 or a - s = -6 < 0. The US's choice after
+    # Transfer → Restrain still flips at d = f·t·(1 - h) = 2, off the path; for d > 4 Russia transfers.
+    game = load_game("games/tech_transfer.yaml")
+    settings_ = {"china_squeeze": 10, "us_pressure": 5}
+    by_path = sweep(game, [parse_axis("deter_cost=0:10:41")], settings_, by="path")
+    by_profile = sweep(game, [parse_axis("deter_cost=0:10:41")], settings_, by="profile")
+    # (at d = 0 deterring costs nothing, so the US is indifferent after Withhold: a tie at the edge)
+    assert [b.at.get("deter_cost") for b in by_path.boundaries()] == [0, 4]
+    assert [b.at.get("deter_cost") for b in by_profile.boundaries()] == [0, 2, 4]
+    first = [r for r in by_profile.regions() if not r.boundary][0]
+    assert first.outcome.label.startswith("Russia Withhold; China Enable after Transfer, Enable after Withhold; "
+                                          "US Deter after Transfer → Restrain")
+
+
+def test_buffer_discipline_mixed_closed_form_matches_solver():
+    result = sweep(load_game("games/buffer_discipline.yaml"), [parse_axis("enforce_cost=1:1:1")])
+    (descriptor, (payoffs, probs)), = result.series.items()
+    assert descriptor == ((0, 1), (0, 1))
+    assert np.allclose(probs[0], [0.3, 0.7, 1 / 3, 2 / 3])       # g/L = 0.3, e/(z·b) = 1/3
+    assert np.allclose(payoffs[0], [-2, 0])
+
+
+def test_peninsula_region_boundary_at_e_plus_tau():
+    result = sweep(load_game("games/peninsula_stability.yaml"), [parse_axis("stability_gain=0:10:101")])
+    labels = [r.outcome.label for r in result.regions() if not r.boundary]
+    assert labels == ["Compete, Compete", "Cooperate, Cooperate | Compete, Compete | mixed (Cooperate/Compete; Cooperate/Compete)"]
+    mixed = result.series[((0, 1), (0, 1))][1]
+    # each cooperates with probability (e + x)/(S - tau + x) = 5/(S + 2)
+    assert np.allclose(mixed[80, 0], 5 / 10)
+
+
+def test_two_dimensional_million_point_sweep_and_plot(tmp_path):
+    png = tmp_path / "map.png"
+    out = run("sweep", "games/tech_transfer.yaml", "--param", "ammo_gain=0:10:1001", "--param", "china_squeeze=0:10:1001",
+              "--plot", str(png), "--quiet").stdout
+    assert "= 1002001 points" in out
+    assert "boundary line china_squeeze ≈ ammo_gain (largest deviation 0.00 cells)" in out
+    assert "1001 tie points solved exactly: Transfer → Restrain → Engage | Withhold → Enable → Engage" in out
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
+# ---- the command line -----------------------------------------------------------------------------------
+def test_cli_text_table():
+    # South Korea goes nuclear under the standard umbrella iff nk_threat > 2.5/0.4 = 6.25; the US then reassures.
+    out = run("sweep", "games/seoul_nuclear_option.yaml", "--param", "nk_threat=0:10:11").stdout
+    assert "Regions (2)\n  nk_threat  outcome                    payoffs (US, SouthKorea)\n" in out
+    assert "  0 .. 6     Standard → StayNonNuclear  0, -3.6..0\n" in out
+    assert "  7 .. 10    Reassure → StayNonNuclear  -2, -3..-2.1\n" in out
+    assert out.endswith("Boundaries (1)\n  6 < nk_threat < 7 (≈ 6.5): [Standard → StayNonNuclear] to [Reassure → StayNonNuclear]\n")
+    tie = run("sweep", "games/seoul_nuclear_option.yaml", "--param", "nk_threat=0:10:9").stdout
+    assert "  nk_threat = 6.25 (a tie, solved exactly: Reassure → StayNonNuclear | Standard → StayNonNuclear)\n" in tie
+
+
+def test_cli_csv_every_point():
+    out = run("sweep", "games/tech_transfer.yaml", "--param", "ammo_gain=5:7:3", "--format", "csv").stdout
+    assert out.splitlines() == [
+        "ammo_gain,outcome_id,outcome,tie,payoff_Russia,payoff_China,payoff_US",
+        "5,0,Withhold → Enable → Engage,0,0,0,0",
+        "6,1,Transfer → Restrain → Engage | Withhold → Enable → Engage,1,0,-5,-4",
+        "7,2,Transfer → Restrain → Engage,0,1,-5,-4",
+    ]
+
+
+def test_cli_json():
+    out = json.loads(run("sweep", "games/buffer_discipline.yaml", "--param", "enforce_cost=0:5:11", "--format", "json").stdout)
+    assert out["points"] == 11 and out["axes"] == [{"name": "enforce_cost", "low": 0, "high": 5, "points": 11}]
+    assert [r["outcome"] for r in out["regions"] if not r["boundary"]] == ["mixed (Enforce/Lax; Provoke/Comply)", "Lax, Provoke"]
+    assert len(out["grid"]) == 11
+
+
+def test_cli_svg_plot(tmp_path):
+    svg = tmp_path / "payoffs.svg"
+    run("sweep", "games/peninsula_stability.yaml", "--param", "stability_gain=0:10:51", "--plot", str(svg))
+    text = svg.read_text()
+    assert text.startswith("<?xml") and "<svg" in text
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--param", "ammo_gain=0:10"], "--param ammo_gain=0:10: expected NAME=LO:HI:N"),
+    (["--param", "ammo_gain"], "expected NAME=LO:HI:N"),
+    (["--param", "nonsense=0:1:3"], "--param nonsense: unknown parameter 'nonsense' (parameters: ammo_gain, "),
+    (["--param", "ammo_gain=x:1:3"], "LO and HI must be numbers"),
+    (["--param", "ammo_gain=3:1:3"], "LO must be less than HI"),
+    (["--param", "ammo_gain=0:1:3", "--set", "ammo_gain=2"], "'ammo_gain' is both swept and set"),
+    (["--param", "ammo_gain=0:1:3", "--plot", "out.gif"], "use a .png, .svg or .pdf file name"),
+])
+def test_cli_errors_are_one_line_exit_2(args, message, tmp_path):
+    result = CliRunner().invoke(main, ["sweep", "games/tech_transfer.yaml", *args])
+    assert result.exit_code == 2
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert message in result.stderr
+    assert not os.path.exists("out.gif")
+
+
+def test_help_has_an_example():
+    out = run("sweep", "--help").stdout
+    assert "solve sweep games/tech_transfer.yaml --param ammo_gain=0:10:101" in out
