@@ -183,6 +183,17 @@ def test_float_fallback_to_exact(monkeypatch):
         assert np.allclose(x, expected[k][0].astype(float)) and np.allclose(y, expected[k][1].astype(float))
 
 
+def test_float_guided_falls_back_when_certificate_fails(monkeypatch):
+    A, B = exact(VS_A), exact(VS_B)
+    expected = [as_tuple(*lemke_howson(A, B, k)) for k in range(5)]
+
+    def artificial_vertex(Mp, Mq, k, deadline):   # the (0, 0) bases: not an equilibrium
+        return list(range(Mp.shape[1], sum(Mp.shape))), list(range(Mq.shape[1], sum(Mq.shape)))
+
+    monkeypatch.setattr(lh_module, "_float_path", artificial_vertex)
+    assert [as_tuple(*lemke_howson(A, B, k, float_guided=True)) for k in range(5)] == expected
+
+
 def test_exact_solve_bareiss():
     M = exact([[2, 1, 0], [1, 3, 1], [0, 1, 4]])
     z = lh_module._solve_exact(M)
@@ -276,6 +287,14 @@ def test_large_random_float_game():
     rng = np.random.default_rng(60)
     A, B = rng.random((60, 60)), rng.random((60, 60))
     for label in (0, 17, 59, 60, 119):
+        check_float(A, B, *lemke_howson(A, B, label))
+
+
+def test_large_float_game_blocked_updates():
+    # 100 rows: the rank-1 update is split into several BLAS calls.
+    rng = np.random.default_rng(63)
+    A, B = rng.random((100, 90)), rng.random((100, 90))
+    for label in (3, 150):
         check_float(A, B, *lemke_howson(A, B, label))
 
 

@@ -548,7 +548,7 @@ def pack_rows(rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def chunk_size(bytes_per_point: int, budget: int = 24 * 2**20) -> int:
     """Points per chunk so that a chunk's arrays stay within ``budget`` bytes."""
-    return int(max(2048, min(65_536, budget // max(1, bytes_per_point))))
+    return int(max(1, min(65_536, budget // max(1, bytes_per_point))))
 
 
 def exact_grid_value(lo: Fraction, hi: Fraction, count: int, k: int) -> Fraction:

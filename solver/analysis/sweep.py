@@ -201,25 +201,27 @@ class SweepResult:
     # -- regions ---------------------------------------------------------------------------------
     def _thin(self) -> set[int]:
         """Outcomes that only occur at tie points each next to another outcome: boundaries."""
+        cached = self.__dict__.get("_thin_cache")
+        if cached is not None:
+            return cached
         thin = set()
+        different = np.zeros(self.shape, dtype=bool)      # a neighbour has another outcome
+        for axis in range(len(self.shape)):
+            if self.shape[axis] < 2:
+                continue
+            diff = np.diff(self.codes, axis=axis) != 0
+            lead = [slice(None)] * len(self.shape)
+            lead[axis] = slice(0, -1)
+            different[tuple(lead)] |= diff
+            lead[axis] = slice(1, None)
+            different[tuple(lead)] |= diff
         for outcome in self.outcomes:
             where = self.codes == outcome.code
             if not where.any() or not np.all(self.tie[where]):
                 continue
-            different = np.zeros(self.shape, dtype=bool)
-            for axis in range(len(self.shape)):
-                if self.shape[axis] < 2:
-                    continue
-                forward = np.zeros(self.shape, dtype=bool)
-                diff = np.diff(self.codes, axis=axis) != 0
-                lead = [slice(None)] * len(self.shape)
-                lead[axis] = slice(0, -1)
-                forward[tuple(lead)] |= diff
-                lead[axis] = slice(1, None)
-                forward[tuple(lead)] |= diff
-                different |= forward
             if np.all(different[where]) and where.sum() < self.size:
                 thin.add(outcome.code)
+        self.__dict__["_thin_cache"] = thin
         return thin
 
     def regions(self) -> list[Region]:
@@ -539,8 +541,8 @@ def fit_line(points: np.ndarray, axes: Sequence[Axis]) -> dict:
         text = _line_text(x_name, y_name, m, k, digits)
     extent = {a.name: [float(points[:, d].min()), float(points[:, d].max())] for d, a in enumerate(axes)}
     if not straight:
-        text = (f"not a straight line (largest deviation {residual.max() / cell:.1f} cells from the best line "
-                f"{text.split('≈ ', 1)[-1]}); spans {axes[0].name} {_num(extent[x_name][0])}..{_num(extent[x_name][1])}, "
+        text = (f"curved: no straight line fits within one cell (the best, {text}, is {residual.max() / cell:.1f} cells off); "
+                f"spans {axes[0].name} {_num(extent[x_name][0])}..{_num(extent[x_name][1])}, "
                 f"{axes[1].name} {_num(extent[y_name][0])}..{_num(extent[y_name][1])}")
     else:
         text = f"boundary line {text} (largest deviation {residual.max() / cell:.2f} cells)"

@@ -269,7 +269,7 @@ class Reason:
         if denominator.free_symbols:
             sign = sympy.sign(denominator.subs(report.substitution).subs(x, value))
             if sign != 0:
-                notes.append(f"{_positive_first(sympy.expand(denominator))} {'>' if sign > 0 else '<'} 0")
+                notes.append(_sign_note(sympy.expand(denominator), sign))
                 full = sympy.expand(numerator * sign)
         elif not denominator.free_symbols:
             full = sympy.expand(numerator * sympy.sign(denominator))
@@ -281,12 +281,19 @@ class Reason:
             op_here = ">" if sign > 0 else "<"
             text = f"{report.parameter} {op_here} {bound}"
             if slope.free_symbols:
-                notes.append(f"{_shortest(slope)} {'>' if sign > 0 else '<'} 0")
+                notes.append(_sign_note(slope, sign))
         else:
             text = f"{_shortest(sympy.factor(full))} > 0"
         if notes:
             text += f" (given {' and '.join(notes)}, as at the current values)"
         return text
+
+
+def _sign_note(expr, sign) -> str:
+    """``"g > 0"`` for (-g, negative): the assumption on a sign, written without a leading minus."""
+    if expr.could_extract_minus_sign():
+        expr, sign = -expr, -sign
+    return f"{_positive_first(sympy.expand(expr)) if isinstance(expr, sympy.Add) else _shortest(expr)} {'>' if sign > 0 else '<'} 0"
 
 
 def _shortest(expr) -> str:

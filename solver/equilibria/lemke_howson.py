@@ -288,11 +288,14 @@ def _check_inputs(A, B):
 
 def _positive_integers(M: np.ndarray) -> np.ndarray:
     """Positive-affine image of an exact matrix with positive integer entries (object array)."""
-    values = [Fraction(v) for v in M.flat]
-    scale = math.lcm(*(v.denominator for v in values))
+    values = M.ravel().tolist()                 # Python ints / Fractions
+    if not all(isinstance(v, int) for v in values):
+        values = [Fraction(v) for v in values]
+        scale = math.lcm(*(v.denominator for v in values))
+        values = [v.numerator * (scale // v.denominator) for v in values]
     low = min(values)
     out = np.empty(M.shape, dtype=object)
-    out.flat[:] = [int((v - low) * scale) + 1 for v in values]
+    out.flat[:] = [v - low + 1 for v in values]
     return out
 
 

@@ -81,6 +81,9 @@ __all__ = ["EquilibriumFamily", "PolynomialResult", "enumerate_polynomial"]
 _NICE_DENOMINATOR = 10_000
 #: Seconds of computer algebra allowed for one support system before the numeric fallback.
 SYSTEM_BUDGET = 8.0
+#: Support systems with more unknowns are solved by homotopy first (Gröbner bases only when the
+#: homotopy shows signs of degeneracy: singular or failed paths).
+GB_MAX_VARIABLES = 4
 #: Boundary recursion (family sample points) only for families of at most this dimension.
 _MAX_BOUNDARY_DIM = 2
 _DIGITS = 50
@@ -354,34 +357,80 @@ def _bezout_assignments(sizes: Sequence[int]) -> list[tuple[int, ...]]:
     return out
 
 
-def _relaxation_feasible(sub: np.ndarray, S: Sequence[int]) -> bool:
-    """Necessary condition for strategies ``S`` of a player to be best replies together against a
-    mixture with full support on the others' supports: some distribution ``w > 0`` over the
-    others' support profiles (not necessarily a product) makes every strategy in ``S`` a best
-    reply. ``sub`` is the player's payoff matrix (own strategies x others' support profiles).
-    Decided by a linear program; only a clearly infeasible program prunes."""
-    from scipy.optimize import linprog
+def _cone_feasible(E: np.ndarray, F: np.ndarray, tol: float = 1e-9, max_iter: int = 2000) -> bool:
+    """Whether some ``w >= 1`` has ``E w = 0`` and ``F w <= 0`` (phase I of a dense simplex
+    method with Bland's rule, on ``u = w - 1 >= 0``). Errs on the side of True."""
+    P = E.shape[1]
+    p, q = E.shape[0], F.shape[0]
+    m = p + q
+    if m == 0:
+        return True
+    one = np.ones(P)
+    A = np.zeros((m, P + q))
+    b = np.zeros(m)
+    A[:p, :P] = E
+    b[:p] = -E @ one
+    A[p:, :P] = F
+    A[p:, P:] = np.eye(q)
+    b[p:] = -F @ one
+    basis = np.full(m, -1)
+    art = []
+    for r in range(m):
+        if b[r] < 0:
+            A[r] *= -1
+            b[r] *= -1
+        if r >= p and A[r, P + r - p] == 1.0:
+            basis[r] = P + r - p
+        else:
+            art.append(r)
+    ncol = P + q
+    T = np.zeros((m + 1, ncol + len(art) + 1))
+    T[:m, :ncol] = A
+    T[:m, -1] = b
+    for k, r in enumerate(art):
+        T[r, ncol + k] = 1.0
+        basis[r] = ncol + k
+    for r in art:
+        T[m] -= T[r]
+    T[m, ncol:ncol + len(art)] = 0
+    for _ in range(max_iter):
+        enter = np.flatnonzero(T[m, :-1] < -tol)
+        if enter.size == 0:
+            return -T[m, -1] <= 1e-7
+        c = enter[0]
+        col = T[:m, c]
+        pos = col > tol
+        if not pos.any():
+            return True
+        ratios = np.full(m, np.inf)
+        ratios[pos] = T[:m, -1][pos] / col[pos]
+        rmin = ratios.min()
+        cand = np.flatnonzero(ratios <= rmin + tol * (1 + abs(rmin)))
+        r = cand[np.argmin(basis[cand])]
+        T[r] /= T[r, c]
+        f = T[:, c].copy()
+        f[r] = 0
+        T -= np.outer(f, T[r])
+        basis[r] = c
+    return True
 
+
+def _relaxation_feasible(sub: np.ndarray, S: Sequence[int]) -> bool:
+    """Necessary condition for the strategies ``S`` of a player to be best replies together
+    against a mixture with full support on the others' supports: some distribution ``w > 0`` over
+    the others' support profiles (not necessarily a product) makes every strategy in ``S`` a best
+    reply. ``sub`` is the player's payoff matrix (own strategies x others' support profiles). By
+    homogeneity ``w > 0`` may be taken as ``w >= 1``, leaving an LP feasibility problem."""
     sub = np.asarray(sub, dtype=float)
-    n, P = sub.shape
     rng_ = float(sub.max() - sub.min())
     if rng_ == 0:
         return True
     sub = sub / rng_
     a0 = S[0]
-    A_eq = np.vstack([np.r_[np.ones(P), 0.0]] + [np.r_[sub[a] - sub[a0], 0.0] for a in S[1:]])
-    b_eq = np.r_[1.0, np.zeros(len(S) - 1)]
-    others = [b for b in range(n) if b not in S]
-    A_ub = np.vstack([np.hstack([-np.eye(P), np.ones((P, 1))])]
-                     + [np.r_[sub[b] - sub[a0], 0.0][None] for b in others])
-    b_ub = np.zeros(A_ub.shape[0])
-    res = linprog(np.r_[np.zeros(P), -1.0], A_ub=A_ub, b_ub=b_ub, A_eq=A_eq, b_eq=b_eq,
-                  bounds=[(0, None)] * P + [(None, 1.0)], method="highs")
-    if res.status == 2:
-        return False
-    if res.status != 0:
-        return True
-    return -res.fun > -1e-9
+    n, P = sub.shape
+    E = np.array([sub[a] - sub[a0] for a in S[1:]]).reshape(-1, P)
+    F = np.array([sub[b] - sub[a0] for b in range(n) if b not in S]).reshape(-1, P)
+    return _cone_feasible(E, F)
 
 
 #: The LP relaxation is used for the last player's supports when its domain has more strategies.
@@ -411,7 +460,7 @@ def _support_profiles(cmp: np.ndarray, generic: bool, clock) -> Iterator[tuple[t
                 return False
         if big:
             for i in range(N):
-                if len(R[i]) > 1 or any(len(R[j]) > 1 for j in range(N) if j != i):
+                if sizes[i] > 2 and (len(R[i]) > 1 or any(len(R[j]) > 1 for j in range(N) if j != i)):
                     tick()
                     if not _relaxation_feasible(_restrict(cmp[i], i, R), list(R[i])):
                         return False
@@ -1527,8 +1576,9 @@ def _difference_tensors(Gf: np.ndarray, S, mixing) -> list[np.ndarray]:
 
 def _numeric_batches(Gf: np.ndarray, supports: list, clock, scale: float):
     """Solve support systems with >= 2 mixing players by batched homotopy, grouped by shape.
-    Yields (support, [(profile, singular)], flagged) where ``flagged`` marks a path that failed
-    or ended at a non-converged point near the simplex."""
+    Yields (support, [(profile, singular)], flagged, clean): ``flagged`` marks a path that failed
+    or ended at a non-converged point near the simplex; ``clean`` says every path either ended at
+    a converged nonsingular root or diverged (no sign of a degenerate system)."""
     groups: dict = {}
     for S in supports:
         mixing = tuple(j for j in range(Gf.shape[0]) if len(S[j]) > 1)
@@ -1541,6 +1591,9 @@ def _numeric_batches(Gf: np.ndarray, supports: list, clock, scale: float):
         Q, ok, sing, status = _track_batch(batch, clock)
         for s_idx, S in enumerate(members):
             found, flagged = [], False
+            st = status[s_idx]
+            big = ~(np.abs(Q[s_idx]).max(1) < 1e4)
+            clean = bool(np.all((ok[s_idx] & ~sing[s_idx]) | (st == 2) | ((st == 1) & ~ok[s_idx] & big)))
             for p_idx in range(Q.shape[1]):
                 qv = Q[s_idx, p_idx]
                 if not ok[s_idx, p_idx]:
@@ -1556,7 +1609,7 @@ def _numeric_batches(Gf: np.ndarray, supports: list, clock, scale: float):
                     found.append((prof, bool(sing[s_idx, p_idx])))
                 elif sing[s_idx, p_idx]:
                     flagged = True
-            yield S, found, flagged
+            yield S, found, flagged, clean
 
 
 def _maybe_feasible(qv) -> bool:
@@ -1584,7 +1637,7 @@ def _numeric_support(G, S, clock, nonsingular_only: bool = False):
     mixing = [j for j in range(G.shape[0]) if len(S[j]) > 1]
     out, unsure = [], False
     if len(mixing) >= 2:
-        for _, found, flagged in _numeric_batches(Gf, [S], clock, scale):
+        for _, found, flagged, _clean in _numeric_batches(Gf, [S], clock, scale):
             unsure = unsure or flagged
             for prof, singular in found:
                 if singular:
@@ -1738,18 +1791,36 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> Polynomia
     method = ("support enumeration + exact polynomial systems (Gröbner bases)" if exact
               else "support enumeration + linear-product homotopy")
     if exact:
-        fallbacks = 0
+        direct, numeric_first = [], []
         for S in supports:
+            mixing = [len(s) for s in S if len(s) > 1]
+            if len(mixing) >= 3 and sum(k - 1 for k in mixing) > GB_MAX_VARIABLES:
+                numeric_first.append(S)
+            else:
+                direct.append(S)
+        pending = list(direct)
+        if numeric_first:
+            Gf = np.asarray(G, dtype=float)
+            try:
+                for S, found, flagged, clean in _numeric_batches(Gf, numeric_first, clock, payoff_scale(Gf)):
+                    if clean and not flagged:
+                        for prof, _ in found:
+                            ex = _exactify(G, prof)
+                            points.append(ex if ex is not None else prof)
+                    else:
+                        pending.append(S)
+            except _Budget:
+                complete = False
+                notes.append("deadline reached while tracking homotopy paths")
+        for S in pending:
             if clock.expired():
                 complete = False
                 notes.append("deadline reached; some support profiles were not solved")
                 break
             budget = min(SYSTEM_BUDGET, clock.remaining())
-            sys_deadline = time.monotonic() + budget
             try:
-                res = _guarded(_exact_support, (G, S, sys_deadline), budget)
+                res = _guarded(_exact_support, (G, S, time.monotonic() + budget), budget)
             except (_Budget, _Unsolved) as exc:
-                fallbacks += 1
                 if clock.expired():
                     complete = False
                     notes.append("deadline reached; some support profiles were not solved")
@@ -1762,8 +1833,7 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> Polynomia
                 points.extend(pts)
                 why = "budget exceeded" if isinstance(exc, _Budget) else f"exact method failed ({exc})"
                 notes.append(f"support {_support_str(S)}: {why}; solved numerically by homotopy")
-                mixing = sum(len(s) > 1 for s in S)
-                if unsure or mixing < 2:
+                if unsure or sum(len(s) > 1 for s in S) < 2:
                     complete = False
                 continue
             points.extend(res.points)
@@ -1789,7 +1859,7 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> Polynomia
                 continue
             points.extend(pts)
         try:
-            for S, found, flagged in _numeric_batches(Gf, hard, clock, scale):
+            for S, found, flagged, _clean in _numeric_batches(Gf, hard, clock, scale):
                 points.extend(_newton_polish(Gf, S, p) for p, _ in found)
                 if flagged or any(singular for _, singular in found):
                     complete = False

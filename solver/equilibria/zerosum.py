@@ -90,7 +90,14 @@ def solve_zero_sum(A, B) -> ZeroSumSolution:
         raise ValueError("payoffs must be finite")
     x, y, value = _float_solution(A_float)
     if not verify.is_nash(payoffs.astype(float), [x, y]):
-        raise AssertionError("float zero-sum solution fails the regret check")
+        # HiGHS works to ~1e-9 feasibility; if that is not enough here, solve the exact values
+        # of the floats exactly and round once at the end.
+        exact_solution = _exact_solution(np.array([[Fraction(float(v)) for v in row] for row in A_float], dtype=object))
+        x = exact_solution.row_strategy.astype(float)
+        y = exact_solution.column_strategy.astype(float)
+        value = float(exact_solution.value)
+        if not verify.is_nash(payoffs.astype(float), [x, y]):
+            raise AssertionError("float zero-sum solution fails the regret check")
     return ZeroSumSolution(value, x, y)
 
 
@@ -99,7 +106,8 @@ def _float_solution(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     m, n = A.shape
     shift = 1.0 - A.min()
     shifted = A + shift
-    primal = linprog(-np.ones(n), A_ub=shifted, b_ub=np.ones(m), bounds=(0, None), method="highs")
+    primal = linprog(-np.ones(n), A_ub=shifted, b_ub=np.ones(m), bounds=(0, None), method="highs",
+                     options={"primal_feasibility_tolerance": 1e-10, "dual_feasibility_tolerance": 1e-10})
     if primal.status != 0:
         raise RuntimeError(f"linprog failed: {primal.message}")
     w = np.clip(primal.x, 0.0, None)

@@ -30,7 +30,7 @@ class ReducedStrategy:
 
     @property
     def gambit_label(self) -> str:
-        return "".join("*" if c is None else str(c + 1) for c in self.choices)
+        return "".join("*" if c is None else str(c + 1) for c in self.choices) or "*"
 
     def move_at(self, infoset: int) -> int | None:
         return self.choices[self.infosets.index(infoset)]
@@ -77,9 +77,30 @@ def reduced_strategies(tree: ExtensiveGame, player: int) -> tuple[ReducedStrateg
         del chosen[h]
 
     extend(0, {})
-    choices = sorted((tuple(c[h] for h in infosets) for c in found),
-                     key=lambda t: tuple(-1 if m is None else m for m in t))
+    found.sort(key=lambda chosen: _gambit_order_key(tree, player, chosen))
+    choices = [tuple(c[h] for h in infosets) for c in found]
     return tuple(ReducedStrategy(player, tuple(infosets), c, _strategy_name(tree, infosets, c)) for c in choices)
+
+
+def _gambit_order_key(tree: ExtensiveGame, player: int, chosen: dict[int, int | None]) -> tuple:
+    """Gambit's order: the moves in the order a depth-first walk, following the player's own
+    moves and every other branch, first meets the player's information sets."""
+    key, seen, stack = [], set(), [0]
+    while stack:
+        node = stack.pop()
+        kind = int(tree.node_player[node])
+        if kind == TERMINAL:
+            continue
+        children = list(tree.children(node))
+        if kind == player:
+            h = int(tree.node_infoset[node])
+            if h not in seen:
+                seen.add(h)
+                key.append(chosen[h])
+            stack.append(children[chosen[h]])
+        else:
+            stack.extend(reversed(children))
+    return tuple(key)
 
 
 def _strategy_name(tree: ExtensiveGame, infosets: Sequence[int], choices: Sequence[int | None]) -> str:

@@ -64,6 +64,11 @@ footer { color: var(--muted); font-size: 0.82rem; margin-top: 3rem; border-top: 
   h1 { font-size: 1.3rem; }
   .sweeps { grid-template-columns: 1fr; }
   table { font-size: 0.85rem; }
+  table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; min-width: 0; }
+  table.stack thead { display: none; }
+  table.stack tr { border: 1px solid var(--line); border-radius: 4px; margin: 0 0 0.6rem; }
+  table.stack td { border: none; border-bottom: 1px solid var(--soft); text-align: left; white-space: normal; }
+  table.stack td::before { content: attr(data-label); display: block; font-size: 0.75rem; color: var(--muted); }
 }
 @media print { .sweeps { display: block; } }
 """
@@ -101,13 +106,19 @@ def _num(value) -> str:
     return num(value)
 
 
+NUMERIC = ' class="num"'
+
+
 def _table(header, rows, numeric_columns=()) -> str:
+    """A table; on narrow screens each row becomes a card (cells labelled by their column)."""
     head = "".join(f"<th>{h}</th>" for h in header)
     body = []
     for row in rows:
-        cells = "".join(f"<td class=\"num\">{c}</td>" if k in numeric_columns else f"<td>{c}</td>" for k, c in enumerate(row))
+        cells = "".join(f"<td data-label=\"{esc(header[k])}\"{NUMERIC if k in numeric_columns else ''}>{c}</td>"
+                        for k, c in enumerate(row))
         body.append(f"<tr>{cells}</tr>")
-    return f"<div class=\"table-wrap\"><table><thead><tr>{head}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
+    return (f"<div class=\"table-wrap\"><table class=\"stack\"><thead><tr>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>")
 
 
 # ---- sections -----------------------------------------------------------------------------------
@@ -340,8 +351,9 @@ def render_report(game, parameters: Mapping[str, object] | None = None, source_p
         body.append(f"<section id=\"description\"><div class=\"source\">{markdown_blocks('Source: ' + info.source)}</div></section>")
     body.append(parameters_html(game, values))
     picture = svg_markup(game_figure(numeric, solution if isinstance(numeric, ExtensiveGame) else None, title=""))
-    what = ("The game tree. Orange: the moves of the (first) subgame-perfect equilibrium; dashed brackets join "
-            "nodes a player cannot tell apart." if isinstance(numeric, ExtensiveGame) else
+    what = ("The game tree. Orange: the moves of the (first) subgame-perfect equilibrium, thickest on the path."
+            + (" Dashed brackets join nodes a player cannot tell apart." if not numeric.is_perfect_information else "")
+            if isinstance(numeric, ExtensiveGame) else
             "The payoff matrix. A boxed payoff is a best response; a shaded cell is a pure equilibrium.")
     body.append(f"<section id=\"picture\"><h2>The game</h2><figure>{picture}<figcaption>{what}</figcaption></figure></section>")
     if solution is not None:

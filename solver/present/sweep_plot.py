@@ -93,7 +93,8 @@ def _plot_1d(result, title):
     x = axis.floats
     step = axis.step if axis.count > 1 else 1.0
     regions, colour, letter = _colours(result)
-    mixed = {d: s for d, s in (result.series or {}).items() if any(len(part) > 1 for part in d)}
+    series = _visible_series(result)
+    mixed = {d: s for d, s in series.items() if any(len(part) > 1 for part in d)}
     two_panels = bool(mixed)
     figure = _new_figure(2 if two_panels else 1)
     if two_panels:
@@ -126,14 +127,14 @@ def _plot_1d(result, title):
     # payoffs
     players = list(game.players)
     handles = []
-    if result.series is None or not result.series:
+    if not series:
         for i, player in enumerate(players):
             line, = top.plot(x, result.payoffs[:, i], color=OKABE_ITO[i % len(OKABE_ITO)],
                              linestyle=LINE_STYLES[i % len(LINE_STYLES)], linewidth=_width(i, len(players)), label=player)
             handles.append(line)
         top.set_ylabel("subgame-perfect payoff" if result.concept == "subgame-perfect" else "equilibrium payoff")
     else:
-        for k, (descriptor, (payoffs, probs)) in enumerate(sorted(result.series.items(), key=lambda kv: _descriptor_order(kv[0]))):
+        for k, (descriptor, (payoffs, probs)) in enumerate(sorted(series.items(), key=lambda kv: _descriptor_order(kv[0]))):
             name = _descriptor_text(game, descriptor)
             for i, player in enumerate(players):
                 line, = top.plot(x, payoffs[:, i], color=OKABE_ITO[i % len(OKABE_ITO)],
@@ -181,7 +182,14 @@ def _descriptor_order(descriptor):
 def _descriptor_text(game, descriptor) -> str:
     if all(len(s) == 1 for s in descriptor):
         return "(" + ", ".join(game.strategies[i][s[0]] for i, s in enumerate(descriptor)) + ")"
-    return "the mixed equilibrium"
+    if all(len(s) == len(game.strategies[i]) for i, s in enumerate(descriptor)):
+        return "the completely mixed equilibrium"
+    return "mixed (" + "; ".join("/".join(game.strategies[i][k] for k in s) for i, s in enumerate(descriptor)) + ")"
+
+
+def _visible_series(result) -> dict:
+    """Equilibria present at two or more grid points (those only at a tie point would be a dot)."""
+    return {d: v for d, v in (result.series or {}).items() if np.count_nonzero(~np.isnan(v[0][:, 0])) >= 2}
 
 
 def _short(value) -> str:
