@@ -1,6 +1,6 @@
 """Benchmark: vectorised backward induction against a plain recursive Python implementation.
 
-    python benchmarks/bench_backward_induction.py [--max-leaves 1000000] [--gambit-cap 60]
+    python benchmarks/bench_backward_induction.py [--max-leaves 1000000] [--gambit-cap 60] [--prototype]
 
 Seeded random perfect-information trees (``solver.model.random_games``: 3 players, 2-4 children
 per inner node, 10% chance nodes, float payoffs uniform on [0, 1), leaves at many depths) with
@@ -9,17 +9,20 @@ per inner node, 10% chance nodes, float payoffs uniform on [0, 1), leaves at man
   * ``ours``: ``solver.equilibria.backward.vectorised_backward_induction`` (level by level, numpy);
   * ``recursive``: the textbook recursion written below over Python lists (children lists,
     movers, probabilities, payoff tuples) converted from the same tree. The conversion is done
-    once, before timing, and is not counted. Ties are broken the same way (first best move
-    within the same tolerance), so both must give the same root value (to 1e-9) and the same
-    choice at every decision node; the benchmark stops with an error otherwise.
+    once, before timing, and is not counted. It returns what ours returns (every subtree's
+    payoffs, the chosen child, the tie and tie-below flags) and breaks ties the same way (first
+    best move within the same tolerance); the benchmark stops with an error unless the root
+    values agree to 1e-9 and every other output agrees too.
   * ``pygambit build``: pygambit 16.7 has no subgame-perfect solver, so only the time to BUILD
     the same tree (``Game.new_tree``, ``append_move`` per node, ``set_chance_probs``,
-    ``add_outcome`` / ``set_outcome`` per leaf) is reported, under a time cap; sizes above one
-    that hit the cap are reported as ``skipped``. Nothing is extrapolated.
+    ``add_outcome`` / ``set_outcome`` per leaf) is reported, under a time cap; a build that hits
+    the cap is stopped and larger sizes are reported as ``skipped``. Nothing is extrapolated.
+  * with ``--prototype``: ``proposed_backward_induction`` below, a proposed rewrite of ours.
 
-A second, smaller table does the same on exact trees (Fraction payoffs and probabilities).
-Times are the best of up to 7 runs (2 for the slow ones; the machine may be shared); ``peak`` is the extra memory allocated
-by one call of ours (tracemalloc, in a separate untimed run).
+A second table does the same on exact trees (Fraction payoffs and probabilities). Times are the
+best of up to 7 runs (2 for the slow ones), both wall-clock and CPU time of this process; the
+ratio is given for both, CPU time being the steadier one when the machine is shared. ``peak`` is
+the extra memory one call of ours allocates (tracemalloc, in a separate untimed run).
 """
 from __future__ import annotations
 

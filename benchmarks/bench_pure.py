@@ -14,13 +14,14 @@ ties and many equilibria are common). In the same run:
     time to build the Gambit game is shown separately and is not part of the ratio.
 
 Both must find the same set of equilibria (the benchmark stops otherwise). The ratio is
-pygambit's solve time over our time (> 1: ours faster). A last table times exact ``Fraction``
+pygambit's solve time over our time, in CPU and in wall time (> 1: ours faster). A last table times exact ``Fraction``
 payoffs on a smaller game. Times are the best of several runs (one for runs over ~10 s);
 ``peak`` is the extra memory one call of ours allocates (tracemalloc, separate untimed run).
 """
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import sys
 import time
@@ -30,8 +31,8 @@ import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
-from benchmarks.common import (best_of, fmt_bytes, fmt_ratio, fmt_time, machine_info,  # noqa: E402
-                               peak_memory, print_table)
+from benchmarks.common import (Timing, best_of, fmt_bytes, fmt_ratio, fmt_time,  # noqa: E402
+                               machine_info, peak_memory, print_table)
 from solver.equilibria.pure import pure_equilibria  # noqa: E402
 from solver.model.random_games import random_normal_form  # noqa: E402
 
@@ -42,13 +43,14 @@ except ImportError:  # pragma: no cover
 
 
 def gambit_pure(payoffs: np.ndarray):
-    """(build time, solve time, equilibria as index tuples) with pygambit's enumpure."""
+    """(build wall time, solve Timing, equilibria as index tuples) with pygambit's enumpure."""
     start = time.perf_counter()
     game = gbt.Game.from_arrays(*payoffs)
     build = time.perf_counter() - start
-    start = time.perf_counter()
+    gc.collect()
+    start, start_cpu = time.perf_counter(), time.process_time()
     result = gbt.nash.enumpure_solve(game)
-    solve = time.perf_counter() - start
+    solve = Timing(time.perf_counter() - start, time.process_time() - start_cpu)
     players = list(game.players)
     found = set()
     for profile in result.equilibria:              # not timed: reading the answer back
@@ -76,8 +78,8 @@ def main():
 
     print(machine_info({"pygambit": gbt.__version__ if gbt else "not installed"}))
     print()
-    headers = ["game", "payoffs", "profiles", "equilibria", "ours", "ours peak", "pygambit solve", "gbt/ours",
-               "pygambit build"]
+    headers = ["game", "payoffs", "profiles", "equilibria", "ours", "ours cpu", "ours peak", "gambit solve",
+               "gambit cpu", "gbt/ours cpu", "gbt/ours wall", "gambit build"]
     rows, ratios = [], {}
     for seed, shape in enumerate(shapes):
         for integer in (False, True):
@@ -105,9 +107,11 @@ def main():
                 if found != results[0][3] or (g_found is not None and found != g_found):
                     raise SystemExit(f"MISMATCH on {label(shape)} {name}: ours {len(found)} equilibria, "
                                      f"pygambit {len(g_found) if g_found is not None else '-'}")
-                ratios[(label(shape), name)] = g_solve / t if g_solve else None
-                row = [label(shape), name, f"{profiles:,}", len(found), fmt_time(t), fmt_bytes(peak),
-                       fmt_time(g_solve), fmt_ratio(g_solve, t), fmt_time(g_build)]
+                ratios[(label(shape), name)] = (g_solve.cpu / t.cpu, g_solve.wall / t.wall) if g_solve else None
+                row = [label(shape), name, f"{profiles:,}", len(found), fmt_time(t.wall), fmt_time(t.cpu),
+                       fmt_bytes(peak), fmt_time(g_solve and g_solve.wall), fmt_time(g_solve and g_solve.cpu),
+                       fmt_ratio(g_solve and g_solve.cpu, t.cpu), fmt_ratio(g_solve and g_solve.wall, t.wall),
+                       fmt_time(g_build)]
                 rows.append(row)
                 print("  " + " | ".join(map(str, row)), flush=True)          # progress
     print()
@@ -128,18 +132,19 @@ def main():
         g_build, g_solve, g_found = gambit_pure(payoffs) if gbt is not None else (None, None, None)
         if g_found is not None and set(found) != g_found:
             raise SystemExit(f"MISMATCH on exact {label(shape)}: ours {len(found)}, pygambit {len(g_found)}")
-        exact_rows.append([label(shape), f"{int(np.prod(shape)):,}", len(found), fmt_time(t), fmt_time(t_float),
-                           fmt_ratio(t, t_float), fmt_time(g_solve), fmt_ratio(g_solve, t), fmt_time(g_build)])
-    print_table(["game", "profiles", "equilibria", "ours exact", "ours same as float64", "exact/float",
-                 "pygambit solve", "gbt/ours exact", "pygambit build"], exact_rows)
+        exact_rows.append([label(shape), f"{int(np.prod(shape)):,}", len(found), fmt_time(t.wall), fmt_time(t.cpu),
+                           fmt_time(t_float.cpu), fmt_ratio(t.cpu, t_float.cpu), fmt_time(g_solve and g_solve.cpu),
+                           fmt_ratio(g_solve and g_solve.cpu, t.cpu), fmt_time(g_build)])
+    print_table(["game", "profiles", "equilibria", "ours exact", "ours exact cpu", "same as float64 cpu",
+                 "exact/float", "gambit solve cpu", "gbt/ours cpu", "gambit build"], exact_rows)
 
     print("\nours and pygambit found the same equilibria in every game.")
-    main_ratios = [r for (g, v), r in ratios.items() if r is not None and v in ("float64", "int64")]
+    main_ratios = [r[0] for (g, v), r in ratios.items() if r is not None and v in ("float64", "int64")]
     if main_ratios:
-        head = ratios.get((label(shapes[0]), "float64"))
+        cpu, wall = ratios[(label(shapes[0]), "float64")]
         print(f"pure Nash at ~10^{round(np.log10(np.prod(shapes[0])))} profiles ({label(shapes[0])}, float): "
-              f"{head:.1f}x faster than pygambit enumpure_solve "
-              f"(float64/int64 inputs over all {len(main_ratios)} games: {min(main_ratios):.1f}x to {max(main_ratios):.1f}x)")
+              f"{cpu:.1f}x faster than pygambit enumpure_solve (CPU time; {wall:.1f}x wall); "
+              f"float64/int64 inputs over all {len(main_ratios)} games: {min(main_ratios):.1f}x to {max(main_ratios):.1f}x")
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import click
 
+from solver.commands.convert import convert_command
 from solver.commands.methods import methods_command
 from solver.commands.solve import solve_command
 from solver.commands.validate import validate_command
@@ -27,6 +28,7 @@ COMMANDS = [
     dynamics_command,
     sweep_command,
     thresholds_command,
+    convert_command,
 ]
 
 DEFAULT_COMMAND = "solve"

@@ -291,3 +291,20 @@ def test_cli_errors_are_one_line_exit_2(args, message, tmp_path):
 def test_help_has_an_example():
     out = run("sweep", "--help").stdout
     assert "solve sweep games/tech_transfer.yaml --param ammo_gain=0:10:101" in out
+
+
+@settings(max_examples=30, deadline=None)
+@given(st.integers(0, 40), st.integers(0, 40), st.sampled_from(["ammo_gain", "deter_cost", "bloc_cost"]))
+def test_cli_sweep_point_equals_cli_solve_with_set(a4, d4, other):
+    # the literal contract: `solve sweep … --param NAME=v:v:1` at a point == `solve FILE --set …`
+    a, d = Fraction(a4, 4), Fraction(d4, 4)
+    names = ["china_squeeze", other]
+    sweep_out = json.loads(run("sweep", "games/tech_transfer.yaml", "--param", f"{names[0]}={a}:{a}:1",
+                               "--set", f"{names[1]}={d}", "--format", "json", "--quiet").stdout)
+    solve_out = json.loads(run("games/tech_transfer.yaml", "--set", f"{names[0]}={a}", "--set", f"{names[1]}={d}",
+                               "--format", "json").stdout)
+    paths = sorted({" + ".join(p["outcome"] for p in e["path"] if p["probability"] != 0) for e in solve_out["equilibria"]})
+    point = sweep_out["grid"][0]
+    assert sweep_out["outcomes"][point["outcome"]]["label"] == " | ".join(paths)
+    first = solve_out["equilibria"][0]["payoffs"]
+    assert point["payoffs"] == pytest.approx(first)

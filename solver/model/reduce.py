@@ -172,3 +172,18 @@ def behaviour_from_mixed(tree: ExtensiveGame, strategies: Sequence[ReducedStrate
         total = sum(weights)
         result[h] = None if total == 0 else [w / total for w in weights]
     return result
+
+
+def tree_of_normal_form(game: NormalFormGame) -> ExtensiveGame:
+    """A tree in which the players move in turn without seeing earlier moves: the extensive form
+    of a simultaneous game (one information set per player), e.g. for writing a ``.efg`` file."""
+    from solver.model.tree import Decision, Terminal, build_tree
+
+    def subtree(player: int, index: tuple):
+        if player == game.num_players:
+            return Terminal(tuple(game.payoffs[(slice(None),) + index]), ", ".join(
+                game.strategies[i][k] for i, k in enumerate(index)))
+        return Decision(game.players[player],
+                        {s: subtree(player + 1, index + (k,)) for k, s in enumerate(game.strategies[player])},
+                        infoset=game.players[player])
+    return build_tree(game.players, subtree(0, ()), game.info).evaluated()
