@@ -308,3 +308,39 @@ def test_cli_sweep_point_equals_cli_solve_with_set(a4, d4, other):
     assert sweep_out["outcomes"][point["outcome"]]["label"] == " | ".join(paths)
     first = solve_out["equilibria"][0]["payoffs"]
     assert point["payoffs"] == pytest.approx(first)
+
+
+WEIGHTED_RPS = """\
+title: weighted rock paper scissors
+players: [Row, Column]
+parameters:
+  w: {value: 1, range: [0, 4]}
+strategies: {Row: [R, P, S], Column: [R, P, S]}
+payoffs:
+  R: {R: [0, 0], P: [-1, 1], S: [w, -w]}
+  P: {R: [1, -1], P: [0, 0], S: [-1, 1]}
+  S: {R: [-1, 1], P: [1, -1], S: ["w - 2", 0]}
+"""
+
+
+def test_larger_two_player_games_are_solved_point_by_point_in_a_pool(tmp_path):
+    path = tmp_path / "rps.yaml"
+    path.write_text(WEIGHTED_RPS)
+    game = load_game(path)
+    result = sweep(game, [parse_axis("w=0:4:65")], processes=2)
+    assert result.method == "the single-point solver at every point (process pool)"
+    assert result.exact_points == 65
+    for k in range(0, 65, 8):
+        assert_point_matches(result, (k,), game, {"w": Fraction(k, 16)})
+
+
+def test_progress_bar_only_when_enabled(capsys):
+    from solver.analysis.batched import Progress
+    bar = Progress(10, "solving points", enabled=False)
+    bar.update(10)
+    bar.close()
+    assert capsys.readouterr().err == ""
+    bar = Progress(10, "solving points", enabled=True)
+    bar.update(10)
+    bar.close()
+    assert "solving points [" in capsys.readouterr().err

@@ -4,7 +4,6 @@ import json
 import os
 from fractions import Fraction
 
-import numpy as np
 import pytest
 import sympy
 from click.testing import CliRunner

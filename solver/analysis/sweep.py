@@ -359,24 +359,29 @@ class SweepResult:
 
     def _boundaries_2d(self) -> list[Boundary]:
         out = []
-        thin = self._thin()
         for (ca, cb), points in sorted(self._pairs().items(), key=lambda kv: -len(kv[1])):
             a, b = self.outcomes[ca].label, self.outcomes[cb].label
             line = fit_line(np.array(points), self.axes)
             text = f"{a}  |  {b}: {len(points)} boundary points; {line['text']}"
             out.append(Boundary((a, b), text, {"kind": "cells", "cells": len(points), **line}))
-        for code in sorted(thin):
-            count = int((self.codes == code).sum())
-            label = self.outcomes[code].label
-            out.append(Boundary((label,), f"{count} tie points solved exactly: {label}",
-                                {"kind": "ties", "points": count, "outcome": label}))
+        out.extend(self._tie_groups())
         return out
 
     def _boundaries_nd(self) -> list[Boundary]:
         out = []
         for (ca, cb), points in sorted(self._pairs().items(), key=lambda kv: -len(kv[1])):
             a, b = self.outcomes[ca].label, self.outcomes[cb].label
-            out.append(Boundary((a, b), f"{a}  |  {b}: {len(points)} boundary cells", {"kind": "cells", "cells": len(points)}))
+            out.append(Boundary((a, b), f"{a}  |  {b}: {len(points)} boundary points", {"kind": "cells", "cells": len(points)}))
+        out.extend(self._tie_groups())
+        return out
+
+    def _tie_groups(self) -> list[Boundary]:
+        out = []
+        for code in sorted(self._thin()):
+            count = int((self.codes == code).sum())
+            label = self.outcomes[code].label
+            out.append(Boundary((label,), f"{count} tie points solved exactly: {label}",
+                                {"kind": "ties", "points": count, "outcome": label}))
         return out
 
     # -- output ------------------------------------------------------------------------------------
@@ -389,7 +394,7 @@ class SweepResult:
             "concept": self.concept,
             "outcome": self.by if isinstance(self.game, ExtensiveGame) else "equilibria",
             "method": self.method,
-            "parameters": {k: _json_value(v) for k, v in self.fixed.items()},
+            "parameters": {k: _json_value(v) for k, v in self.fixed.items() if k not in {a.name for a in self.axes}},
             "axes": [{"name": a.name, "low": _json_value(a.lo), "high": _json_value(a.hi), "points": a.count} for a in self.axes],
             "points": self.size,
             "exact_points": self.exact_points,

@@ -11,8 +11,10 @@ only change where such a difference (a function of the parameter) is zero:
 - normal forms: best-response differences; for 2-player games also the supports of mixed
   equilibria: on each pair of supports the indifference equations give the mixed equilibrium as a
   rational function of the parameter, and the candidates are where a probability reaches 0, an
-  outside strategy becomes as good, or the system is singular (Shapley 1974's support
-  enumeration, done in sympy). For 2×2 games this is the closed form p* = …, q* = ….
+  outside strategy becomes as good, or the system is singular (support enumeration as in
+  von Stengel 2007, "Equilibrium computation for two-player games in strategic and extensive
+  form", Algorithmic Game Theory ch. 3, done in sympy). For 2×2 games this is the closed form
+  p* = …, q* = ….
 
 Roots are found with sympy (exact rationals, radicals or ``CRootOf``). Between consecutive
 candidates the outcome is constant: it is computed once per interval, exactly, with the project's
@@ -34,7 +36,7 @@ import itertools
 import math
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Callable, Mapping, Sequence
+from typing import Callable, Mapping
 
 import sympy
 
@@ -386,7 +388,7 @@ class _Pieces:
 
 def _tree_candidates(game: ExtensiveGame, x, values: Mapping, domain, found: _Candidates):
     """Symbolic backward induction over the parameter's domain; returns the root's pieces."""
-    from solver.present.text import decision_label, move_names
+    from solver.present.text import move_names
     moves_in_game = move_names(game)
     substitution = values
     pieces: dict[int, _Pieces] = {}
@@ -443,7 +445,7 @@ def _tree_candidates(game: ExtensiveGame, x, values: Mapping, domain, found: _Ca
                         best = max(scores)
                         alts += [a for a, s in zip(combo, scores) if s == best]
                     local.append((l2, h2, _dedupe(alts)))
-            for j, (l2, h2, alts) in enumerate(local):
+            for l2, h2, alts in local:
                 if new_alts and _alts_key(new_alts[-1]) == _alts_key(alts):
                     continue              # same choice on both sides: no breakpoint here
                 if new_alts:
@@ -702,18 +704,21 @@ class ThresholdReport:
     def to_dict(self, symbolic: bool = False) -> dict:
         def value(v):
             return {"exact": _text(v), "float": _n(v)}
+
+        def end(v):        # JSON has no infinity: null for an unbounded end
+            return None if v.is_infinite else _n(v)
         return {
             "title": self.game.info.title,
             "game": self.game_path,
             "parameter": self.parameter,
-            "domain": [_n(self.domain[0]), _n(self.domain[1])],
+            "domain": [end(self.domain[0]), end(self.domain[1])],
             "parameters": {k: _show(v) for k, v in self.values.items() if k != self.parameter},
             "thresholds": [{**value(p.value), "approximate": p.approximate, "edge": p.edge,
                             "formula": (p.causes[0].solved(self, p.value) if p.causes else ""),
                             "outcome": p.label,
                             "conditions": [c.sentence(self, p.value, symbolic) for c in p.causes],
                             "consequences": list(p.consequences)} for p in self.points],
-            "intervals": [{"low": _n(i.lo), "high": _n(i.hi), "low_exact": _text(i.lo), "high_exact": _text(i.hi),
+            "intervals": [{"low": end(i.lo), "high": end(i.hi), "low_exact": _text(i.lo), "high_exact": _text(i.hi),
                            "outcome": i.label,
                            **({"payoffs": dict(zip(self.game.players, i.payoffs))} if i.payoffs else {})}
                           for i in self.intervals],
@@ -934,5 +939,6 @@ def _cross_check(report: ThresholdReport, game, values, by, outcome_at, structur
                 s1 = mid
         located.append(_simplest_in(s0, s1))
     if not located and structural:
-        report.notes.append(f"a sweep of {count} points over the range agrees with these thresholds")
+        where = "the range" if lo != -OO and hi != OO else f"[{_text(a)}, {_text(b)}]"
+        report.notes.append(f"a sweep of {count} points over {where} agrees with these thresholds")
     return located

@@ -18,7 +18,8 @@ from solver.commands.common import game_argument, parse_settings, read_game, rep
               help="Search this interval instead of the parameter's declared range.")
 @click.option("--by", type=click.Choice(["path", "profile"]), default="path", show_default=True,
               help="Sequential games: a change of the path of play, or of any subgame-perfect choice.")
-@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help="A report for people, or JSON (thresholds, conditions and intervals).")
 @click.option("--no-check", is_flag=True, help="Skip the cross-check against a sweep of the range.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")

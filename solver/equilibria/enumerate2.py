@@ -413,8 +413,22 @@ def _vertices(M: list[list[int]], deadline: float | None, candidates: list[int] 
         if tight not in vertices:
             vertices[tight] = (tuple(coords), det)
 
+        lex_cache: list[list[int]] = []
+
+        def lex_columns(basic=basic, nonbasic=nonbasic, cache=lex_cache) -> list[int]:
+            if not cache:  # built once per basis, only when a ratio test ties
+                codes = [0] * k
+                for position, v in enumerate(nonbasic):
+                    if v >= d:
+                        codes[v - d] = position
+                for r, v in enumerate(basic):
+                    if v >= d:
+                        codes[v - d] = -1 - r
+                cache.append(codes)
+            return cache[0]
+
         for c, entering in enumerate(nonbasic):
-            r = _lex_ratio_test(table, det, basic, nonbasic, c, d)
+            r = _lex_ratio_test(table, det, c, d, lex_columns)
             leaving = basic[r]
             new_key = key ^ (1 << leaving) ^ (1 << entering)
             if new_key in visited:
@@ -449,12 +463,13 @@ def _pivot(table: list[list[int]], det: int, r: int, c: int) -> list[list[int]]:
     return new
 
 
-def _lex_ratio_test(table, det, basic, nonbasic, c, d) -> int:
+def _lex_ratio_test(table, det, c, d, lex_columns) -> int:
     """Row that leaves when non-basic column ``c`` enters, by the lexicographic minimum ratio rule.
 
     The perturbed right-hand side of row r is rhs_r + Σ_j ε^(j+1) · (column of slack j), so ties
     in rhs_r / T[r][c] are broken by the slack columns in order; the minimum is unique because
-    those columns form the (scaled) inverse basis.
+    those columns form the (scaled) inverse basis. ``lex_columns()`` gives, for each slack j, its
+    dictionary column (>= 0) or, when it is basic in row r, the code -1 - r.
     """
     best_rows: list[int] = []
     best = math.inf
@@ -466,47 +481,45 @@ def _lex_ratio_test(table, det, basic, nonbasic, c, d) -> int:
                 best, best_rows = q, [r]
             elif q == best:
                 best_rows.append(r)
-    if not best_rows:
-        raise AssertionError("unbounded edge in a bounded polytope; this is a bug")
     if len(best_rows) == 1:
         return best_rows[0]
+    if not best_rows:
+        raise AssertionError("unbounded edge in a bounded polytope; this is a bug")
 
-    # Exact comparison of the tied rows, component by component of the lexicographic vector.
-    k = len(table)
-    slack_column = {}
-    for position, v in enumerate(nonbasic):
-        if v >= d:
-            slack_column[v - d] = position
-    slack_row = {v - d: r for r, v in enumerate(basic) if v >= d}
+    return _break_tie(table, det, c, d, best_rows, lex_columns)
 
-    def entry(r: int, component: int) -> int:
-        if component == 0:
-            return table[r][d]
-        j = component - 1
-        position = slack_column.get(j)
-        if position is not None:
-            return table[r][position]
-        return det if slack_row[j] == r else 0
 
-    candidates = best_rows
-    for component in range(k + 1):
+def _break_tie(table, det, c, d, rows: list[int], lex_columns) -> int:
+    """Exact lexicographic minimum ratio among ``rows``, one component at a time."""
+    candidates = _min_ratio_rows(table, rows, d, c)
+    if len(candidates) == 1:
+        return candidates[0]
+    for code in lex_columns():
+        if code >= 0:
+            candidates = _min_ratio_rows(table, candidates, code, c)
+        else:
+            # A basic slack's column is det·e_r: entry 0 in every row but r, so r loses the tie.
+            basic_row = -1 - code
+            if basic_row in candidates:
+                candidates = [r for r in candidates if r != basic_row]
         if len(candidates) == 1:
-            break
-        # Minimise entry(r, component) / table[r][c] over the candidates (all denominators > 0).
-        winner = candidates[0]
-        w_num, w_den = entry(winner, component), table[winner][c]
-        ties = [winner]
-        for r in candidates[1:]:
-            num, den = entry(r, component), table[r][c]
-            lhs, rhs = num * w_den, w_num * den
-            if lhs < rhs:
-                winner, w_num, w_den, ties = r, num, den, [r]
-            elif lhs == rhs:
-                ties.append(r)
-        candidates = ties
-    if len(candidates) != 1:
-        raise AssertionError("lexicographic ratio test did not break a tie; this is a bug")
-    return candidates[0]
+            return candidates[0]
+    raise AssertionError("lexicographic ratio test did not break a tie; this is a bug")
+
+
+def _min_ratio_rows(table, candidates: list[int], column: int, c: int) -> list[int]:
+    """The candidate rows minimising table[r][column] / table[r][c] (denominators > 0), exactly."""
+    winner = candidates[0]
+    w_num, w_den = table[winner][column], table[winner][c]
+    ties = [winner]
+    for r in candidates[1:]:
+        row = table[r]
+        lhs, rhs = row[column] * w_den, w_num * row[c]
+        if lhs < rhs:
+            w_num, w_den, ties = row[column], row[c], [r]
+        elif lhs == rhs:
+            ties.append(r)
+    return ties
 
 
 def _complementary_pairs(x_masks: list[int], y_masks: list[int], n_labels: int) -> list[tuple[int, int]]:

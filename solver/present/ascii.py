@@ -16,6 +16,7 @@ Defect       │ 3*, 0     │ 1*, 1*
 """
 from __future__ import annotations
 
+import decimal
 import itertools
 from fractions import Fraction
 
@@ -27,10 +28,31 @@ from solver.results import format_number
 MINUS = "−"
 
 
+def _terminating(denominator: int) -> bool:
+    for p in (2, 5):
+        while denominator % p == 0:
+            denominator //= p
+    return denominator == 1
+
+
 def fmt(value, unicode_minus: bool = False) -> str:
-    """A number for people: fractions stay exact (``3/2``), floats are rounded."""
+    """A number for people: fractions stay exact (``3/2``, ``20/27``), but decimals written as
+    fractions with large denominators read as decimals (``7247/1000`` → ``7.247``, rounded to 6
+    significant digits beyond 6 decimals); floats are rounded.
+
+    >>> fmt(Fraction(3, 10)), fmt(Fraction(7247, 1000)), fmt(Fraction(-20, 27), unicode_minus=True)
+    ('3/10', '7.247', '−20/27')
+    """
     if isinstance(value, (Fraction, int, np.integer)):
-        text = str(Fraction(int(value)) if isinstance(value, np.integer) else Fraction(value))
+        value = Fraction(int(value)) if isinstance(value, np.integer) else Fraction(value)
+        if value.denominator > 20 and _terminating(value.denominator):
+            with decimal.localcontext() as context:
+                context.prec = 60
+                text = format(decimal.Decimal(value.numerator) / decimal.Decimal(value.denominator), "f")
+            if len(text.split(".")[-1]) > 6:          # a float in disguise: round it for reading
+                text = format_number(float(value), 6)
+        else:
+            text = str(value)
     else:
         text = format_number(value)
     if unicode_minus and text.startswith("-"):

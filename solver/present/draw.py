@@ -180,8 +180,12 @@ def matrix_figure(game: NormalFormGame, title: str | None = None, max_pages: int
         n = 1
     rows, cols = game.strategies[0], game.strategies[1]
     pages = matrix_slices(game)[:max_pages]
-    cell_w = max(1.3, 0.55 * max(1, n) + 0.35)
-    head_w = max(1.2, 0.085 * max(len(s) for s in rows) + 0.3)
+    font = 10 if len(cols) <= 6 else 8
+    char = 0.0078 * font                           # inches per character, roughly
+    count = game.payoffs.shape[0]
+    longest = max(len(number(v)) for v in game.payoffs.flat)
+    cell_w = max(1.3, count * (char * longest + 0.32) + 0.2, char * max(len(c) for c in cols) + 0.4)
+    head_w = max(1.2, char * max(len(s) for s in rows) + 0.4)
     page_h = 0.55 * (len(rows) + 1) + 0.5
     width = head_w + cell_w * len(cols) + 0.6
     height = page_h * len(pages) + 0.9
@@ -191,7 +195,6 @@ def matrix_figure(game: NormalFormGame, title: str | None = None, max_pages: int
     ax.set_xlim(0, max(4.0, width))
     ax.set_ylim(height, 0)
     top = 0.7
-    font = 10 if len(cols) <= 6 else 8
     for page in pages:
         x0 = 0.3
         if page:
@@ -212,9 +215,8 @@ def matrix_figure(game: NormalFormGame, title: str | None = None, max_pages: int
                 shaded = bool(equilibrium[profile]) and game.num_players > 1 and game.players[-1] != "(nobody)"
                 ax.add_patch(Rectangle((xc, yr), cell_w, 0.55, facecolor="#fdebd0" if shaded else "white",
                                        edgecolor="#95a5a6", linewidth=0.8))
-                count = game.payoffs.shape[0]
                 for i in range(count):
-                    px = xc + cell_w * (i + 1) / (count + 1)
+                    px = xc + 0.1 + (cell_w - 0.2) * (i + 0.5) / count
                     text = number(game.payoffs[(i,) + profile])
                     boxed = bool(marks[(i,) + profile])
                     ax.text(px, yr + 0.28, text, fontsize=font, ha="center", va="center",

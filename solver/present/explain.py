@@ -665,12 +665,14 @@ def explain_imperfect_information(game, tree: ExtensiveGame, parameters) -> list
     solution, problem = _solve_quietly(game, parameters, timeout=60)
     concept = "subgame-perfect"
     if solution is None:
-        solution, problem2 = _solve_quietly(game, parameters, concept="nash", timeout=60)
+        solution, problem2 = _solve_quietly(game, parameters, concept="nash", timeout=20)
         concept = "Nash"
         if solution is None:
             failed = Section("Equilibrium behaviour")
             failed.p("The equilibria could not be computed " + problem + " " + problem2 + ".")
             return sections + [failed]
+        intro.p("Subgame-perfect equilibria could not be computed " + problem + "; what follows are Nash "
+                "equilibria of the reduced normal form, in behaviour strategies.")
     one = Fraction(1) if tree.is_exact else 1.0
     for k, equilibrium in enumerate(solution.equilibria[:3], 1):
         section = Section(f"Equilibrium {k} ({concept}, {'pure' if equilibrium.pure else 'in behaviour strategies'})")
