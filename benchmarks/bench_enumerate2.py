@@ -35,8 +35,6 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from solver.equilibria.enumerate2 import enumerate_extreme_equilibria  # noqa: E402
 
-RESULTS = """(see module docstring)"""
-
 KINDS = ("gauss", "int0-3")
 
 
@@ -120,7 +118,8 @@ def in_child(function, args, timeout: float):
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[4, 6, 8, 10, 12])
-    parser.add_argument("--timeout", type=float, default=120.0, help="seconds per peer call")
+    parser.add_argument("--timeout", type=float, default=300.0, help="seconds per Gambit call")
+    parser.add_argument("--nashpy-timeout", type=float, default=60.0, help="seconds per nashpy call")
     args = parser.parse_args()
 
     try:
@@ -147,7 +146,8 @@ def main() -> None:
             ours_key = to_key(ours, exact)
             cells = [f"{n:>3} {kind:<7} {ours_time:>8.3f} {len(ours):>4}"]
             for name, function, extra in peers:
-                outcome = in_child(function, (A, B, kind) + extra, args.timeout)
+                limit = args.nashpy_timeout if name.startswith("nashpy") else args.timeout
+                outcome = in_child(function, (A, B, kind) + extra, limit)
                 if isinstance(outcome, str):
                     cells.append(f"{name:<15} {outcome[:22]:>22} {'':>4}")
                     continue

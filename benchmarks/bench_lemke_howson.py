@@ -129,16 +129,18 @@ def run_gambit(A, B, rational):
 # --- driver ----------------------------------------------------------------------------------
 
 def summarise(name, ours, peer):
-    """One row: solved fraction, mean time, failure breakdown, ratio on common successes."""
+    """One row: solved fraction, mean and median time of all runs (failures included),
+    peer/ours time ratio on the runs both solved, failure breakdown."""
     statuses = [s for s, _ in peer]
     solved = statuses.count("ok")
     mean = sum(t for _, t in peer) / len(peer)
+    median = float(np.median([t for _, t in peer]))
     fails = {k: statuses.count(k) for k in sorted(set(statuses)) if k != "ok"}
     common = [(o[1], p[1]) for o, p in zip(ours, peer) if o[0] == "ok" and p[0] == "ok"] if ours else []
     ratio = (sum(p for _, p in common) / sum(o for o, _ in common)) if common else float("nan")
     fail_txt = ", ".join(f"{k} {v}" for k, v in fails.items()) or "-"
     ratio_txt = "" if ours is None else f"{ratio:9.1f}x"
-    print(f"    {name:<28} {solved:>4}/{len(peer):<4} {mean * 1e3:11.2f} ms {ratio_txt:>10}   {fail_txt}")
+    print(f"    {name:<28} {solved:>4}/{len(peer):<4} {mean * 1e3:10.2f} {median * 1e3:10.2f} {ratio_txt:>10}   {fail_txt}")
 
 
 def main():
@@ -157,7 +159,7 @@ def main():
     print(f"nashpy {'%s' % nashpy.__version__ if nashpy else 'not installed'}, "
           f"pygambit {gbt.__version__ if gbt else 'not installed'}; nashpy cap {args.nashpy_cap:g} s/run (wall); "
           f"times are CPU time per run (pygambit: per game, it takes no label)")
-    print(f"    {'solver':<28} {'solved':>9} {'mean time':>14} {'peer/ours':>10}   failures")
+    print(f"    {'solver':<28} {'solved':>9} {'mean ms':>10} {'median ms':>10} {'peer/ours':>10}   failures")
 
     for family in ("float", "int"):
         for n, (games, n_labels) in plan.items():

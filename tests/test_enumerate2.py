@@ -369,6 +369,16 @@ def test_deadline_in_the_past_returns_incomplete_verified_subset():
         assert (tuple(x), tuple(y)) in full_set
 
 
+def test_deadline_in_the_past_on_a_degenerate_game():
+    # Degenerate games take the exact lexicographic search, which must stop cleanly too.
+    rng = np.random.default_rng(9)
+    A, B = rng.integers(0, 2, size=(8, 8)).astype(object), rng.integers(0, 2, size=(8, 8)).astype(object)
+    full = enumerate_extreme_equilibria(A, B)
+    partial = enumerate_extreme_equilibria(A, B, deadline=time.monotonic() - 1)
+    assert full.complete and not partial.complete
+    assert as_set(partial) <= as_set(full)
+
+
 def test_output_is_sorted_and_inputs_validated():
     result = enumerate_extreme_equilibria(obj([[2, 0], [0, 1]]), obj([[1, 0], [0, 2]]))
     keys = [(tuple(x), tuple(y)) for x, y in result.equilibria]

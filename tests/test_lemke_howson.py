@@ -194,6 +194,35 @@ def test_float_guided_falls_back_when_certificate_fails(monkeypatch):
     assert [as_tuple(*lemke_howson(A, B, k, float_guided=True)) for k in range(5)] == expected
 
 
+class _CyclingTableau:
+    """Stand-in whose pivots go round a cycle of bases of length ``period``."""
+
+    def __init__(self, period):
+        self.period, self.basis_mask = period, 0
+
+    def enter(self, label):
+        self.basis_mask = (self.basis_mask + 1) % self.period
+        return 1                                # never the missing label 0
+
+
+@pytest.mark.parametrize("seen_limit", [200_000, 1, 4])
+@pytest.mark.parametrize("period", [1, 3, 50])
+def test_float_path_cycle_detection(monkeypatch, seen_limit, period):
+    monkeypatch.setattr(lh_module, "_SEEN_LIMIT", seen_limit)
+    with pytest.raises(lh_module._NumericalFailure):
+        lh_module._run_path(_CyclingTableau(period), _CyclingTableau(period), 1, 0, None, detect_cycles=True)
+
+
+def test_brent_checkpoints_do_not_misfire(monkeypatch):
+    monkeypatch.setattr(lh_module, "_SEEN_LIMIT", 1)
+    rng = np.random.default_rng(64)
+    A, B = rng.integers(0, 3, (12, 12)).astype(float), rng.integers(0, 3, (12, 12)).astype(float)
+    for label in range(24):
+        bases = lh_module._float_path(lh_module._positive_floats(B).T.copy(), lh_module._positive_floats(A),
+                                      label, None)
+        assert bases
+
+
 def test_exact_solve_bareiss():
     M = exact([[2, 1, 0], [1, 3, 1], [0, 1, 4]])
     z = lh_module._solve_exact(M)

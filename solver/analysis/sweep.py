@@ -99,7 +99,7 @@ def describe_key(key: tuple, game) -> str:
     if kind == "invalid":
         return f"invalid: {body}"
     if kind == "path":
-        return " | ".join(" + ".join(path) if path else "(no path)" for path in body)
+        return " | ".join(compress_path(path) if path else "(no path)" for path in body)
     if kind == "profile":
         return " | ".join(_profile_text(profile, game) for profile in body)
     if not body:
@@ -111,6 +111,34 @@ def describe_key(key: tuple, game) -> str:
         else:
             texts.append("mixed (" + "; ".join("/".join(game.strategies[i][k] for k in s) for i, s in enumerate(supports)) + ")")
     return " | ".join(texts)
+
+
+def compress_path(leaves) -> str:
+    """Several outcomes reached (chance, mixing) as one line: the move sequences as a trie whose
+    identical branches are merged, e.g. ``Supply → (WarEnds → Renege; WarGoesOn → Deliver)``."""
+    if len(leaves) == 1:
+        return leaves[0]
+    trie: dict = {}
+    for leaf in leaves:
+        node = trie
+        for move in leaf.split(" → "):
+            node = node.setdefault(move, {})
+
+    def render(node, top=False) -> str:
+        groups: list[tuple[list[str], str]] = []
+        for move, child in node.items():
+            text = render(child)
+            for names, existing in groups:
+                if existing == text:
+                    names.append(move)
+                    break
+            else:
+                groups.append(([move], text))
+        parts = ["/".join(names) + (f" → {text}" if text else "") for names, text in groups]
+        if len(parts) > 1 and not top:
+            return "(" + "; ".join(parts) + ")"
+        return "; ".join(parts)
+    return render(trie, top=True)
 
 
 def _profile_text(profile, game) -> str:

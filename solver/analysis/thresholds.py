@@ -306,7 +306,7 @@ def _shortest(expr) -> str:
             options.append(transform(expr))
         except Exception:
             pass
-    texts = [str(o) for o in options]
+    texts = [str(o) for o in options] + [_positive_first(o) for o in options if isinstance(o, sympy.Add)]
     try:
         numerator, denominator = sympy.fraction(sympy.cancel(sympy.together(expr)))
         if denominator != 1:
@@ -315,7 +315,7 @@ def _shortest(expr) -> str:
                 texts.append(f"{_wrap(n)}/{_wrap(d)}")
     except Exception:
         pass
-    return min(texts, key=lambda t: (t.count("-"), len(t)))
+    return min(texts, key=lambda t: (t.count("-"), t.startswith("-"), len(t)))
 
 
 def _wrap(expr) -> str:

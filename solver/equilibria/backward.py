@@ -31,66 +31,84 @@ class BackwardInduction:
     tie_below: np.ndarray         # (num_nodes,) True where the subtree contains a tie
 
 
-def _level_blocks(tree: ExtensiveGame):
-    """(start, stop) of each depth level, deepest first."""
-    depth = tree.depth
-    edges = np.flatnonzero(np.diff(depth)) + 1
-    starts = np.concatenate(([0], edges))
-    stops = np.concatenate((edges, [len(depth)]))
-    return list(zip(starts, stops))[::-1]
-
-
-def vectorised_backward_induction(tree: ExtensiveGame) -> BackwardInduction:
-    """One pass, level by level. Works on float64 or exact (Fraction object) trees."""
-    if not tree.is_perfect_information:
-        raise ValueError("backward induction needs perfect information (every information set a single node)")
-    exact = tree.leaf_payoffs.dtype == object
-    values = np.array(tree.leaf_payoffs, dtype=object if exact else float, copy=True)
-    probs = np.asarray(tree.chance_probs, dtype=object if exact else float)
-    if exact:
-        scale = 1
-    else:
-        finite = values[tree.terminal_nodes()]
-        scale = max(1.0, float(np.ptp(finite))) if finite.size else 1.0
-    tolerance = 0 if exact else FLOAT_TIE_TOLERANCE * scale
+def _plan(tree: ExtensiveGame) -> list:
+    """Per level (deepest first): the index arrays that depend only on the tree's shape. Cached on
+    the tree, so repeated solves of one shape (sweeps, benchmarks) pay for it once."""
+    cached = tree.__dict__.get("_backward_plan")
+    if cached is not None:
+        return cached
     n = tree.num_nodes
-    choice = np.full(n, -1, dtype=np.int64)
-    tie = np.zeros(n, dtype=bool)
-    tie_below = np.zeros(n, dtype=bool)
+    leaf = tree.num_children == 0
     players = tree.node_player
-    for start, stop in _level_blocks(tree):
-        nodes = np.arange(start, stop)
-        inner = nodes[players[nodes] != TERMINAL]
+    bounds = np.searchsorted(tree.depth, np.arange(int(tree.depth[-1]) + 2))
+    plan = []
+    for start, stop in reversed(list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))):
+        inner = np.flatnonzero(~leaf[start:stop]) + start
         if inner.size == 0:
             continue
         first = tree.first_child[inner]
         counts = tree.num_children[inner]
-        child_start = int(first[0])
-        child_stop = int(first[-1] + counts[-1])
-        children = np.arange(child_start, child_stop)
-        offsets = first - child_start
-        group = np.repeat(np.arange(inner.size), counts)      # which inner node each child belongs to
+        c0, c1 = int(first[0]), int(first[-1] + counts[-1])
         mover = players[inner]
-        child_mover = np.repeat(mover, counts)
-        decision = child_mover >= 0
-        # decisions: the mover's own payoff decides
-        own = values[children, np.where(decision, child_mover, 0)]
-        best = np.maximum.reduceat(own, offsets)
-        is_best = own >= best[group] - tolerance
-        first_best = np.minimum.reduceat(np.where(is_best, children, np.iinfo(np.int64).max), offsets)
-        n_best = np.add.reduceat(is_best.astype(np.int64), offsets)
         is_decision = mover >= 0
-        chosen = np.where(is_decision, first_best, -1)
-        choice[inner] = chosen
-        tie[inner] = is_decision & (n_best > 1)
-        tie_below[inner] = tie[inner] | np.logical_or.reduceat(tie_below[children], offsets)
-        new_values = values[np.where(is_decision, first_best, inner)]
-        if np.any(~is_decision):
-            weighted = values[children] * probs[children][:, None]
-            expected = np.add.reduceat(weighted, offsets, axis=0)
-            new_values = np.where((~is_decision)[:, None], expected, new_values)
-        values[inner] = new_values
-    return BackwardInduction(values, choice, tie, tie_below)
+        gather = np.repeat(np.maximum(mover, 0) * n, counts) + np.arange(c0, c1)   # mover's payoff of each child
+        chance = inner[~is_decision]
+        if chance.size:
+            c_counts = tree.num_children[chance]
+            c_offsets = np.cumsum(c_counts) - c_counts
+            c_children = np.repeat(tree.first_child[chance] - c_offsets, c_counts) + np.arange(int(c_counts.sum()))
+        else:
+            c_offsets = c_children = None
+        plan.append((inner, first - c0, counts, c0, c1, is_decision, gather, chance, c_offsets, c_children))
+    object.__setattr__(tree, "_backward_plan", plan)
+    return plan
+
+
+def vectorised_backward_induction(tree: ExtensiveGame) -> BackwardInduction:
+    """One pass, level by level. Works on float64 or exact (Fraction object) trees.
+
+    Payoffs are held player-major, ``(N, num_nodes)``, so the mover's payoff of every child of a
+    level is one flat gather; chance expectations touch only chance nodes' children.
+    """
+    deciders = tree.node_infoset[tree.node_player >= 0]
+    if deciders.size != len(tree.infosets) or np.any(np.bincount(deciders, minlength=len(tree.infosets)) != 1):
+        raise ValueError("backward induction needs perfect information (every information set a single node)")
+    exact = tree.leaf_payoffs.dtype == object
+    dtype = object if exact else float
+    leaf = tree.num_children == 0
+    if exact:
+        tolerance = 0
+    else:
+        leaf_values = np.asarray(tree.leaf_payoffs[leaf], dtype=float)
+        if not np.all(np.isfinite(leaf_values)) or not np.all(np.isfinite(np.asarray(tree.chance_probs, dtype=float))):
+            raise ValueError("payoffs and probabilities must be finite numbers (found NaN or infinity)")
+        tolerance = FLOAT_TIE_TOLERANCE * max(1.0, float(np.ptp(leaf_values))) if leaf_values.size else 0.0
+    values = np.array(tree.leaf_payoffs.T, dtype=dtype, order="C")         # (N, n): one row per player
+    probs = np.asarray(tree.chance_probs, dtype=dtype)
+    flat = values.reshape(-1)
+    parent = tree.parent
+    n = tree.num_nodes
+    choice = np.full(n, -1, dtype=np.int64)
+    tie = np.zeros(n, dtype=bool)
+    tie_below = np.zeros(n, dtype=bool)
+    for inner, offsets, counts, c0, c1, is_decision, gather, chance, c_offsets, c_children in _plan(tree):
+        own = flat[gather]
+        group_best = np.repeat(np.maximum.reduceat(own, offsets), counts)
+        is_best = (own >= group_best - tolerance) if tolerance else (own == group_best)
+        best_positions = np.flatnonzero(is_best)                     # at least one per inner node
+        owners = parent[best_positions + c0]
+        group_starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
+        first_best = best_positions[group_starts] + c0
+        n_best = np.diff(np.append(group_starts, best_positions.size))
+        choice[inner] = np.where(is_decision, first_best, -1)
+        tie[inner] = tie_below[inner] = is_decision & (n_best > 1)
+        below = np.flatnonzero(tie_below[c0:c1])
+        if below.size:
+            tie_below[parent[below + c0]] = True
+        values[:, inner] = values[:, first_best]                     # chance columns replaced next
+        if chance.size:
+            values[:, chance] = np.add.reduceat(values[:, c_children] * probs[c_children], c_offsets, axis=1)
+    return BackwardInduction(np.ascontiguousarray(values.T), choice, tie, tie_below)
 
 
 def subgame_perfect_equilibria(tree: ExtensiveGame, limit: int = 100_000) -> tuple[list[dict[int, int]], list[np.ndarray], bool]:

@@ -58,6 +58,8 @@ _TIE_TOL = 1e-9
 _PIVOT_TOL = 1e-11
 # Largest matrix (entries) handed to one BLAS rank-1 update; OpenBLAS threads above 8192.
 _BLAS_BLOCK = 8192
+# Cycle check of the float path: remember this many bases, then Brent's O(1)-memory checkpoints.
+_SEEN_LIMIT = 200_000
 
 
 class LemkeHowsonTimeout(TimeoutError):
@@ -315,17 +317,25 @@ def _run_path(tab_p: _Tableau, tab_q: _Tableau, m: int, k: int, deadline, detect
     """Follow the path of label ``k``; tableaux are left at the equilibrium vertex."""
     current, other = (tab_p, tab_q) if k < m else (tab_q, tab_p)
     label = k
-    seen = set()
+    seen = set()                    # bases so far (hashes); Brent's checkpoints after that
+    checkpoint, power, steps = None, _SEEN_LIMIT, 0
     while True:
         _check_deadline(deadline)
         label = current.enter(label)
         if label == k:
             return
         if detect_cycles:
-            state = (tab_p.basis_mask, tab_q.basis_mask)
-            if state in seen:
-                raise _NumericalFailure("float path revisited a basis")
-            seen.add(state)
+            state = hash((tab_p.basis_mask, tab_q.basis_mask))
+            if len(seen) < _SEEN_LIMIT:
+                if state in seen:
+                    raise _NumericalFailure("float path revisited a basis")
+                seen.add(state)
+            else:
+                if state == checkpoint:
+                    raise _NumericalFailure("float path cycles")
+                steps += 1
+                if steps == power:
+                    checkpoint, power, steps = state, 2 * power, 0
         current, other = other, current
 
 

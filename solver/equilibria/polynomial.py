@@ -1180,12 +1180,13 @@ class _GeneralSolver:
             if len(self.sys.equations) == self.sys.n_equations_total and self.sys.n_equations_total:
                 self._isolated_numeric(out)
             return
-        # no interior point: the closure samples that have exactly this support are equilibria
-        for prof in samples:
-            if _has_support(prof, self.S):
-                out.points.append(prof)
-        self.notes.append(f"support {_support_str(self.S)}: {d}-dimensional variety, no interior "
-                          "point found on slices")
+        # no interior point: closure samples with exactly this support are (pinched) equilibria
+        own = [prof for prof in samples if _has_support(prof, self.S)]
+        out.points.extend(own)
+        if len(own) > 1:
+            self.unsure = True
+            self.notes.append(f"support {_support_str(self.S)}: {d}-dimensional variety with "
+                              f"{len(own)} boundary equilibria but no interior point found on slices")
 
     def _points_on(self, polys, depth) -> list[_Root]:
         """Closure-feasible points of the variety of ``polys`` (vertices of the boundary)."""
@@ -1396,37 +1397,31 @@ class _StartSystem:
                 if l != i:
                     self.C[i, l] = (rng.normal(size=(batch.m[i], batch.m[l] + 1))
                                     + 1j * rng.normal(size=(batch.m[i], batch.m[l] + 1)))
-
-    def forms(self, q, i, l):
-        b = self.b
-        c = self.C[i, l]
-        out = np.broadcast_to(c[None, :, 0], (q.shape[0], c.shape[0])).copy()
-        for k in range(b.m[l]):
-            out += q[:, b.off[l] + k, None] * c[None, :, 1 + k]
-        return out  # (B, m_i)
+        # all forms at once: equation e (row of player i), factor f (f-th other block)
+        n, r = batch.n, batch.r
+        self.nf = r - 1
+        self.C0 = np.zeros((n, self.nf), dtype=complex)
+        self.Cq = np.zeros((n, self.nf, n), dtype=complex)
+        for i in range(r):
+            others = [l for l in range(r) if l != i]
+            for row in range(batch.m[i]):
+                e = batch.off[i] + row
+                for f, l in enumerate(others):
+                    self.C0[e, f] = self.C[i, l][row, 0]
+                    self.Cq[e, f, batch.off[l]:batch.off[l + 1]] = self.C[i, l][row, 1:]
+        self.Cflat = self.Cq.reshape(n * self.nf, n).T.copy()
 
     def evaluate(self, q):
-        b = self.b
-        B = q.shape[0]
-        g = np.zeros((B, b.n), dtype=complex)
-        J = np.zeros((B, b.n, b.n), dtype=complex)
-        for i in range(b.r):
-            if b.m[i] == 0:
-                continue
-            others = [l for l in range(b.r) if l != i]
-            L = {l: self.forms(q, i, l) for l in others}
-            prod = np.ones((B, b.m[i]), dtype=complex)
-            for l in others:
-                prod = prod * L[l]
-            g[:, b.off[i]:b.off[i + 1]] = prod
-            for l in others:
-                if b.m[l] == 0:
-                    continue
-                rest = np.ones((B, b.m[i]), dtype=complex)
-                for l2 in others:
-                    if l2 != l:
-                        rest = rest * L[l2]
-                J[:, b.off[i]:b.off[i + 1], b.off[l]:b.off[l + 1]] = rest[:, :, None] * self.C[i, l][None, :, 1:]
+        B, n = q.shape
+        L = (q @ self.Cflat).reshape(B, n, self.nf) + self.C0[None]
+        g = L.prod(axis=2)
+        # products of all factors but one (prefix x suffix)
+        pre = np.ones((B, n, self.nf), dtype=complex)
+        suf = np.ones((B, n, self.nf), dtype=complex)
+        for f in range(1, self.nf):
+            pre[:, :, f] = pre[:, :, f - 1] * L[:, :, f - 1]
+            suf[:, :, self.nf - 1 - f] = suf[:, :, self.nf - f] * L[:, :, self.nf - f]
+        J = np.einsum("bef,efk->bek", pre * suf, self.Cq)
         return g, J
 
     def solutions(self) -> np.ndarray:
@@ -1492,7 +1487,7 @@ def _track_batch(batch: _Batch, clock, seed: int = 0):
         _, Hq, Ht = H(qq, tt, idx)
         return -_safe_solve(Hq, Ht)
 
-    for _ in range(4000):
+    for _iteration in range(4000):
         act = np.flatnonzero(status == 0)
         if act.size == 0:
             break
@@ -1528,7 +1523,8 @@ def _track_batch(batch: _Batch, clock, seed: int = 0):
         streak[ba] = 0
         done = ga[t[ga] >= 1.0]
         status[done] = 1
-        big = ga[np.abs(q[ga]).max(1) > 1e8]
+        qa = np.abs(q[ga]).max(1)
+        big = ga[(qa > 1e8) | ((qa > 1e4) & (t[ga] > 0.95) & (t[ga] < 1.0))]
         status[big] = 2
         tiny = ba[h[ba] < 1e-14]
         status[tiny] = 3
@@ -1586,6 +1582,22 @@ def _numeric_batches(Gf: np.ndarray, supports: list, clock, scale: float):
         groups.setdefault(key, []).append(S)
     for (mixing, ks), members in sorted(groups.items()):
         tensors = [_difference_tensors(Gf, S, list(mixing)) for S in members]
+        if ks == (2, 2, 2):
+            rest = []
+            for S, T in zip(members, tensors):
+                roots = _solve_bilinear3([t[0] / scale for t in T])
+                if roots is None:
+                    rest.append((S, T))
+                    continue
+                found = []
+                for q in roots:
+                    prof = _profile_from_q(Gf, S, mixing, _Batch(ks, []), q)
+                    if prof is not None and _verified(Gf, prof):
+                        found.append((prof, False))
+                yield S, found, False, True
+            if not rest:
+                continue
+            members, tensors = [r[0] for r in rest], [r[1] for r in rest]
         D = [np.stack([t[k] for t in tensors]).astype(complex) / scale for k in range(len(mixing))]
         batch = _Batch(ks, D)
         Q, ok, sing, status = _track_batch(batch, clock)
@@ -1610,6 +1622,55 @@ def _numeric_batches(Gf: np.ndarray, supports: list, clock, scale: float):
                 elif sing[s_idx, p_idx]:
                     flagged = True
             yield S, found, flagged, clean
+
+
+def _solve_bilinear3(D) -> list[np.ndarray] | None:
+    """Closed form for three mixing players with two strategies each (McKelvey & McLennan 1996,
+    §6): ``f_i = a_i + b_i u + c_i v + d_i u v`` with (u, v) the other two players' probabilities.
+    f_0 and f_1 give y(z) and x(z) as ratios of linear functions; f_2 then is a quadratic in z.
+    Returns the real roots as q-vectors (x, y, z), or None when the system looks degenerate."""
+    coef = []
+    for t in D:
+        t = np.asarray(t, dtype=float)
+        coef.append((t[0, 0], t[1, 0] - t[0, 0], t[0, 1] - t[0, 0], t[0, 0] - t[1, 0] - t[0, 1] + t[1, 1]))
+    (a0, b0, c0, d0), (a1, b1, c1, d1), (a2, b2, c2, d2) = coef
+    tol = 1e-9
+    # y = Ny / Dy and x = Nx / Dx as functions of z (polynomials, highest degree first)
+    Ny, Dy = np.array([-c0, -a0]), np.array([d0, b0])
+    Nx, Dx = np.array([-c1, -a1]), np.array([d1, b1])
+    for N_, D_ in ((Ny, Dy), (Nx, Dx)):
+        if abs(D_[0]) <= tol and abs(D_[1]) <= tol:
+            return None
+        if abs(D_[0]) > tol:
+            z0 = -D_[1] / D_[0]
+            if abs(np.polyval(N_, z0)) <= tol * (1 + abs(z0)):
+                return None    # common root: a whole line of solutions
+    poly = (a2 * np.polymul(Dx, Dy) + b2 * np.polymul(Nx, Dy) + c2 * np.polymul(Ny, Dx)
+            + d2 * np.polymul(Nx, Ny))
+    if np.all(np.abs(poly) <= tol):
+        return None
+    out = []
+    for z in np.roots(np.trim_zeros(poly, "f")):
+        if abs(z.imag) > 1e-9:
+            continue
+        z = z.real
+        dx, dy = np.polyval(Dx, z), np.polyval(Dy, z)
+        if abs(dx) <= tol or abs(dy) <= tol:
+            return None
+        q = np.array([np.polyval(Nx, z) / dx, np.polyval(Ny, z) / dy, z])
+        # two Newton steps on the original system
+        for _ in range(2):
+            x, y, zz = q
+            F = np.array([a0 + b0 * y + c0 * zz + d0 * y * zz, a1 + b1 * x + c1 * zz + d1 * x * zz,
+                          a2 + b2 * x + c2 * y + d2 * x * y])
+            J = np.array([[0, b0 + d0 * zz, c0 + d0 * y], [b1 + d1 * zz, 0, c1 + d1 * x],
+                          [b2 + d2 * y, c2 + d2 * x, 0]])
+            try:
+                q = q - np.linalg.solve(J, F)
+            except np.linalg.LinAlgError:
+                break
+        out.append(q)
+    return out
 
 
 def _maybe_feasible(qv) -> bool:

@@ -26,6 +26,8 @@ from fractions import Fraction
 import numpy as np
 
 FLOAT_TIE_TOLERANCE = 1e-12
+_NUMERATOR = np.frompyfunc(lambda v: v.numerator, 1, 1)
+_DENOMINATOR = np.frompyfunc(lambda v: v.denominator, 1, 1)
 
 
 def comparable_payoffs(payoffs: np.ndarray, num_players: int) -> tuple[np.ndarray, float]:
@@ -35,15 +37,15 @@ def comparable_payoffs(payoffs: np.ndarray, num_players: int) -> tuple[np.ndarra
     if payoffs.dtype.kind in "iub":
         return payoffs.astype(np.int64), 0.0
     if payoffs.dtype == object and all(isinstance(v, (int, Fraction)) for v in payoffs.flat):
-        scaled = np.empty(payoffs.shape, dtype=object)
+        numerators = _NUMERATOR(payoffs)
+        denominators = _DENOMINATOR(payoffs)
         batch = payoffs.shape[: payoffs.ndim - num_players - 1]
+        scaled = np.empty(payoffs.shape, dtype=object)
         for index in np.ndindex(*batch, num_players):
-            block = payoffs[index]
-            lcm = 1
-            for v in block.flat:
-                lcm = math.lcm(lcm, Fraction(v).denominator)
-            scaled[index] = np.vectorize(lambda v: int(Fraction(v) * lcm), otypes=[object])(block)
-        if all(-2**62 < v < 2**62 for v in scaled.flat):
+            # one positive scale per player keeps every comparison of that player's payoffs
+            lcm = math.lcm(*{int(d) for d in denominators[index].flat}) if denominators[index].size else 1
+            scaled[index] = numerators[index] * (lcm // denominators[index])
+        if all(-2**62 < v < 2**62 for v in (scaled.max(), scaled.min())) if scaled.size else True:
             return scaled.astype(np.int64), 0.0
         return scaled, 0.0
     floats = np.asarray(payoffs, dtype=float)

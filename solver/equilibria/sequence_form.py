@@ -61,6 +61,7 @@ References:
 """
 from __future__ import annotations
 
+import math
 import random
 import time
 from dataclasses import dataclass
@@ -332,10 +333,7 @@ def _best_sequences(tree, seqs, player, direct) -> set[int]:
 
 
 def _integer_row(row: list[Fraction]) -> list[int]:
-    scale = 1
-    for value in row:
-        if value:
-            scale = scale * value.denominator // np.gcd(scale, value.denominator)
+    scale = math.lcm(*(value.denominator for value in row if value)) if any(row) else 1
     return [int(value * scale) for value in row]
 
 

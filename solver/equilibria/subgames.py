@@ -60,6 +60,7 @@ References:
 from __future__ import annotations
 
 import itertools
+import re
 import time
 from dataclasses import dataclass
 from fractions import Fraction
@@ -208,6 +209,23 @@ def _with_cut_values(level: _Level, values: dict) -> ExtensiveGame:
     return _replace(level.game, leaf_payoffs=payoffs)
 
 
+def _family_text(family, game: ExtensiveGame, movers: list[int], rnf) -> str:
+    """A family's description with player and strategy names instead of indices."""
+    parts = []
+    for segment in family.description.split("; "):
+        match = re.match(r"player (\d+) (.*)", segment)
+        if not match:
+            continue
+        k = int(match.group(1)) - 1
+        if not 0 <= k < len(movers):
+            return family.description
+        names = [s.name for s in rnf.strategies[movers[k]]]
+        text = re.sub(r"\bs(\d+)\b", lambda m: names[int(m.group(1))] if int(m.group(1)) < len(names) else m.group(0),
+                      match.group(2))
+        parts.append(f"{game.players[movers[k]]} {text}")
+    return "; ".join(parts) if parts else family.description
+
+
 def _pure(k: int, m: int, exact: bool) -> tuple:
     return tuple((Fraction(int(j == m)) if exact else float(j == m)) for j in range(k))
 
@@ -265,11 +283,11 @@ class _Solver:
 
     def _perfect_information(self, game: ExtensiveGame) -> list[dict]:
         from solver.equilibria.backward import subgame_perfect_equilibria as backward
-        self.method("backward induction at perfect-information decisions")
+        self.method("perfect-information decisions by backward induction (every pure choice among ties)")
         profiles, _, complete = backward(game, limit=self.limit)
         if not complete:
             self.complete = False
-        if len(profiles) > 1:
+        if len(profiles) > 1 and game.node_ids[0] not in self.ties:
             self.ties.append(game.node_ids[0])
         out = []
         for profile in profiles:
@@ -301,7 +319,7 @@ class _Solver:
                 self.note(f"the enumeration in the subgame at '{game.node_ids[0]}' stopped at the deadline")
             profiles = [[x, y] for x, y in result.equilibria]
         else:
-            profiles = self._many_players(game, sub)
+            profiles = self._many_players(game, sub, movers, rnf)
         solutions = []
         for mixed in profiles:
             behaviour, missing = {}, []
@@ -314,33 +332,34 @@ class _Solver:
             solutions.append(_fill_excluded(game, behaviour, missing, self.exact))
         return solutions
 
-    def _many_players(self, game: ExtensiveGame, sub: np.ndarray) -> list[list]:
+    def _many_players(self, game: ExtensiveGame, sub: np.ndarray, movers: list[int], rnf) -> list[list]:
         where = f"the subgame at '{game.node_ids[0]}'"
-        if self.route == "normal-form":
-            try:
-                from solver.equilibria.polynomial import enumerate_polynomial
-            except ImportError:
-                enumerate_polynomial = None
-            if enumerate_polynomial is not None:
-                self.method("subgames with 3+ players by polynomial enumeration of the reduced normal form")
-                result = enumerate_polynomial(sub, deadline=self.deadline)
-                if not result.complete:
-                    self.complete = False
-                families = getattr(result, "families", ())
-                if families:
-                    self.note(f"{where}: equilibria form {len(families)} families (components); their listed points are reported: {families}")
-                return [list(profile) for profile in result.equilibria]
-            self.note(f"{where}: polynomial enumeration is not available; one equilibrium is reported")
         try:
-            from solver.equilibria.homotopy import one_equilibrium
+            from solver.equilibria.polynomial import enumerate_polynomial
         except ImportError:
-            raise NotImplementedError(f"{where} has three or more players moving; this needs "
-                                      "solver.equilibria.polynomial or solver.equilibria.homotopy") from None
-        self.method("subgames with 3+ players by a homotopy (one equilibrium each)")
+            enumerate_polynomial = None
+        if self.route == "normal-form" or (self.exact and enumerate_polynomial is not None):
+            if enumerate_polynomial is None:
+                raise NotImplementedError(f"{where} has three or more players moving; this needs "
+                                          "solver.equilibria.polynomial")
+            self.method("subgames with 3+ players by polynomial enumeration of the reduced normal form")
+            result = enumerate_polynomial(sub, deadline=self.deadline)
+            if not result.complete:
+                self.complete = False
+                self.note(f"{where}: the polynomial enumeration did not finish")
+            profiles = [list(profile) for profile in result.equilibria]
+            for k, family in enumerate(result.families, 1):
+                self.note(f"{where}: equilibrium family {k} of {len(result.families)} ({family.dimension}-dimensional; only "
+                          f"its isolated or pure points are listed): {_family_text(family, game, movers, rnf)}")
+            if self.route == "sequence-form":         # one equilibrium, as on the two-player route
+                self.complete = False
+                samples = [list(p) for f in result.families for p in f.sample_points]
+                profiles = (profiles or samples)[:1]
+            return profiles
+        from solver.equilibria.homotopy import one_equilibrium
+        self.method("subgames with 3+ players by the logit homotopy (one equilibrium each)")
         self.complete = False
-        found = one_equilibrium(sub, deadline=self.deadline)
-        profile = found.equilibria[0] if hasattr(found, "equilibria") else found
-        return [list(profile)]
+        return [list(one_equilibrium(sub, deadline=self.deadline))]
 
     # -- the whole tree, bottom-up --
     def run(self) -> list[tuple[tuple, dict]]:

@@ -24,7 +24,8 @@ import matplotlib
 matplotlib.rcParams["svg.fonttype"] = "none"
 
 from matplotlib.figure import Figure  # noqa: E402
-from matplotlib.patches import FancyBboxPatch, Rectangle  # noqa: E402
+import numpy as np  # noqa: E402
+from matplotlib.patches import Rectangle  # noqa: E402
 
 from solver.model.normal import NormalFormGame  # noqa: E402
 from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame  # noqa: E402
@@ -172,63 +173,72 @@ def matrix_figure(game: NormalFormGame, title: str | None = None, max_pages: int
     marks = best_response_marks(game)
     equilibrium = pure_equilibrium_mask(game.payoffs)
     n = game.num_players
-    if n == 1:
-        game = NormalFormGame(game.players + ("(nobody)",), (game.strategies[0], ("—",)),
-                              game.payoffs.reshape((1, -1, 1)), game.info)
+    if n == 1:          # one column, one payoff per cell
+        from types import SimpleNamespace
+        game = SimpleNamespace(players=game.players + ("(nobody)",), strategies=(game.strategies[0], ("",)),
+                               payoffs=game.payoffs.reshape((1, -1, 1)), info=game.info, num_players=1)
         marks = marks.reshape((1, -1, 1))
-        equilibrium = equilibrium.reshape((-1, 1))
-        n = 1
+        equilibrium = np.zeros((len(game.strategies[0]), 1), dtype=bool)
     rows, cols = game.strategies[0], game.strategies[1]
-    pages = matrix_slices(game)[:max_pages]
+    pages = (matrix_slices(game) if n > 1 else [()])[:max_pages]
     font = 10 if len(cols) <= 6 else 8
     char = 0.0078 * font                           # inches per character, roughly
     count = game.payoffs.shape[0]
     longest = max(len(number(v)) for v in game.payoffs.flat)
     cell_w = max(1.3, count * (char * longest + 0.32) + 0.2, char * max(len(c) for c in cols) + 0.4)
     head_w = max(1.2, char * max(len(s) for s in rows) + 0.4)
-    page_h = 0.55 * (len(rows) + 1) + 0.5
-    width = head_w + cell_w * len(cols) + 0.6
-    height = page_h * len(pages) + 0.9
-    fig = Figure(figsize=(max(4.0, width), height))
+    heading = title if title is not None else (game.info.title or "")
+    title_h = 0.5 if heading else 0.1
+    caption_h = 0.35 if pages and pages[0] else 0.0
+    header_h, row_h, gap, legend_h = 0.45, 0.55, 0.25, 0.4
+    page_h = caption_h + header_h + row_h * len(rows) + gap
+    width = max(4.0, head_w + cell_w * len(cols) + 0.6)
+    height = title_h + page_h * len(pages) + legend_h
+    fig = Figure(figsize=(width, height))
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_axis_off()
-    ax.set_xlim(0, max(4.0, width))
+    ax.set_xlim(0, width)
     ax.set_ylim(height, 0)
-    top = 0.7
+    if heading:
+        ax.text(width / 2, title_h / 2 + 0.05, heading, fontsize=font + 1, ha="center", va="center")
+    top = title_h
     for page in pages:
         x0 = 0.3
         if page:
             caption = "When " + ", ".join(f"{game.players[2 + j]} plays {game.strategies[2 + j][k]}" for j, k in enumerate(page))
-            ax.text(x0, top - 0.12, caption, fontsize=font, ha="left", va="bottom", style="italic")
-        ax.text(x0 + head_w / 2, top + 0.27, f"{game.players[0]} ╲ {game.players[1]}", fontsize=font * 0.9,
+            ax.text(x0, top + caption_h / 2, caption, fontsize=font, ha="left", va="center", style="italic")
+        header_y = top + caption_h + header_h / 2
+        corner = f"{game.players[0]} ╲ {game.players[1]}" if n > 1 else game.players[0]
+        ax.text(x0 + head_w / 2, header_y, corner, fontsize=font * 0.9,
                 ha="center", va="center", color="#555555")
         for c, name in enumerate(cols):
-            ax.text(x0 + head_w + cell_w * (c + 0.5), top + 0.27, name, fontsize=font, ha="center", va="center",
+            ax.text(x0 + head_w + cell_w * (c + 0.5), header_y, name, fontsize=font, ha="center", va="center",
                     fontweight="bold", color=PLAYER_COLOURS[1])
         for r, name in enumerate(rows):
-            yr = top + 0.55 * (r + 1)
-            ax.text(x0 + head_w - 0.1, yr + 0.27, name, fontsize=font, ha="right", va="center", fontweight="bold",
+            yr = top + caption_h + header_h + row_h * r
+            ax.text(x0 + head_w - 0.1, yr + row_h / 2, name, fontsize=font, ha="right", va="center", fontweight="bold",
                     color=PLAYER_COLOURS[0])
             for c in range(len(cols)):
                 profile = (r, c) + tuple(page)
                 xc = x0 + head_w + cell_w * c
                 shaded = bool(equilibrium[profile]) and game.num_players > 1 and game.players[-1] != "(nobody)"
-                ax.add_patch(Rectangle((xc, yr), cell_w, 0.55, facecolor="#fdebd0" if shaded else "white",
+                ax.add_patch(Rectangle((xc, yr), cell_w, row_h, facecolor="#fdebd0" if shaded else "white",
                                        edgecolor="#95a5a6", linewidth=0.8))
                 for i in range(count):
                     px = xc + 0.1 + (cell_w - 0.2) * (i + 0.5) / count
                     text = number(game.payoffs[(i,) + profile])
                     boxed = bool(marks[(i,) + profile])
-                    ax.text(px, yr + 0.28, text, fontsize=font, ha="center", va="center",
+                    ax.text(px, yr + row_h / 2, text, fontsize=font, ha="center", va="center",
                             color=PLAYER_COLOURS[i % len(PLAYER_COLOURS)],
                             bbox=dict(boxstyle="square,pad=0.18", facecolor="none",
                                       edgecolor=PLAYER_COLOURS[i % len(PLAYER_COLOURS)], linewidth=1.1)
                             if boxed else None)
         top += page_h
-    fig.suptitle(title if title is not None else (game.info.title or ""), fontsize=font + 1, y=0.995, va="top")
     order = ", ".join(game.players[: game.payoffs.shape[0]])
-    fig.text(0.01, 0.005, f"Payoffs: ({order}). Boxed: a best response. Shaded: a pure equilibrium.",
-             fontsize=font * 0.8, ha="left", va="bottom", color="#333333")
+    legend = (f"Payoffs: ({order}). Boxed: a best response. Shaded: a pure equilibrium." if n > 1 else
+              "Boxed: the best strategy.")
+    ax.text(0.1, height - legend_h / 2, legend,
+            fontsize=font * 0.8, ha="left", va="center", color="#333333")
     return fig
 
 

@@ -41,9 +41,10 @@ th { background: var(--soft); }
 td.num { text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, "DejaVu Sans Mono", monospace; }
 pre { background: var(--soft); border: 1px solid var(--line); border-radius: 4px; padding: 0.7rem;
-      overflow-x: auto; font-size: 0.85rem; line-height: 1.35; }
+      overflow-x: auto; font-size: 0.85rem; line-height: 1.25; }
 figure { margin: 0.8rem 0; }
-figure svg { display: block; width: 100%; height: auto; max-width: 100%; }
+figure svg { display: block; width: auto; height: auto; max-width: 100%; margin: 0 auto; }
+figure.picture svg { min-width: min(100%, 36rem); }
 figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 0.3rem; }
 .eq { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 4px; padding: 0.5rem 0.9rem;
       margin: 0.7rem 0; background: #fff; }
@@ -355,7 +356,7 @@ def render_report(game, parameters: Mapping[str, object] | None = None, source_p
             + (" Dashed brackets join nodes a player cannot tell apart." if not numeric.is_perfect_information else "")
             if isinstance(numeric, ExtensiveGame) else
             "The payoff matrix. A boxed payoff is a best response; a shaded cell is a pure equilibrium.")
-    body.append(f"<section id=\"picture\"><h2>The game</h2><figure>{picture}<figcaption>{what}</figcaption></figure></section>")
+    body.append(f"<section id=\"picture\"><h2>The game</h2><figure class=\"picture\">{picture}<figcaption>{what}</figcaption></figure></section>")
     if solution is not None:
         body.append(equilibria_html(solution))
     body.append(explanation_html(explanation(game, parameters, weak)))

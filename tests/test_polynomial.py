@@ -1,0 +1,356 @@
+"""Tests for solver.equilibria.polynomial (support enumeration + polynomial systems, N >= 3)."""
+from __future__ import annotations
+
+import itertools
+import json
+import re
+import time
+from fractions import Fraction
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from solver.equilibria.homotopy import one_equilibrium
+from solver.equilibria.polynomial import EquilibriumFamily, enumerate_polynomial
+from solver.equilibria.verify import is_nash, max_regret, payoff_scale
+
+DATA = Path(__file__).parent / "data" / "gambit"
+F = Fraction
+
+
+def _frac_profile(profile):
+    return [[F(v) for v in p] for p in profile]
+
+
+def _same(p, q, atol=1e-6) -> bool:
+    return all(np.allclose(np.asarray(a, dtype=float), np.asarray(b, dtype=float), atol=atol, rtol=0)
+               for a, b in zip(p, q))
+
+
+def _contains(pool, q, atol=1e-6) -> bool:
+    return any(_same(p, q, atol) for p in pool)
+
+
+def _pure_equilibria(U) -> set:
+    """Brute force over pure profiles."""
+    U = np.asarray(U, dtype=object)
+    N = U.shape[0]
+    out = set()
+    for prof in itertools.product(*[range(n) for n in U.shape[1:]]):
+        ok = True
+        for i in range(N):
+            here = U[(i,) + prof]
+            for b in range(U.shape[1 + i]):
+                dev = list(prof)
+                dev[i] = b
+                if U[(i,) + tuple(dev)] > here:
+                    ok = False
+        if ok:
+            out.add(prof)
+    return out
+
+
+def _pure_profiles_in(result) -> set:
+    out = set()
+    for eq in result.equilibria:
+        if all(np.count_nonzero(np.asarray(p, dtype=float)) == 1 for p in eq):
+            out.add(tuple(int(np.flatnonzero(np.asarray(p, dtype=float))[0]) for p in eq))
+    return out
+
+
+def _read_nfg_outcomes(path: Path) -> np.ndarray:
+    """Minimal reader for Gambit's outcome-style .nfg: outcome list, then one outcome number per
+    profile with player 1's strategy changing fastest."""
+    text = path.read_text()
+    strategies = re.search(r"\{\s*(\{.*?\}\s*)+\}", text[text.index("}") + 1:], re.S).group(0)
+    sizes = [len(re.findall(r'"[^"]*"', block)) for block in re.findall(r"\{([^{}]*)\}", strategies)]
+    outcomes = [tuple(F(v) for v in re.findall(r"-?\d+(?:/\d+)?(?:\.\d+)?", body.split('"', 2)[2]))
+                for body in re.findall(r'\{\s*("[^"]*"[^{}]*)\}', text[text.index(strategies) + len(strategies):])]
+    numbers = [int(v) for v in text.strip().splitlines()[-1].split()]
+    U = np.empty((len(sizes),) + tuple(sizes), dtype=object)
+    for k, prof in enumerate(itertools.product(*[range(n) for n in reversed(sizes)])):
+        values = outcomes[numbers[k] - 1] if numbers[k] else (F(0),) * len(sizes)
+        for i in range(len(sizes)):
+            U[(i,) + prof[::-1]] = values[i]
+    return U
+
+
+def jordan_matching_pennies() -> np.ndarray:
+    """Jordan (1993, GEB 5: 368-386) three-player matching pennies: player 1 wants to match
+    player 2, player 2 wants to match player 3, player 3 wants to mismatch player 1 (payoff 1 on
+    success, 0 otherwise). Each player's payoff depends on one opponent only, and the cyclic
+    'match, match, mismatch' has no pure solution, so the unique equilibrium is every player
+    mixing 1/2 (any other mix of the watched player makes the watcher play pure, which unravels
+    around the cycle)."""
+    U = np.zeros((3, 2, 2, 2), dtype=object)
+    for a, b, c in np.ndindex(2, 2, 2):
+        U[0, a, b, c] = int(a == b)
+        U[1, a, b, c] = int(b == c)
+        U[2, a, b, c] = int(c != a)
+    return U
+
+
+# ---------------------------------------------------------------------------------------------
+# Classic games
+# ---------------------------------------------------------------------------------------------
+
+def test_jordan_matching_pennies_unique_exact():
+    res = enumerate_polynomial(jordan_matching_pennies())
+    assert res.complete and not res.families
+    assert len(res.equilibria) == 1
+    eq = res.equilibria[0]
+    assert all(p.dtype == object for p in eq)
+    assert _frac_profile(eq) == [[F(1, 2), F(1, 2)]] * 3
+    assert is_nash(jordan_matching_pennies(), eq)
+
+
+def test_mckelvey_mclennan_2x2x2_has_nine_equilibria():
+    U = _read_nfg_outcomes(DATA / "doc" / "2x2x2.nfg")
+    assert U[:, 0, 0, 0].tolist() == [9, 8, 12] and U[:, 1, 1, 0].tolist() == [9, 8, 2]
+    res = enumerate_polynomial(U)
+    assert res.complete and not res.families
+    assert len(res.equilibria) == 9
+    for eq in res.equilibria:
+        assert all(p.dtype == object for p in eq)          # all nine are rational
+        assert is_nash(U, eq)                              # exact zero regret
+    mixed = [eq for eq in res.equilibria if all(min(p) > 0 for p in eq)]
+    assert len(mixed) == 2
+    # Gambit's reference answers for the pure equilibria
+    ref = json.loads((DATA / "reference.json").read_text())["doc/2x2x2.nfg"]["pure_nash"]
+    expected = {tuple(int(p.index("1")) for p in prof) for prof in ref}
+    assert _pure_profiles_in(res) == expected == _pure_equilibria(U)
+
+
+def test_mckelvey_mclennan_against_pygambit():
+    gbt = pytest.importorskip("pygambit")
+    U = _read_nfg_outcomes(DATA / "doc" / "2x2x2.nfg")
+    game = gbt.Game.from_arrays(*[U[i] for i in range(3)])
+    ref = [[np.array([float(eq[s]) for s in pl.strategies]) for pl in game.players]
+           for eq in gbt.nash.enumpoly_solve(game).equilibria]
+    ours = enumerate_polynomial(U).equilibria
+    assert len(ref) == len(ours) == 9
+    assert all(_contains(ours, q) for q in ref)
+
+
+def tech_transfer_game() -> np.ndarray:
+    """Russia {Transfer, Withhold}, China {Restrain, Enable}, US {Engage, Deter};
+    T, R, D indicate Transfer, Restrain, Deter.
+    Russia = 4T - 6R - 2D, China = -3T - 6D - 2R, US = -8 T (1 - R/2)(1 - D/2) - 3D."""
+    U = np.empty((3, 2, 2, 2), dtype=object)
+    for a, b, c in np.ndindex(2, 2, 2):
+        T, R, D = int(a == 0), int(b == 0), int(c == 1)
+        U[0, a, b, c] = 4 * T - 6 * R - 2 * D
+        U[1, a, b, c] = -3 * T - 6 * D - 2 * R
+        U[2, a, b, c] = -8 * T * (1 - F(R, 2)) * (1 - F(D, 2)) - 3 * D
+    return U
+
+
+def test_tech_transfer_unique_equilibrium():
+    # By hand: Transfer adds 4 to Russia's payoff whatever the others do, and Restrain costs
+    # China 2 whatever the others do, so Transfer and Enable are strictly dominant. Against
+    # (Transfer, Enable) the US gets -8 from Engage and -8/2 - 3 = -7 from Deter, so Deter.
+    # Payoffs: Russia 4 - 2 = 2, China -3 - 6 = -9, US -7.
+    U = tech_transfer_game()
+    res = enumerate_polynomial(U)
+    assert res.complete and not res.families and len(res.equilibria) == 1
+    eq = res.equilibria[0]
+    assert _frac_profile(eq) == [[1, 0], [0, 1], [0, 1]]
+    assert [U[(i, 0, 1, 1)] for i in range(3)] == [2, -9, -7]
+    assert _same(one_equilibrium(U), eq)
+
+
+# ---------------------------------------------------------------------------------------------
+# Degenerate games: continua of equilibria
+# ---------------------------------------------------------------------------------------------
+
+def curve_game() -> np.ndarray:
+    """Player 3 is indifferent (payoffs 0). Player 1 wants to match player 2, with a bonus of 1
+    for matching on strategy 0 when player 3 plays strategy 1; player 2 wants to mismatch.
+    With y = P2(s0) and z = P3(s1): player 1 is indifferent iff y (1 + z) = 1 - y, i.e.
+    y = 1/(2 + z); player 2 is indifferent iff x = P1(s0) = 1/2. Neither 1 nor 2 has a pure
+    reply that survives (matching pennies for every z), so the equilibria are exactly the curve
+    {x = 1/2, y = 1/(2 + z), z in [0, 1]}: a 1-dimensional family with endpoints
+    (1/2, 1/2, z = 0) and (1/2, 1/3, z = 1)."""
+    U = np.zeros((3, 2, 2, 2), dtype=object)
+    for a, b, c in np.ndindex(2, 2, 2):
+        U[0, a, b, c] = int(a == b) * (1 + c * int(a == 0))
+        U[1, a, b, c] = int(a != b)
+    return U
+
+
+def test_curve_family_detected_with_endpoints():
+    U = curve_game()
+    res = enumerate_polynomial(U)
+    assert res.complete
+    assert len(res.families) == 1
+    fam = res.families[0]
+    assert isinstance(fam, EquilibriumFamily)
+    assert fam.support == ((0, 1), (0, 1), (0, 1)) and fam.dimension == 1
+    assert len(fam.sample_points) >= 3
+    for x, y, z in fam.sample_points:
+        assert is_nash(U, (x, y, z))
+        assert x[0] == F(1, 2) and y[0] == 1 / (2 + z[1])   # on the hand-derived curve
+    # the two endpoints have player 3 pure; they are the isolated solutions of their supports
+    ends = [_frac_profile(e) for e in res.equilibria]
+    assert ends == [[[F(1, 2), F(1, 2)], [F(1, 3), F(2, 3)], [0, 1]],
+                    [[F(1, 2), F(1, 2)], [F(1, 2), F(1, 2)], [1, 0]]]
+    assert all(_contains(fam.sample_points, e) for e in res.equilibria)
+    assert "1-dimensional" in fam.description
+
+
+def test_free_player_over_fixed_equilibrium():
+    # Players 1 and 2 play matching pennies whatever player 3 does; player 3 gets 0 everywhere.
+    # Equilibria: x = y = 1/2 with z anywhere in [0, 1] -- a segment.
+    U = np.zeros((3, 2, 2, 2), dtype=object)
+    for a, b, c in np.ndindex(2, 2, 2):
+        U[0, a, b, c] = int(a == b)
+        U[1, a, b, c] = int(a != b)
+    res = enumerate_polynomial(U)
+    assert [(f.support, f.dimension) for f in res.families] == [(((0, 1), (0, 1), (0, 1)), 1)]
+    zs = sorted(sp[2][1] for sp in res.families[0].sample_points)
+    assert zs[0] == 0 and zs[-1] == 1 and all(sp[0][0] == sp[1][0] == F(1, 2)
+                                               for sp in res.families[0].sample_points)
+
+
+def test_duplicate_strategies_give_polytope_family():
+    # Player 3 has three identical strategies and players 1, 2 a strict pure equilibrium (0, 0):
+    # player 3 may mix arbitrarily over its three strategies: a 2-dimensional simplex of
+    # equilibria, vertices the three pure profiles (0, 0, c).
+    U = np.zeros((3, 2, 2, 3), dtype=object)
+    for a, b, c in np.ndindex(2, 2, 3):
+        U[0, a, b, c] = 1 if a == 0 else 0
+        U[1, a, b, c] = 1 if b == 0 else 0
+        U[2, a, b, c] = 5
+    res = enumerate_polynomial(U)
+    assert res.complete
+    dims = {f.support: f.dimension for f in res.families}
+    assert dims[((0,), (0,), (0, 1, 2))] == 2
+    assert dims[((0,), (0,), (0, 1))] == 1
+    assert len(res.equilibria) == 3 and _pure_profiles_in(res) == {(0, 0, 0), (0, 0, 1), (0, 0, 2)}
+    big = next(f for f in res.families if f.dimension == 2)
+    assert all(is_nash(U, sp) for sp in big.sample_points)
+    assert "s0 ∈ [0, 1]" in big.description
+
+
+def test_all_zero_game_is_one_big_family():
+    U = np.zeros((3, 2, 2, 2), dtype=object)
+    res = enumerate_polynomial(U)
+    assert res.complete
+    assert max(f.dimension for f in res.families) == 3
+    assert len(res.equilibria) == 8        # the pure profiles
+
+
+# ---------------------------------------------------------------------------------------------
+# Random games
+# ---------------------------------------------------------------------------------------------
+
+def _games(shapes, kind):
+    def build(draw):
+        shape = draw(st.sampled_from(shapes))
+        size = int(np.prod((len(shape),) + shape))
+        if kind == "gauss":
+            vals = draw(st.lists(st.floats(-10, 10, allow_nan=False, width=64), min_size=size, max_size=size))
+            rng = np.random.default_rng(draw(st.integers(0, 2 ** 32 - 1)))
+            return (np.array(vals) + rng.normal(size=size)).reshape((len(shape),) + shape)
+        vals = draw(st.lists(st.integers(-2, 2), min_size=size, max_size=size))
+        return np.array(vals, dtype=object).reshape((len(shape),) + shape)
+    return st.composite(lambda draw: build(draw))()
+
+
+def _check_result(U, res):
+    for eq in res.equilibria:
+        assert is_nash(U, eq)
+    for fam in res.families:
+        assert fam.dimension >= 1 and fam.sample_points
+        for sp in fam.sample_points:
+            assert is_nash(U, sp)
+    assert _pure_profiles_in(res) == _pure_equilibria(U)
+    keys = [tuple(float(v) for p in eq for v in p) for eq in res.equilibria]
+    assert keys == sorted(keys, key=lambda k: tuple(round(v, 7) for v in k))
+    for a, b in itertools.combinations(res.equilibria, 2):
+        assert not _same(a, b)
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_games([(2, 2, 2), (2, 2, 3)], "int"))
+def test_random_small_integer_games(U):
+    res = enumerate_polynomial(U)
+    _check_result(U, res)
+    # exact in -> exact out wherever the solution is rational
+    assert res.method.startswith("support enumeration + exact")
+
+
+@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_games([(2, 2, 2), (2, 2, 3)], "gauss"))
+def test_random_gaussian_games(U):
+    res = enumerate_polynomial(U)
+    _check_result(np.asarray(U, dtype=float), res)
+    assert res.complete and not res.families
+    assert all(p.dtype == np.float64 for eq in res.equilibria for p in eq)
+    # the logit homotopy's equilibrium is one of them
+    assert _contains(res.equilibria, one_equilibrium(U))
+    try:
+        import pygambit as gbt
+    except ImportError:
+        return
+    game = gbt.Game.from_arrays(*[U[i] for i in range(U.shape[0])])
+    ref = [[np.array([float(eq[s]) for s in pl.strategies]) for pl in game.players]
+           for eq in gbt.nash.enumpoly_solve(game).equilibria]
+    # every equilibrium Gambit finds is ours (Gambit sometimes misses mixed ones)
+    for q in ref:
+        assert _contains(res.equilibria, q, atol=1e-4)
+
+
+def test_random_3x3x3_against_pygambit():
+    gbt = pytest.importorskip("pygambit")
+    rng = np.random.default_rng(7)
+    for _ in range(2):
+        U = rng.normal(size=(3, 3, 3, 3))
+        res = enumerate_polynomial(U)
+        _check_result(U, res)
+        game = gbt.Game.from_arrays(*[U[i] for i in range(3)])
+        ref = [[np.array([float(eq[s]) for s in pl.strategies]) for pl in game.players]
+               for eq in gbt.nash.enumpoly_solve(game).equilibria]
+        assert all(_contains(res.equilibria, q, atol=1e-4) for q in ref)
+
+
+def test_four_players_and_homotopy():
+    rng = np.random.default_rng(3)
+    U = rng.normal(size=(4, 2, 2, 2, 2))
+    res = enumerate_polynomial(U)
+    _check_result(U, res)
+    assert res.complete and _contains(res.equilibria, one_equilibrium(U))
+
+
+def test_two_players_match_nashpy():
+    nashpy = pytest.importorskip("nashpy")
+    rng = np.random.default_rng(11)
+    for _ in range(3):
+        A, B = rng.normal(size=(2, 3, 4))
+        ours = enumerate_polynomial(np.array([A, B])).equilibria
+        ref = list(nashpy.Game(A, B).vertex_enumeration())
+        assert len(ours) == len(ref) and all(_contains(ours, q) for q in ref)
+
+
+def test_integer_valued_floats_are_solved_exactly_and_returned_as_floats():
+    U = _read_nfg_outcomes(DATA / "doc" / "2x2x2.nfg").astype(float)
+    res = enumerate_polynomial(U)
+    assert len(res.equilibria) == 9
+    assert all(p.dtype == np.float64 for eq in res.equilibria for p in eq)
+    assert all(max_regret(U, eq) <= 1e-12 * payoff_scale(U) for eq in res.equilibria)
+
+
+def test_deadline_in_the_past_marks_incomplete():
+    U = np.random.default_rng(0).normal(size=(3, 3, 3, 3))
+    res = enumerate_polynomial(U, deadline=time.monotonic() - 1)
+    assert not res.complete
+    assert any("deadline" in n for n in res.notes)
+    assert all(is_nash(U, eq) for eq in res.equilibria)
+
+
+def test_bad_shape_rejected():
+    with pytest.raises(ValueError):
+        enumerate_polynomial(np.zeros((3, 2, 2)))
