@@ -90,7 +90,6 @@ def _opponent_profiles(surviving: Sequence[Sequence[int]], player: int) -> list[
 
 def _payoff_rows(payoffs: np.ndarray, player: int, strategies: Sequence[int], opponents) -> dict[int, list]:
     """Player's payoff for each own strategy against each opponent profile."""
-    n = payoffs.shape[0]
     rows = {}
     for s in strategies:
         row = []

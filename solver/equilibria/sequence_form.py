@@ -338,26 +338,31 @@ def _integer_row(row: list[Fraction]) -> list[int]:
 
 
 class _Tableau:
-    """Fraction-free tableau: ``T / det`` is B⁻¹ [G | b] for the current basis B."""
+    """An integer tableau whose rows carry their own scale: row r is ``T[r] / T[r, basis[r]]`` of
+    B⁻¹ [G | b], so a pivot touches only the rows with a non-zero in the entering column, and
+    every touched row is divided by the gcd of its entries."""
 
     def __init__(self, rows: list[list[int]]):
         self.T = np.array(rows, dtype=object)
-        self.det = 1
         self.basis = [-1] * len(rows)
 
     def pivot(self, r: int, c: int):
         T = self.T
         p = T[r, c]
-        row = T[r, :].copy()
-        col = T[:, c].copy()
-        T = (T * p - np.multiply.outer(col, row)) // self.det
-        T[r, :] = row
-        self.det = p
-        if self.det < 0:
-            T = -T
-            self.det = -self.det
-        self.T = T
+        if p < 0:
+            T[r, :] = -T[r, :]
+            p = -p
+        column = T[:, c]
+        touched = [k for k in np.flatnonzero(column != 0) if k != r]
+        if touched:
+            rows = T[touched, :] * p - np.multiply.outer(T[touched, c], T[r, :])
+            for k, row in zip(touched, rows):
+                g = math.gcd(*row)
+                T[k, :] = row // g if g > 1 else row
         self.basis[r] = c
+
+    def value(self, r: int) -> Fraction:
+        return Fraction(self.T[r, -1], self.T[r, self.basis[r]])
 
 
 def _lex_min_row(tab: _Tableau, entering: int, rhs: int, lex_columns: list[int]) -> int:
@@ -437,26 +442,37 @@ def _solve_lcp(tree: ExtensiveGame, seqs: Sequences, a: int, b: int, rng, deadli
     # Initial basis B0 at z0 = 1: best responses to the priors, x(∅) and u(∅) both non-basic.
     br1 = _best_sequences(tree, seqs, a, At)
     br2 = _best_sequences(tree, seqs, b, Bs) | {0}
-    start = ([U + i for i in range(n1) if i not in br1 and i != 0] + [V + j for j in range(n2) if j not in br2]
-             + [Z] + [X + i for i in sorted(br1)] + [Y + j for j in sorted(br2)]
-             + [P + r for r in range(k1)] + [Q + r for r in range(k2)])
+    slacks = [U + i for i in range(n1) if i not in br1 and i != 0] + [V + j for j in range(n2) if j not in br2]
+    free = [P + r for r in range(k1)] + [Q + r for r in range(k2)]
+    others = [Z] + [X + i for i in sorted(br1)] + [Y + j for j in sorted(br2)]
     assigned = set()
-    for c in start:
+    for c in slacks:             # a slack's column is −(scale)·unit: its own row, made positive
+        r = k1 + k2 + (c - U)
+        tab.T[r, :] = -tab.T[r, :]
+        tab.basis[r] = c
+        assigned.add(r)
+    def gauss_jordan(c):
         column = tab.T[:, c]
-        r = next(r for r in range(len(rows)) if r not in assigned and column[r] != 0)
+        r = next(r for r in range(len(tab.basis)) if r not in assigned and column[r] != 0)
         assigned.add(r)
         tab.pivot(r, c)
-    if any(tab.T[r, RHS] < 0 for r in range(len(rows)) if tab.basis[r] < P):
-        raise AssertionError("sequence form: the initial basis is infeasible; this is a bug")
 
-    # p and q stay basic for good: drop their rows and columns.
-    keep_rows = [r for r in range(len(rows)) if tab.basis[r] < P or tab.basis[r] == Z]
-    keep_cols = list(range(P)) + [Z, RHS]
-    new_index = {c: k for k, c in enumerate(keep_cols)}
-    tab.T = tab.T[np.ix_(keep_rows, keep_cols)]
-    tab.basis = [new_index[tab.basis[r]] for r in keep_rows]
-    z, rhs = new_index[Z], new_index[RHS]
-    lex_columns = [new_index[c] for c in start if c < P or c == Z]
+    for c in free:               # Gauss–Jordan: p and q first; then their rows and columns go
+        gauss_jordan(c)
+    keep_rows = [k for k in range(len(tab.basis)) if not P <= tab.basis[k] < Z]
+    tab.T = tab.T[np.ix_(keep_rows, list(range(P)) + [Z, RHS])]
+    tab.basis = [tab.basis[k] for k in keep_rows]
+    assigned = {i for i, k in enumerate(keep_rows) if k in assigned}
+    Z, RHS = P, P + 1
+    others = [Z] + others[1:]
+    for c in others:
+        gauss_jordan(c)
+    if any(tab.value(r) < 0 for r in range(len(tab.basis))):
+        raise AssertionError("sequence form: the initial basis is infeasible; this is a bug")
+    z, rhs = Z, RHS
+    # The lexicographic order: the columns of B0's variables (p and q's are unit columns in
+    # rows that are gone, so they never break a tie).
+    lex_columns = slacks + others
 
     def complement(var: int) -> int:
         if var < U:
@@ -481,7 +497,7 @@ def _solve_lcp(tree: ExtensiveGame, seqs: Sequences, a: int, b: int, rng, deadli
     values = [Fraction(0)] * (2 * (n1 + n2))
     for r, var in enumerate(tab.basis):
         if var < len(values):
-            values[var] = Fraction(tab.T[r, rhs], tab.det)
+            values[var] = tab.value(r)
     return values[X:X + n1], values[Y:Y + n2], A, B
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import io
 import os
-from fractions import Fraction
 
 import matplotlib
 

@@ -314,7 +314,6 @@ def indifference_lines_2p(game: NormalFormGame, profile) -> list[str]:
             intro = f"{mover} mixes {v} on {names[a]} (and 1 {MINUS} {v} on {names[b]})"
             expressions = [(s, [u(s, a), u(s, b)]) for s in other_support]
             texts = [linear_text(c, variables) for _, c in expressions]
-            chosen = ", ".join(game.strategies[other][s] for s, _ in expressions)
             if len(expressions) < 2:
                 only = game.strategies[other][expressions[0][0]]
                 lines.append(f"{intro}, with {v} = {num(mix[a])}: {chooser} uses only {only}, so {chooser} need not "
@@ -338,18 +337,18 @@ def indifference_lines_2p(game: NormalFormGame, profile) -> list[str]:
                 lines.append(f"{intro}: {verb} whatever {v} is ({equation} for every {v}); "
                              f"the equilibrium has {v} = {num(mix[a])}.")
         else:
-            variables = [f"q({names[t]})" for t in support]
-            intro = (f"{mover} mixes " + ", ".join(f"{names[t]} with probability q({names[t]})" for t in support))
+            letter = symbols[mixer]
+            variables = [f"{letter}({names[t]})" for t in support]
+            intro = (f"{mover} mixes " + ", ".join(f"{names[t]} with probability {letter}({names[t]})" for t in support))
             expressions = [(s, [u(s, t) for t in support]) for s in other_support]
-            equation = " = ".join(linear_text([c for c in coeffs], [f"·{x}" if False else x for x in variables])
-                                  .replace(")q(", ")·q(") for _, coeffs in expressions)
+            equation = " = ".join(linear_text(coeffs, variables) for _, coeffs in expressions)
             solution = _solve_indifference([c for _, c in expressions], len(support))
             if solution is not None:
-                result = ", ".join(f"q({names[t]}) = {num(x)}" for t, x in zip(support, solution))
+                result = ", ".join(f"{letter}({names[t]}) = {num(x)}" for t, x in zip(support, solution))
                 lines.append(f"{intro}: {chooser} is indifferent among {_join([game.strategies[other][s] for s, _ in expressions])} "
                              f"when {equation}; with the probabilities summing to 1 this gives {result}.")
             else:
-                result = ", ".join(f"q({names[t]}) = {num(mix[t])}" for t in support)
+                result = ", ".join(f"{letter}({names[t]}) = {num(mix[t])}" for t in support)
                 lines.append(f"{intro}: {chooser} is indifferent among {_join([game.strategies[other][s] for s, _ in expressions])} "
                              f"when {equation}; these hold at {result}.")
         lines.extend(_payoff_check_2p(game, profile, other))
@@ -785,7 +784,7 @@ def _pinned_mixtures(tree: ExtensiveGame, behaviour, one) -> list[str]:
             continue
         root = roots[0]
         value = Fraction(int(root.p), int(root.q)) if root.is_Rational else float(root)
-        variable = f"x"
+        variable = "x"
         place = where(tree, other.nodes[0]) if len(other.nodes) == 1 else f"at {other.label}"
         left = _sympy_text(sides[0].subs(x, sympy.Symbol(variable)))
         right = _sympy_text(sides[1].subs(x, sympy.Symbol(variable)))
