@@ -33,6 +33,7 @@ def test_tech_transfer_report_exact():
     assert "  ammo_gain          = 4     Russia's gain from the deal" in output
     assert "  deter_efficacy     = 1/2   Share of the threat that US deterrence removes." in output
     assert output.endswith(TECH_TRANSFER_REPORT)
+    assert "  └━▶ Withhold: China\n" in output       # the tree, with the equilibrium move marked
 
 
 def test_set_ammo_gain_makes_russia_transfer():

@@ -110,6 +110,11 @@ def render(solution: Solution, source_path: str = "") -> str:
                 text += f"   {description}"
             lines.append(text)
         lines.append("")
+    picture = _picture(solution)
+    if picture:
+        lines.append("The game")
+        lines.extend("  " + row if row else "" for row in picture.rstrip("\n").split("\n"))
+        lines.append("")
     lines.append(_heading(solution))
     if not solution.equilibria:
         lines.append("  none")
@@ -130,6 +135,25 @@ def render(solution: Solution, source_path: str = "") -> str:
         lines.append("Notes")
         lines.extend(f"  - {n}" for n in solution.notes)
     return "\n".join(lines) + "\n"
+
+
+MAX_PICTURE_LEAVES = 64
+MAX_PICTURE_CELLS = 64
+
+
+def _picture(solution: Solution) -> str:
+    """The tree (box-drawing characters, equilibrium moves marked) or the payoff matrix (best
+    responses marked), when small enough to read in a terminal."""
+    from solver.present.ascii import render_matrix, render_tree
+    game = solution.game
+    if solution.form == "sequential":
+        if len(game.terminal_nodes()) <= MAX_PICTURE_LEAVES:
+            return render_tree(game, solution)
+        return ""
+    cells = 1
+    for n in game.shape:
+        cells *= n
+    return render_matrix(game) if cells <= MAX_PICTURE_CELLS and game.num_players >= 2 else ""
 
 
 def _render_equilibrium(solution: Solution, k: int, equilibrium: Equilibrium) -> list[str]:
