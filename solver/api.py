@@ -111,6 +111,10 @@ def _pure_profiles(game: NormalFormGame, exact: bool):
         yield [[one if k == s else zero for k in range(n)] for s, n in zip(index, game.shape)]
 
 
+#: Beyond this many profiles, 3+ player games default to pure equilibria (the polynomial method
+#: took 30 s on tech_transfer's 2×4×16 reduced normal form).
+MAX_AUTO_POLYNOMIAL_PROFILES = 64
+
 METHODS = {
     "auto": "the strongest complete method that fits the game",
     "pure": "every pure-strategy equilibrium (vectorised best responses); mixed equilibria are not searched",
@@ -132,18 +136,26 @@ def solve_normal_form(game: NormalFormGame, method: str, deadline: float | None)
     notes: list[str] = []
     components: tuple = ()
     value = None
-    if method == "auto":
+    auto = method == "auto"
+    if auto:
+        profiles = int(np.prod(game.shape))
         if n == 1 or min(game.shape) == 0:
             method = "pure"
         elif n == 2:
             method = "enumerate"
-        else:
+        elif profiles <= MAX_AUTO_POLYNOMIAL_PROFILES:
             method = "polynomial"
+        else:
+            method = "pure"
+            notes.append(f"with {n} players and {profiles} strategy profiles the complete polynomial method is slow, "
+                         "so only pure equilibria were searched: use --method polynomial (with --timeout) for "
+                         "mixed ones, or --method homotopy for one")
     if method == "pure" or n == 1:
         equilibria = [normal_form_equilibrium(game, p, exact) for p in _pure_profiles(game, exact)]
         if n == 1:
             return equilibria, True, "best responses (one player)", notes, components, value
-        notes.append("only pure-strategy equilibria were searched; mixed equilibria may exist")
+        if not auto:
+            notes.append("only pure-strategy equilibria were searched; mixed equilibria may exist")
         return equilibria, False, "pure", notes, components, value
     if method in ("enumerate", "lemke-howson", "zero-sum") and n != 2:
         raise SolveError(f"method '{method}' needs a 2-player game; this game has {n} players", "--method")
