@@ -114,6 +114,8 @@ def _pure_profiles(game: NormalFormGame, exact: bool):
 #: Beyond this many profiles, 3+ player games default to pure equilibria (the polynomial method
 #: took 30 s on tech_transfer's 2×4×16 reduced normal form).
 MAX_AUTO_POLYNOMIAL_PROFILES = 64
+#: 2-player enumeration took 0.2–0.4 s at 12×12 and 2–5 s at 14×14 (benchmarks/bench_enumerate2.py).
+MAX_AUTO_ENUMERATION_SIZE = 15
 
 METHODS = {
     "auto": "the strongest complete method that fits the game",
@@ -141,8 +143,12 @@ def solve_normal_form(game: NormalFormGame, method: str, deadline: float | None)
         profiles = int(np.prod(game.shape))
         if n == 1 or min(game.shape) == 0:
             method = "pure"
-        elif n == 2:
+        elif n == 2 and min(game.shape) <= MAX_AUTO_ENUMERATION_SIZE:
             method = "enumerate"
+        elif n == 2:
+            method = "lemke-howson"
+            notes.append(f"a {game.shape[0]}×{game.shape[1]} game is too large to enumerate every equilibrium quickly, so "
+                         "Lemke–Howson found one: use --method enumerate (with --timeout) for all")
         elif profiles <= MAX_AUTO_POLYNOMIAL_PROFILES:
             method = "polynomial"
         else:

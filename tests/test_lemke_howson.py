@@ -205,7 +205,7 @@ class _CyclingTableau:
         return 1                                # never the missing label 0
 
 
-@pytest.mark.parametrize("seen_limit", [200_000, 1, 4])
+@pytest.mark.parametrize("seen_limit", [100_000, 1, 4])
 @pytest.mark.parametrize("period", [1, 3, 50])
 def test_float_path_cycle_detection(monkeypatch, seen_limit, period):
     monkeypatch.setattr(lh_module, "_SEEN_LIMIT", seen_limit)

@@ -59,7 +59,7 @@ _PIVOT_TOL = 1e-11
 # Largest matrix (entries) handed to one BLAS rank-1 update; OpenBLAS threads above 8192.
 _BLAS_BLOCK = 8192
 # Cycle check of the float path: remember this many bases, then Brent's O(1)-memory checkpoints.
-_SEEN_LIMIT = 200_000
+_SEEN_LIMIT = 100_000
 
 
 class LemkeHowsonTimeout(TimeoutError):
@@ -317,7 +317,7 @@ def _run_path(tab_p: _Tableau, tab_q: _Tableau, m: int, k: int, deadline, detect
     """Follow the path of label ``k``; tableaux are left at the equilibrium vertex."""
     current, other = (tab_p, tab_q) if k < m else (tab_q, tab_p)
     label = k
-    seen = set()                    # bases so far (hashes); Brent's checkpoints after that
+    seen = set()                    # bases so far; Brent's checkpoints after that
     checkpoint, power, steps = None, _SEEN_LIMIT, 0
     while True:
         _check_deadline(deadline)
@@ -325,7 +325,7 @@ def _run_path(tab_p: _Tableau, tab_q: _Tableau, m: int, k: int, deadline, detect
         if label == k:
             return
         if detect_cycles:
-            state = hash((tab_p.basis_mask, tab_q.basis_mask))
+            state = (tab_p.basis_mask, tab_q.basis_mask)
             if len(seen) < _SEEN_LIMIT:
                 if state in seen:
                     raise _NumericalFailure("float path revisited a basis")

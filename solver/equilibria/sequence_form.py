@@ -337,39 +337,59 @@ def _integer_row(row: list[Fraction]) -> list[int]:
     return [int(value * scale) for value in row]
 
 
+_SMALL = 1 << 31     # below this, products of two entries fit in int64 with room for a sum
+
+
 class _Tableau:
     """An integer tableau whose rows carry their own scale: row r is ``T[r] / T[r, basis[r]]`` of
     B⁻¹ [G | b], so a pivot touches only the rows with a non-zero in the entering column, and
-    every touched row is divided by the gcd of its entries."""
+    every touched row is divided by the gcd of its entries. Entries live in int64 while they
+    are below 2³¹ (then no product or difference can overflow) and in Python ints otherwise."""
 
     def __init__(self, rows: list[list[int]]):
         self.T = np.array(rows, dtype=object)
         self.basis = [-1] * len(rows)
+        self.pivots = 0
+        self._compact()
+
+    def _compact(self):
+        if self.T.dtype == object and all(-_SMALL < v < _SMALL for v in self.T.flat):
+            self.T = self.T.astype(np.int64)
 
     def pivot(self, r: int, c: int):
         T = self.T
-        p = T[r, c]
-        if p < 0:
+        if T[r, c] < 0:
             T[r, :] = -T[r, :]
-            p = -p
-        column = T[:, c]
-        touched = [k for k in np.flatnonzero(column != 0) if k != r]
-        if touched:
+        p = T[r, c]
+        touched = np.flatnonzero(T[:, c] != 0)
+        touched = touched[touched != r]
+        if len(touched):
             rows = T[touched, :] * p - np.multiply.outer(T[touched, c], T[r, :])
-            for k, row in zip(touched, rows):
-                g = math.gcd(*row)
-                T[k, :] = row // g if g > 1 else row
+            if T.dtype == object:
+                for k, row in zip(touched, rows):
+                    g = math.gcd(*row)
+                    T[k, :] = row // g if g > 1 else row
+            else:
+                g = np.gcd.reduce(rows, axis=1)
+                g[g == 0] = 1
+                rows //= g[:, None]
+                T[touched, :] = rows
+                if np.abs(rows).max() >= _SMALL:
+                    self.T = T.astype(object)
         self.basis[r] = c
+        self.pivots += 1
+        if self.T.dtype == object and self.pivots % 16 == 0:
+            self._compact()
 
     def value(self, r: int) -> Fraction:
-        return Fraction(self.T[r, -1], self.T[r, self.basis[r]])
+        return Fraction(int(self.T[r, -1]), int(self.T[r, self.basis[r]]))
 
 
 def _lex_min_row(tab: _Tableau, entering: int, rhs: int, lex_columns: list[int]) -> int:
     """The leaving row by the lexicographic minimum-ratio test (−1 if the column is unbounded)."""
     T = tab.T
     column = T[:, entering]
-    rows = [r for r in range(T.shape[0]) if column[r] > 0]
+    rows = [int(r) for r in np.flatnonzero(column > 0)]
     if not rows:
         return -1
     for key in [rhs] + lex_columns:
@@ -378,8 +398,8 @@ def _lex_min_row(tab: _Tableau, entering: int, rhs: int, lex_columns: list[int])
         best = [rows[0]]
         for r in rows[1:]:
             # compare T[r,key]/column[r] with T[b,key]/column[b]; denominators are positive
-            left = T[r, key] * column[best[0]]
-            right = T[best[0], key] * column[r]
+            left = int(T[r, key]) * int(column[best[0]])
+            right = int(T[best[0], key]) * int(column[r])
             if left < right:
                 best = [r]
             elif left == right:
