@@ -312,22 +312,29 @@ def test_pygambit_agrees_result_is_equilibrium(seed):
 
 # --- larger games ----------------------------------------------------------------------------
 
-def test_large_random_float_game():
+def _no_exact_fallback(*args):
+    raise AssertionError("the float path should not need the exact fallback here")
+
+
+def test_large_random_float_game(monkeypatch):
+    monkeypatch.setattr(lh_module, "_exact_path", _no_exact_fallback)
     rng = np.random.default_rng(60)
     A, B = rng.random((60, 60)), rng.random((60, 60))
     for label in (0, 17, 59, 60, 119):
         check_float(A, B, *lemke_howson(A, B, label))
 
 
-def test_large_float_game_blocked_updates():
+def test_large_float_game_blocked_updates(monkeypatch):
     # 100 rows: the rank-1 update is split into several BLAS calls.
+    monkeypatch.setattr(lh_module, "_exact_path", _no_exact_fallback)
     rng = np.random.default_rng(63)
     A, B = rng.random((100, 90)), rng.random((100, 90))
     for label in (3, 150):
         check_float(A, B, *lemke_howson(A, B, label))
 
 
-def test_large_degenerate_integer_game_as_floats():
+def test_large_degenerate_integer_game_as_floats(monkeypatch):
+    monkeypatch.setattr(lh_module, "_exact_path", _no_exact_fallback)
     rng = np.random.default_rng(61)
     A, B = rng.integers(0, 4, (60, 50)).astype(float), rng.integers(0, 4, (60, 50)).astype(float)
     for label in (0, 30, 60, 109):
