@@ -139,8 +139,9 @@ def summarise(name, ours, peer):
     common = [(o[1], p[1]) for o, p in zip(ours, peer) if o[0] == "ok" and p[0] == "ok"] if ours else []
     ratio = (sum(p for _, p in common) / sum(o for o, _ in common)) if common else float("nan")
     fail_txt = ", ".join(f"{k} {v}" for k, v in fails.items()) or "-"
-    ratio_txt = "" if ours is None else f"{ratio:9.1f}x"
-    print(f"    {name:<28} {solved:>4}/{len(peer):<4} {mean * 1e3:10.2f} {median * 1e3:10.2f} {ratio_txt:>10}   {fail_txt}")
+    ratio_txt = "" if ours is None else f"{ratio:9.2f}x"
+    print(f"    {name:<28} {solved:>4}/{len(peer):<4} {mean * 1e3:10.2f} {median * 1e3:10.2f} "
+          f"{ratio_txt:>10}   {fail_txt}")
 
 
 def main():
@@ -156,8 +157,9 @@ def main():
     if nashpy is not None:
         _install_cycle_detector()
         signal.signal(signal.SIGALRM, _alarm)
-    print(f"nashpy {'%s' % nashpy.__version__ if nashpy else 'not installed'}, "
-          f"pygambit {gbt.__version__ if gbt else 'not installed'}; nashpy cap {args.nashpy_cap:g} s/run (wall); "
+    print(f"nashpy {nashpy.__version__ if nashpy else 'not installed'}, "
+          f"pygambit {gbt.__version__ if gbt else 'not installed'}; "
+          f"nashpy cap {args.nashpy_cap:g} s/run (wall); "
           f"times are CPU time per run (pygambit: per game, it takes no label)")
     print(f"    {'solver':<28} {'solved':>9} {'mean ms':>10} {'median ms':>10} {'peer/ours':>10}   failures")
 
@@ -170,7 +172,8 @@ def main():
                 if family == "float":
                     A, B = rng.random((n, n)), rng.random((n, n))
                 else:
-                    A, B = rng.integers(0, 10, (n, n)).astype(float), rng.integers(0, 10, (n, n)).astype(float)
+                    A = rng.integers(0, 10, (n, n)).astype(float)
+                    B = rng.integers(0, 10, (n, n)).astype(float)
                 labels = sorted(rng.choice(2 * n, size=min(n_labels, 2 * n), replace=False).tolist())
                 runs = [run_ours(A, B, k) for k in labels]
                 ours += runs

@@ -776,6 +776,14 @@ def _linear_route(G, S, mixing, clock) -> _Outcome | None:
         if _verified(G, prof):
             out.points.append(prof)
         return out
+    # each block separately: player me's indifference and best-reply constraints bound p_other
+    for me, other in ((i, l), (l, i)):
+        (x0, basis), P = blocks[other]
+        s0 = S[me][0]
+        rows = [[_frac(P[s0, m] - P[b, m]) for m in range(len(S[other]))]
+                for b in range(P.shape[0]) if b not in S[me]]
+        if not _block_nonempty(x0, basis, rows):
+            return _Outcome()
     if N == 2:
         eqs, ineqs, pos = [], [], []
         k_i, k_l = len(S[i]), len(S[l])
@@ -803,6 +811,63 @@ def _linear_route(G, S, mixing, clock) -> _Outcome | None:
             pos.append(([Fraction(int(m == k)) for m in range(n)], Fraction(0)))
         return _LinearFamily(G, S, sorted(mixing), eqs, pos + ineqs, n, clock).solve()
     return None
+
+
+def _block_nonempty(x0, basis, rows) -> bool:
+    """Whether some p = x0 + sum t_k basis_k has p >= 0 and row . p >= 0 for every row (a float
+    phase-I test that only answers False on a clear margin)."""
+    k = len(x0)
+    X0 = np.array([float(v) for v in x0])
+    Bm = np.array([[float(v) for v in b] for b in basis]).reshape(len(basis), k)
+    R = np.vstack([np.eye(k)] + ([np.array([[float(v) for v in r] for r in rows])] if rows else []))
+    # constraints R (x0 + t B) >= 0 with t free: write t = t+ - t-
+    A = R @ Bm.T                    # (rows, len(basis))
+    c = R @ X0
+    scale = max(1.0, float(np.abs(A).max(initial=0)), float(np.abs(c).max(initial=0)))
+    A, c = A / scale, c / scale
+    # feasibility of {z >= 0 : -[A, -A] z <= c}: phase I on the slack form
+    M = np.hstack([-A, A])
+    return _phase_one(M, c)
+
+
+def _phase_one(M: np.ndarray, c: np.ndarray, tol: float = 1e-9) -> bool:
+    """Whether {z >= 0 : M z <= c} is nonempty (dense simplex, Bland's rule; True if unsure)."""
+    m, n = M.shape
+    A = np.hstack([M, np.eye(m)])
+    b = c.astype(float).copy()
+    neg = b < 0
+    A[neg] *= -1
+    b[neg] *= -1
+    art = np.flatnonzero(neg)
+    T = np.zeros((m + 1, n + m + len(art) + 1))
+    T[:m, :n + m] = A
+    T[:m, -1] = b
+    basis = np.arange(n, n + m)
+    for k, r in enumerate(art):
+        T[r, n + m + k] = 1.0
+        basis[r] = n + m + k
+        T[m] -= T[r]
+    T[m, n + m:n + m + len(art)] = 0
+    for _ in range(2000):
+        enter = np.flatnonzero(T[m, :-1] < -tol)
+        if enter.size == 0:
+            return -T[m, -1] <= 1e-7
+        col_idx = enter[0]
+        col = T[:m, col_idx]
+        pos = col > tol
+        if not pos.any():
+            return True
+        ratios = np.full(m, np.inf)
+        ratios[pos] = T[:m, -1][pos] / col[pos]
+        rmin = ratios.min()
+        cand = np.flatnonzero(ratios <= rmin + tol * (1 + abs(rmin)))
+        r = cand[np.argmin(basis[cand])]
+        T[r] /= T[r, col_idx]
+        f = T[:, col_idx].copy()
+        f[r] = 0
+        T -= np.outer(f, T[r])
+        basis[r] = col_idx
+    return True
 
 
 def _payoff_matrix_pure_others(G, i, S) -> np.ndarray:
@@ -1151,10 +1216,15 @@ class _GeneralSolver:
         if any(k < npos and not cons[k].rem(G) for k in range(len(cons))):
             return
         samples: list = []
+        seen: set = set()
         if d <= _MAX_BOUNDARY_DIM:
             for k in live:
                 self.clock.check()
                 for root in self._points_on(list(G) + [cons[k]], depth=d):
+                    key = tuple(round(float(v), 9) for v in root.values)
+                    if key in seen:
+                        continue
+                    seen.add(key)
                     prof = self._accept(root)
                     if prof is not None and not any(_same_profile(prof, q) for q in samples):
                         samples.append(prof)
@@ -1166,7 +1236,7 @@ class _GeneralSolver:
             if _is_unit_ideal(Gs) or _dimension(Gs, self.n)[0] != 0:
                 continue
             for root in _solve_zero_dim(Gs, self.R, cons, self.clock):
-                if self._strict(root) and self._jacobian_rank(G, root) == self.n - d:
+                if self._strict(root) and self._jacobian_rank(G, root) <= self.n - d:
                     prof = self._accept(root)
                     if prof is not None:
                         interior = prof
@@ -1227,7 +1297,10 @@ class _GeneralSolver:
                 for a, b in zip(vals, vals[1:]):
                     cands.append(((a + b) / 2,))
             else:
-                cands.append(tuple(sum(c) / len(c) for c in coords))
+                pts = [tuple(_var_value(self.sys, prof, v) for v in U) for prof in samples]
+                cands.append(tuple(sum(p[k] for p in pts) / len(pts) for k in range(d)))
+                for a, b in itertools.combinations(pts, 2):
+                    cands.append(tuple((x + y) / 2 for x, y in zip(a, b)))
         generic = [Fraction(1, 3), Fraction(5, 11), Fraction(2, 7), Fraction(7, 9), Fraction(1, 13),
                    Fraction(12, 13)]
         for r in range(len(generic)):
@@ -1237,7 +1310,7 @@ class _GeneralSolver:
             c = tuple(Fraction(x) if not isinstance(x, Fraction) else x for x in c)
             if c not in out:
                 out.append(c)
-        return out[:8]
+        return out[:10]
 
     def _jacobian_rank(self, G, root: _Root) -> int:
         rows = []
