@@ -29,14 +29,13 @@ support enumeration (:mod:`solver.equilibria.polynomial`) is used as a fallback.
 """
 from __future__ import annotations
 
-import itertools
 import math
 import time
 from typing import Sequence
 
 import numpy as np
 
-from solver.equilibria.verify import FLOAT_TOLERANCE, is_nash, max_regret, payoff_scale
+from solver.equilibria.verify import is_nash, max_regret, payoff_scale
 
 __all__ = ["HomotopyTimeout", "one_equilibrium", "polish"]
 

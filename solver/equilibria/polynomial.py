@@ -22,9 +22,13 @@ Method
 ------
 Support profiles are searched player by player (fewest strategies first); after each choice
 strategies conditionally strictly dominated given the others' (candidate) supports are removed,
-and a profile is dropped when one of its own strategies is dominated. When all other supports are
-fixed, weak dominance is used as well: against an opponent mixture with full support on the
-others' supports a weakly dominated strategy is never a best response.
+and a profile is dropped when one of its own strategies is dominated (PNS 2008). Once the other
+supports are fixed, two further necessary conditions are used, both valid for degenerate games:
+weak dominance (against a mixture with full support on the others' supports a weakly dominated
+strategy is never a best reply) and an LP relaxation — some distribution ``w > 0`` over the
+others' support profiles, not necessarily a product, must make the whole support a set of best
+replies (decided by a small dense simplex; it only prunes on a clear margin). For the player with
+the most strategies the candidate supports are grown set by set, since the relaxation is monotone.
 
 For a support profile the unknowns are the probabilities of the players who mix, with
 ``p_j[s0] = 1 - sum(rest)``; the equations say each mixing player is indifferent among its
@@ -34,35 +38,43 @@ Exact payoffs (``int`` / ``Fraction``; float payoffs that are small-denominator 
 as ``0.25`` are treated the same way and the answers converted to float):
 
 * at most two mixing players: the equations are linear, solved with exact fractions; solution
-  polytopes (degenerate games) are described by their vertices found with linear programs and
-  re-solved exactly;
-* otherwise a Gröbner basis (sympy, grevlex) decides emptiness and the dimension. Zero-dimensional
-  systems are solved from a lex basis in shape position (a random linear separating variable is
-  added when needed): rational roots stay exact, irrational real roots are kept to 50 digits and
-  returned as floats; signs of constraints at algebraic roots are decided exactly by reduction
-  modulo the root's minimal polynomial. Positive-dimensional systems are *families*: the dimension
-  comes from the leading monomials, interior points from slices fixing a maximal independent set
-  of variables, and sample points from adding each constraint as an equation (the family's
-  boundary). Every sympy call runs under a per-system budget and the deadline (SIGALRM in the main
-  thread, a forked child elsewhere); when it is exceeded the system is solved numerically.
+  polytopes (degenerate games) are described by vertices found with linear programs and then
+  re-solved exactly from their active constraints;
+* three or more mixing players and at most ``GB_MAX_VARIABLES`` unknowns, or any system the
+  homotopy below flags (singular or failed paths): a Gröbner basis (sympy, grevlex) decides
+  emptiness and the dimension. Zero-dimensional systems are solved from a lex basis (FGLM) in
+  shape position (a separating linear form is adjoined when needed): rational roots stay exact,
+  irrational real roots are kept to 50 digits and returned as floats; the sign of each constraint
+  at an algebraic root is decided exactly by reduction modulo the root's minimal polynomial.
+  Positive-dimensional systems are *families*: the dimension comes from the leading monomials,
+  sample points from adding each constraint as an equation (the family's boundary, recursively for
+  dimension <= 2), and an interior point from a slice fixing a maximal independent set of
+  variables between boundary samples, accepted when the Jacobian has rank ``n - dim`` there. Every
+  sympy call runs under a per-system budget and the deadline (SIGALRM in the main thread, a forked
+  child elsewhere); past it the system is solved numerically with a note;
+* larger systems are first solved numerically (below); when every path ends at a nonsingular root
+  or diverges, the roots are rounded to rationals and kept exact if they verify exactly,
+  otherwise returned as floats.
 
 Float payoffs: generic games are assumed (a support profile whose multihomogeneous Bézout count
-is zero is skipped). Systems with three or more mixing players are solved by a linear-product
-homotopy tracked for all support profiles of one shape at once (numpy, batched), endpoints
-polished by Newton's method.
+is zero is skipped). Two mixing players: two square linear systems. Three mixing players with two
+strategies each: a closed form (two ratios of linear functions and a quadratic). Otherwise a
+linear-product homotopy with the gamma trick, tracked for all support profiles of one shape at once
+(numpy, batched RK4 predictor and Newton corrector); endpoints are refined by Newton's method.
+Singular or failed paths near the simplex set ``complete=False``.
 
 Every equilibrium is checked with :mod:`solver.equilibria.verify` before it is reported: exact
 zero regret for exact answers, regret at most ``1e-9`` times the payoff range for float ones.
 ``equilibria`` holds the equilibria isolated within their own support system (for a degenerate
 game these include the vertices of families whose vertex has a smaller support); ``families``
-the positive-dimensional sets with their sample points.
+the positive-dimensional sets with their sample points. Results are deduplicated and sorted by
+their probability vectors.
 """
 from __future__ import annotations
 
 import itertools
 import math
 import multiprocessing
-import os
 import signal
 import threading
 import time
@@ -73,7 +85,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from solver.equilibria.verify import FLOAT_TOLERANCE, is_exact_array, is_nash, payoff_scale
+from solver.equilibria.verify import is_exact_array, is_nash, payoff_scale
 
 __all__ = ["EquilibriumFamily", "PolynomialResult", "enumerate_polynomial"]
 
@@ -948,8 +960,6 @@ class _PolySystem:
                     self.constraints.append(self.payoff[i][s0] - self.payoff[i][b])
                     self.labels.append(("br", i, b))
 
-    def is_linear(self) -> bool:
-        return all(sum(m) <= 1 for p in self.equations + self.constraints for m in p.monoms())
 
 
 # --- Gröbner helpers -------------------------------------------------------------------------

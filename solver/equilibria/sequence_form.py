@@ -27,12 +27,16 @@ x and y cannot move (``E x' = −e z0'`` with x', z0' ≥ 0 forces x' = 0), so u
 complementarity gives (1 − z0) p'(∅) = 0 while any completely mixed plan x̃ gives
 p'(∅) = x̃ᵀEᵀp' > 0. Should the degenerate start ever give a ray, another prior is tried.
 
-Pivoting is exact and fraction-free [Edmonds 1967; von Stengel 2002, §2.6]: every tableau entry
-is an integer, the true entry times the current basis determinant. Degeneracy is resolved by the
-lexicographic minimum-ratio test with respect to the initial basis (the right-hand side perturbed
-by ``B0 (ε, ε², …)``), which makes the start lexico-feasible even though it is degenerate. The
-free variables p and q are pivoted in first and never leave, so their rows and columns are then
-dropped. Float games are solved exactly from ``Fraction(float)`` data and returned as floats.
+Pivoting is exact, on integers: each tableau row is kept as an integer vector whose entry in
+its basic variable's column is the row's denominator, so a pivot rewrites only the rows with a
+non-zero in the entering column (cross-multiplication, then division by the row's gcd) — the
+row-wise form of integer pivoting [Edmonds 1967; von Stengel 2002, §2.6]. Entries stay in int64
+while they are below 2³¹ and move to Python integers otherwise. Degeneracy is resolved by the
+lexicographic minimum-ratio test with respect to the initial basis (the right-hand side
+perturbed by ``B0 (ε, ε², …)``), which makes the start lexico-feasible even though it is
+degenerate. The free variables p and q are pivoted in first and never leave, so their rows and
+columns are then dropped. Float games are solved exactly from ``Fraction(float)`` data and
+returned as floats.
 
 The returned behaviour profile is realisation-equivalent to the plans found [Kuhn 1953]; at
 information sets that a player's own plan never reaches, the move is a best response to the other
@@ -45,6 +49,10 @@ References:
     extensive two-person games", Games and Economic Behavior 14, 247–259.
     B. von Stengel, A. van den Elzen, D. Talman (2002), "Computing normal form perfect equilibria
     for extensive two-person games", Econometrica 70, 693–715.
+    B. von Stengel (2002), "Computing equilibria for two-person games", Handbook of Game Theory
+    vol. 3, ch. 45.
+    J. Edmonds (1967), "Systems of distinct representatives and linear algebra", Journal of
+    Research of the National Bureau of Standards 71B, 241–245.
     H. W. Kuhn (1953), "Extensive games and the problem of information", Annals of Mathematics
     Studies 28, 193–216.
 
