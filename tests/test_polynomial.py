@@ -235,6 +235,33 @@ def test_duplicate_strategies_give_polytope_family():
     assert "s0 ∈ [0, 1]" in big.description
 
 
+def test_family_on_one_of_several_components():
+    # A 0/1 game found by random testing. On supports S1 = {1,2}, S2 = {0,2}, S3 = {0,2} write
+    # x = P1(s2), y = P2(s2), z = P3(s2). Reading the tensor below:
+    #   player 1: E(s1) = (1-y) z, E(s2) = (1-y)(1-z), E(s0) = y z   -> (1-y)(2z-1) = 0, z = 1/2,
+    #             and s0 no better: y z <= (1-y) z, i.e. y <= 1/2;
+    #   player 3: E(s0) = 1-x, E(s2) = (1-x) y + x (1-y), E(s1) = x  -> (1-2x)(1-y) = 0, x = 1/2;
+    #   player 2: E(s0) = 1-z, E(s2) = E(s1) = (1-x) z + x (1-z): equal to 1/2 at z = 1/2.
+    # So the equilibria with this support are x = z = 1/2, 0 < y <= 1/2: a segment, although the
+    # indifference variety also has other components (x = y = 1, ...) outside the simplex.
+    U = np.array([[[[0, 0, 0], [0, 0, 0], [0, 1, 1]], [[0, 0, 1], [0, 0, 1], [0, 1, 0]],
+                   [[1, 1, 0], [0, 0, 1], [0, 1, 0]]],
+                  [[[1, 1, 0], [0, 0, 0], [1, 1, 0]], [[1, 0, 0], [0, 0, 1], [0, 1, 1]],
+                   [[1, 1, 0], [1, 1, 0], [1, 1, 0]]],
+                  [[[0, 1, 0], [1, 1, 0], [0, 1, 1]], [[1, 0, 0], [1, 1, 0], [1, 0, 1]],
+                   [[0, 1, 1], [1, 0, 0], [0, 1, 0]]]], dtype=object)
+    res = enumerate_polynomial(U)
+    assert res.complete
+    fam = next(f for f in res.families if f.support == ((1, 2), (0, 2), (0, 2)))
+    assert fam.dimension == 1
+    ys = set()
+    for x, y, z in fam.sample_points:
+        assert is_nash(U, (x, y, z))
+        assert x[2] == z[2] == F(1, 2) and 0 <= y[2] <= F(1, 2)
+        ys.add(y[2])
+    assert F(1, 2) in ys and any(0 < v < F(1, 2) for v in ys)
+
+
 def test_all_zero_game_is_one_big_family():
     U = np.zeros((3, 2, 2, 2), dtype=object)
     res = enumerate_polynomial(U)
@@ -274,7 +301,7 @@ def _check_result(U, res):
         assert not _same(a, b)
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(_games([(2, 2, 2), (2, 2, 3)], "int"))
 def test_random_small_integer_games(U):
     res = enumerate_polynomial(U)
@@ -283,7 +310,7 @@ def test_random_small_integer_games(U):
     assert res.method.startswith("support enumeration + exact")
 
 
-@settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
 @given(_games([(2, 2, 2), (2, 2, 3)], "gauss"))
 def test_random_gaussian_games(U):
     res = enumerate_polynomial(U)

@@ -192,6 +192,10 @@ def polish(payoffs: np.ndarray, support: Sequence[Sequence[int]], start: Sequenc
         return None
     prof = [np.clip(p, 0.0, None) for p in prof]
     prof = [p / p.sum() for p in prof]
+    tidy = [np.where(p < 1e-14, 0.0, p) for p in prof]
+    tidy = [p / p.sum() for p in tidy]
+    if is_nash(U, tidy):
+        return tidy
     return prof if is_nash(U, prof) else None
 
 

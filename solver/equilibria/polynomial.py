@@ -1239,9 +1239,9 @@ class _GeneralSolver:
                     if prof is not None and not any(_same_profile(prof, q) for q in samples):
                         samples.append(prof)
         interior = None
-        for u in self._slice_values(U, samples, d):
+        for W, u in self._slice_candidates(U, samples, d):
             self.clock.check()
-            extra = [self.R.gens[v] - _qq(val) for v, val in zip(U, u)]
+            extra = [self.R.gens[v] - _qq(val) for v, val in zip(W, u)]
             Gs = _groebner(list(G) + extra, self.R)
             if _is_unit_ideal(Gs) or _dimension(Gs, self.n)[0] != 0:
                 continue
@@ -1293,7 +1293,24 @@ class _GeneralSolver:
                 found += self._points_on(list(Gs) + [c], depth - 1)
         return found
 
-    def _slice_values(self, U, samples, d) -> list[tuple[Fraction, ...]]:
+    def _slice_candidates(self, U, samples, d) -> list[tuple[tuple[int, ...], tuple[Fraction, ...]]]:
+        """(variables, values) to slice at. Components of the variety may have different
+        independent sets, so with boundary samples every d-subset of variables is tried with
+        values between the samples; then generic values for U."""
+        out = []
+        if samples:
+            subsets = [tuple(U)] + [W for W in itertools.combinations(range(self.n), d) if W != tuple(U)]
+            for W in subsets:
+                out += [(W, u) for u in self._slice_values(W, samples, d, generic=False)]
+        out += [(tuple(U), u) for u in self._slice_values(U, [], d)]
+        seen, uniq = set(), []
+        for item in out:
+            if item not in seen:
+                seen.add(item)
+                uniq.append(item)
+        return uniq[:30]
+
+    def _slice_values(self, U, samples, d, generic: bool = True) -> list[tuple[Fraction, ...]]:
         """Candidate values of the independent variables: between sample coordinates, then
         fixed 'generic' rationals."""
         cands = []
@@ -1311,10 +1328,10 @@ class _GeneralSolver:
                 cands.append(tuple(sum(p[k] for p in pts) / len(pts) for k in range(d)))
                 for a, b in itertools.combinations(pts, 2):
                     cands.append(tuple((x + y) / 2 for x, y in zip(a, b)))
-        generic = [Fraction(1, 3), Fraction(5, 11), Fraction(2, 7), Fraction(7, 9), Fraction(1, 13),
-                   Fraction(12, 13)]
-        for r in range(len(generic)):
-            cands.append(tuple(generic[(r + 2 * k) % len(generic)] for k in range(d)))
+        values = [Fraction(1, 3), Fraction(5, 11), Fraction(2, 7), Fraction(7, 9), Fraction(1, 13),
+                  Fraction(12, 13)]
+        for r in range(len(values) if generic else 0):
+            cands.append(tuple(values[(r + 2 * k) % len(values)] for k in range(d)))
         out = []
         for c in cands:
             c = tuple(Fraction(x) if not isinstance(x, Fraction) else x for x in c)
@@ -1540,9 +1557,9 @@ def _safe_solve(A, b):
         return out
 
 
-def _track_batch(batch: _Batch, clock, seed: int = 0):
-    """Track all paths of all systems in ``batch``; returns (endpoints (S, P, n), ok mask (S, P),
-    singular mask (S, P))."""
+def _track_batch(batch: _Batch, clock, seed: int = 0, h_max: float = 0.2):
+    """Track all paths of all systems in ``batch``; returns endpoints (S, P, n) and the masks
+    ok (converged), singular, and the path status (1 reached t = 1, 2 diverged, 3 failed)."""
     rng = np.random.default_rng(seed)
     start = _StartSystem(batch, rng)
     q0 = start.solutions()
@@ -1600,7 +1617,7 @@ def _track_batch(batch: _Batch, clock, seed: int = 0):
         t[ga] = t1[good]
         streak[ga] += 1
         grow = ga[streak[ga] >= 3]
-        h[grow] = np.minimum(h[grow] * 2, 0.2)
+        h[grow] = np.minimum(h[grow] * 2, h_max)
         streak[grow] = 0
         h[ba] *= 0.5
         streak[ba] = 0
@@ -1684,11 +1701,20 @@ def _numeric_batches(Gf: np.ndarray, supports: list, clock, scale: float):
         D = [np.stack([t[k] for t in tensors]).astype(complex) / scale for k in range(len(mixing))]
         batch = _Batch(ks, D)
         Q, ok, sing, status = _track_batch(batch, clock)
+        # two paths ending at the same regular root means a path jumped: retrack those systems
+        crossed = [s_idx for s_idx in range(len(members)) if _has_crossing(Q[s_idx], ok[s_idx] & ~sing[s_idx])]
+        if crossed:
+            sub = _Batch(ks, [d[crossed] for d in D])
+            Q2, ok2, sing2, st2 = _track_batch(sub, clock, seed=1, h_max=0.02)
+            for k, s_idx in enumerate(crossed):
+                Q[s_idx], ok[s_idx], sing[s_idx], status[s_idx] = Q2[k], ok2[k], sing2[k], st2[k]
         for s_idx, S in enumerate(members):
             found, flagged = [], False
             st = status[s_idx]
             big = ~(np.abs(Q[s_idx]).max(1) < 1e4)
             clean = bool(np.all((ok[s_idx] & ~sing[s_idx]) | (st == 2) | ((st == 1) & ~ok[s_idx] & big)))
+            if _has_crossing(Q[s_idx], ok[s_idx] & ~sing[s_idx]):
+                clean, flagged = False, True
             for p_idx in range(Q.shape[1]):
                 qv = Q[s_idx, p_idx]
                 if not ok[s_idx, p_idx]:
@@ -1728,8 +1754,8 @@ def _solve_bilinear3(D) -> list[np.ndarray] | None:
             z0 = -D_[1] / D_[0]
             if abs(np.polyval(N_, z0)) <= tol * (1 + abs(z0)):
                 return None    # common root: a whole line of solutions
-    poly = (a2 * np.polymul(Dx, Dy) + b2 * np.polymul(Nx, Dy) + c2 * np.polymul(Ny, Dx)
-            + d2 * np.polymul(Nx, Ny))
+    poly = (a2 * np.convolve(Dx, Dy) + b2 * np.convolve(Nx, Dy) + c2 * np.convolve(Ny, Dx)
+            + d2 * np.convolve(Nx, Ny))
     if np.all(np.abs(poly) <= tol):
         return None
     out = []
@@ -1754,6 +1780,15 @@ def _solve_bilinear3(D) -> list[np.ndarray] | None:
                 break
         out.append(q)
     return out
+
+
+def _has_crossing(Q: np.ndarray, regular: np.ndarray) -> bool:
+    pts = Q[regular]
+    for a in range(len(pts)):
+        for b in range(a + 1, len(pts)):
+            if np.abs(pts[a] - pts[b]).max() <= 1e-7 * (1 + np.abs(pts[a]).max()):
+                return True
+    return False
 
 
 def _maybe_feasible(qv) -> bool:

@@ -15,8 +15,10 @@ their duals, p and q free)
     u = Eᵀp − A y ≥ 0 ⊥ x,        v = Fᵀq − Bᵀx ≥ 0 ⊥ y,
 
 which Koller, Megiddo & von Stengel solve with Lemke's algorithm. We use the covering vector of
-von Stengel, van den Elzen & Talman (2002), which traces from a prior pair (s, t) — here both
-players' uniform behaviour — with one artificial variable z0 ∈ [0, 1]:
+von Stengel, van den Elzen & Talman (2002), which traces from a prior pair (s, t) of completely
+mixed plans — move m at information set h weighted 1 + (h + m) mod 2, which avoids the ties and
+long degenerate paths a uniform prior causes in symmetric games — with one artificial variable
+z0 ∈ [0, 1]:
 
     E x = e (1 − z0),  F y = f (1 − z0),
     u = Eᵀp − A (y + t z0) ≥ 0 ⊥ x,      v = Fᵀq − Bᵀ(x + s z0) ≥ 0 ⊥ y.
@@ -319,18 +321,16 @@ def _constraint_rows(tree: ExtensiveGame, seqs: Sequences, player: int) -> list[
 
 
 def _prior_plan(tree: ExtensiveGame, seqs: Sequences, player: int, rng: random.Random | None):
-    """Realisation plan of uniform behaviour (or, with ``rng``, of random positive behaviour)."""
+    """Realisation plan of the prior: at information set h, move m has weight 1 + (h + m) mod 2
+    (small numbers, but no symmetry between moves or between sets, which a uniform prior has and
+    which makes for long degenerate paths); with ``rng``, random positive weights."""
     plan = [Fraction(0)] * len(seqs.sequences[player])
     plan[0] = Fraction(1)
     for h in seqs.infosets[player]:
         k = len(tree.infosets[h].moves)
-        if rng is None:
-            weights = [Fraction(1, k)] * k
-        else:
-            raw = [rng.randint(1, 9) for _ in range(k)]
-            weights = [Fraction(w, sum(raw)) for w in raw]
+        raw = [rng.randint(1, 9) if rng is not None else 1 + (h + m) % 2 for m in range(k)]
         for m in range(k):
-            plan[seqs.index[player][(h, m)]] = plan[seqs.parent_sequence[h]] * weights[m]
+            plan[seqs.index[player][(h, m)]] = plan[seqs.parent_sequence[h]] * Fraction(raw[m], sum(raw))
     return plan
 
 
@@ -345,6 +345,7 @@ def _integer_row(row: list[Fraction]) -> list[int]:
     return [int(value * scale) for value in row]
 
 
+LEX_ORDER = lambda slacks, others: slacks + others
 _SMALL = 1 << 31     # below this, products of two entries fit in int64 with room for a sum
 
 
@@ -500,7 +501,7 @@ def _solve_lcp(tree: ExtensiveGame, seqs: Sequences, a: int, b: int, rng, deadli
     z, rhs = Z, RHS
     # The lexicographic order: the columns of B0's variables (p and q's are unit columns in
     # rows that are gone, so they never break a tie).
-    lex_columns = slacks + others
+    lex_columns = LEX_ORDER(slacks, others)
 
     def complement(var: int) -> int:
         if var < U:
