@@ -19,7 +19,8 @@ In the same run, for k = 1, 2, ...:
     most ``--nf-cap`` pure profiles;
   * ``pygambit``: ``pygambit.nash.lcp_solve(game, rational=True)`` on the same tree (written by
     ``solver.io.gambit.write_efg`` and read back; reading is not timed) — Gambit's C++ Lemke on
-    the sequence form, exact, the direct peer.
+    the sequence form, exact, the direct peer; and ``rational=False`` (floating point), whose
+    value must agree to 1e-9.
 Times are process CPU time (``time.process_time``), best of up to 3 runs (1 when a run takes more
 than 10 s). A method that exceeds ``--cap`` seconds is not run on larger games. Ratios are peer
 time / our time (> 1: ours is faster).
@@ -102,48 +103,55 @@ def to_gambit(tree):
         os.unlink(handle.name)
 
 
-def gambit_lcp(game):
-    eq = gbt.nash.lcp_solve(game, rational=True).equilibria[0]
-    return Fraction(str(eq.payoff(list(game.players)[0])))
+def gambit_lcp(game, rational=True):
+    eq = gbt.nash.lcp_solve(game, rational=rational).equilibria[0]
+    value = eq.payoff(list(game.players)[0])
+    return Fraction(str(value)) if rational else float(value)
 
 
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--max-k", type=int, default=10)
+    parser.add_argument("--max-k", type=int, default=12)
     parser.add_argument("--nf-cap", type=int, default=100_000, help="largest reduced normal form (pure profiles) to solve")
     parser.add_argument("--cap", type=float, default=120.0, help="seconds after which a method is not run on larger games")
     args = parser.parse_args(argv)
     print(machine_info({"pygambit": gbt.__version__} if gbt else None))
     print(__doc__.split("\n\n")[1].strip().splitlines()[0])
     rows = []
-    stopped = {"normal form": False, "pygambit": gbt is None}
+    stopped = {"normal form": False, "pygambit": gbt is None, "pygambit float": gbt is None}
     for k in range(1, args.max_k + 1):
         ranks = (2 ** ((k + 1) // 2), 2 ** (k // 2))
         tree = poker(*ranks)
         seqs = sequences_of(tree)
         profiles = 3 ** ranks[0] * 4 ** ranks[1]
         t_ours, value = timed(lambda: ours(tree))
-        t_nf = t_gb = None
+        t_nf = t_gb = t_gf = None
         if not stopped["normal form"] and profiles <= args.nf_cap:
             t_nf, nf_value = timed(lambda: normal_form_route(tree))
             if nf_value != value:
                 raise SystemExit(f"k={k}: normal-form value {nf_value} differs from ours {value}")
             stopped["normal form"] = t_nf > args.cap
+        game = to_gambit(tree) if gbt is not None else None
         if not stopped["pygambit"]:
-            game = to_gambit(tree)
             t_gb, gb_value = timed(lambda: gambit_lcp(game))
             if gb_value != value:
                 raise SystemExit(f"k={k}: pygambit value {gb_value} differs from ours {value}")
             stopped["pygambit"] = t_gb > args.cap
+        if not stopped["pygambit float"]:
+            t_gf, gf_value = timed(lambda: gambit_lcp(game, rational=False))
+            if abs(gf_value - float(value)) > 1e-9:
+                raise SystemExit(f"k={k}: pygambit float value {gf_value} differs from ours {value}")
+            stopped["pygambit float"] = t_gf > args.cap
         rows.append([k, 2 ** k, tree.num_nodes, f"{len(seqs.sequences[0])}x{len(seqs.sequences[1])}",
                      f"{3 ** ranks[0]}x{4 ** ranks[1]}", str(value), fmt_time(t_ours),
                      fmt_time(t_nf) if t_nf is not None else "skipped", fmt_ratio(t_nf, t_ours),
-                     fmt_time(t_gb) if t_gb is not None else "skipped", fmt_ratio(t_gb, t_ours)])
+                     fmt_time(t_gb) if t_gb is not None else "skipped", fmt_ratio(t_gb, t_ours),
+                     fmt_time(t_gf) if t_gf is not None else "skipped", fmt_ratio(t_gf, t_ours)])
         print(f"k={k} done", file=sys.stderr, flush=True)
         if t_ours > args.cap:
             break
     print_table(["k", "deals", "nodes", "sequences", "reduced NF", "value (Alice)", "sequence form",
-                 "normal form", "NF/ours", "pygambit lcp", "gambit/ours"], rows)
+                 "normal form", "NF/ours", "gambit exact", "ratio", "gambit float", "ratio"], rows)
 
 
 if __name__ == "__main__":

@@ -37,7 +37,10 @@ def _plan(tree: ExtensiveGame) -> list:
     cached = tree.__dict__.get("_backward_plan")
     if cached is not None:
         return cached
-    n = tree.num_nodes
+    deciders = tree.node_infoset[tree.node_player >= 0]
+    if deciders.size != len(tree.infosets) or np.any(np.bincount(deciders, minlength=len(tree.infosets)) != 1):
+        raise ValueError("backward induction needs perfect information (every information set a single node)")
+    num_players = tree.num_players
     leaf = tree.num_children == 0
     players = tree.node_player
     bounds = np.searchsorted(tree.depth, np.arange(int(tree.depth[-1]) + 2))
@@ -51,7 +54,8 @@ def _plan(tree: ExtensiveGame) -> list:
         c0, c1 = int(first[0]), int(first[-1] + counts[-1])
         mover = players[inner]
         is_decision = mover >= 0
-        gather = np.repeat(np.maximum(mover, 0) * n, counts) + np.arange(c0, c1)   # mover's payoff of each child
+        # flat index, in the (num_nodes, N) payoff array, of each child's payoff to the mover
+        gather = np.arange(c0, c1) * num_players + np.repeat(np.maximum(mover, 0), counts)
         chance = inner[~is_decision]
         if chance.size:
             c_counts = tree.num_children[chance]
@@ -67,23 +71,20 @@ def _plan(tree: ExtensiveGame) -> list:
 def vectorised_backward_induction(tree: ExtensiveGame) -> BackwardInduction:
     """One pass, level by level. Works on float64 or exact (Fraction object) trees.
 
-    Payoffs are held player-major, ``(N, num_nodes)``, so the mover's payoff of every child of a
-    level is one flat gather; chance expectations touch only chance nodes' children.
+    The mover's payoff of every child of a level is one flat gather into the ``(num_nodes, N)``
+    payoff array; chance expectations touch only chance nodes' children.
     """
-    deciders = tree.node_infoset[tree.node_player >= 0]
-    if deciders.size != len(tree.infosets) or np.any(np.bincount(deciders, minlength=len(tree.infosets)) != 1):
-        raise ValueError("backward induction needs perfect information (every information set a single node)")
+    plan = _plan(tree)
     exact = tree.leaf_payoffs.dtype == object
     dtype = object if exact else float
-    leaf = tree.num_children == 0
     if exact:
         tolerance = 0
     else:
-        leaf_values = np.asarray(tree.leaf_payoffs[leaf], dtype=float)
-        if not np.all(np.isfinite(leaf_values)) or not np.all(np.isfinite(np.asarray(tree.chance_probs, dtype=float))):
+        # inner nodes hold zeros, which only widen the range the tie tolerance is scaled by
+        if not np.isfinite(tree.leaf_payoffs).all() or not np.isfinite(tree.chance_probs).all():
             raise ValueError("payoffs and probabilities must be finite numbers (found NaN or infinity)")
-        tolerance = FLOAT_TIE_TOLERANCE * max(1.0, float(np.ptp(leaf_values))) if leaf_values.size else 0.0
-    values = np.array(tree.leaf_payoffs.T, dtype=dtype, order="C")         # (N, n): one row per player
+        tolerance = FLOAT_TIE_TOLERANCE * max(1.0, float(np.ptp(tree.leaf_payoffs)))
+    values = np.array(tree.leaf_payoffs, dtype=dtype)                        # (n, N), a copy we overwrite
     probs = np.asarray(tree.chance_probs, dtype=dtype)
     flat = values.reshape(-1)
     parent = tree.parent
@@ -91,7 +92,7 @@ def vectorised_backward_induction(tree: ExtensiveGame) -> BackwardInduction:
     choice = np.full(n, -1, dtype=np.int64)
     tie = np.zeros(n, dtype=bool)
     tie_below = np.zeros(n, dtype=bool)
-    for inner, offsets, counts, c0, c1, is_decision, gather, chance, c_offsets, c_children in _plan(tree):
+    for inner, offsets, counts, c0, c1, is_decision, gather, chance, c_offsets, c_children in plan:
         own = flat[gather]
         group_best = np.repeat(np.maximum.reduceat(own, offsets), counts)
         is_best = (own >= group_best - tolerance) if tolerance else (own == group_best)
@@ -105,10 +106,10 @@ def vectorised_backward_induction(tree: ExtensiveGame) -> BackwardInduction:
         below = np.flatnonzero(tie_below[c0:c1])
         if below.size:
             tie_below[parent[below + c0]] = True
-        values[:, inner] = values[:, first_best]                     # chance columns replaced next
+        values[inner] = values[first_best]                           # chance rows replaced next
         if chance.size:
-            values[:, chance] = np.add.reduceat(values[:, c_children] * probs[c_children], c_offsets, axis=1)
-    return BackwardInduction(np.ascontiguousarray(values.T), choice, tie, tie_below)
+            values[chance] = np.add.reduceat(values[c_children] * probs[c_children, None], c_offsets, axis=0)
+    return BackwardInduction(values, choice, tie, tie_below)
 
 
 def subgame_perfect_equilibria(tree: ExtensiveGame, limit: int = 100_000) -> tuple[list[dict[int, int]], list[np.ndarray], bool]:

@@ -1850,8 +1850,6 @@ def _newton_polish(Gf: np.ndarray, S, prof):
     ks = tuple(len(S[j]) for j in mixing)
     D = [d[None].astype(complex) for d in _difference_tensors(Gf, S, mixing)]
     batch = _Batch(ks, D)
-    if batch.n != sum(batch.m) or any(d.shape[1] == 0 for d in D if d.size) and False:
-        return prof
     q = np.concatenate([np.asarray(prof[j], dtype=float)[list(S[j][1:])] for j in mixing])[None].astype(complex)
     for _ in range(5):
         f, J = batch.evaluate(q, np.zeros(1, dtype=int))

@@ -345,7 +345,6 @@ def _integer_row(row: list[Fraction]) -> list[int]:
     return [int(value * scale) for value in row]
 
 
-LEX_ORDER = lambda slacks, others: slacks + others
 _SMALL = 1 << 31     # below this, products of two entries fit in int64 with room for a sum
 
 
@@ -500,8 +499,9 @@ def _solve_lcp(tree: ExtensiveGame, seqs: Sequences, a: int, b: int, rng, deadli
         raise AssertionError("sequence form: the initial basis is infeasible; this is a bug")
     z, rhs = Z, RHS
     # The lexicographic order: the columns of B0's variables (p and q's are unit columns in
-    # rows that are gone, so they never break a tie).
-    lex_columns = LEX_ORDER(slacks, others)
+    # rows that are gone, so they never break a tie). Any order is correct; this one (deepest
+    # sequences first, z0 last) walked the fewest degenerate pivots on poker and random trees.
+    lex_columns = (others + slacks)[::-1]
 
     def complement(var: int) -> int:
         if var < U:
