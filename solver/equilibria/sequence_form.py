@@ -189,7 +189,7 @@ def _move_probability(tree: ExtensiveGame, behaviour, node: int, child: int):
     return behaviour[int(tree.node_infoset[node])][int(tree.move_index[child])]
 
 
-def _reaches(tree: ExtensiveGame, behaviour, seqs: Sequences, player: int | None):
+def reach_probabilities(tree: ExtensiveGame, behaviour, seqs: Sequences, player: int | None = None):
     """Probability of reaching each subtree node from the root, counting every move except
     ``player``'s own (all moves when ``player`` is None)."""
     reach = {seqs.root: _one(tree)}
@@ -207,7 +207,7 @@ def best_response_values(tree: ExtensiveGame, behaviour, player: int, seqs: Sequ
     """(best-response value, best move per own information set) of ``player`` in the subgame of
     ``seqs`` against the others' behaviour. At sets the others never let the player reach, any
     move is best (the values there are zero)."""
-    others = _reaches(tree, behaviour, seqs, player)
+    others = reach_probabilities(tree, behaviour, seqs, player)
     direct = [0 * _one(tree)] * len(seqs.sequences[player])
     for node in seqs.nodes:
         node = int(node)
@@ -220,7 +220,7 @@ def best_response_values(tree: ExtensiveGame, behaviour, player: int, seqs: Sequ
 def behaviour_payoffs_at(tree: ExtensiveGame, behaviour, root: int = 0, seqs: Sequences | None = None) -> tuple:
     """Expected payoffs of a behaviour profile in the subgame at ``root``."""
     seqs = seqs or sequences_of(tree, root)
-    reach = _reaches(tree, behaviour, seqs, None)
+    reach = reach_probabilities(tree, behaviour, seqs, None)
     totals = [0 * _one(tree)] * tree.num_players
     for node in seqs.nodes:
         node = int(node)

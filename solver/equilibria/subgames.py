@@ -135,9 +135,9 @@ def is_nash_behaviour(tree: ExtensiveGame, behaviour, root: int = 0) -> bool:
     return sf.is_nash_at(tree, behaviour, root)
 
 
-def outcome_distribution(tree: ExtensiveGame, behaviour) -> tuple[tuple[int, object], ...]:
-    seqs = sf.sequences_of(tree, 0)
-    reach = sf._reaches(tree, behaviour, seqs, None)
+def outcome_distribution(tree: ExtensiveGame, behaviour, seqs: sf.Sequences | None = None) -> tuple[tuple[int, object], ...]:
+    """(terminal node, probability) for every leaf the profile reaches with positive probability."""
+    reach = sf.reach_probabilities(tree, behaviour, seqs or sf.sequences_of(tree, 0))
     return tuple((int(n), reach[int(n)]) for n in tree.terminal_nodes() if reach[int(n)] > 0)
 
 
@@ -145,7 +145,6 @@ def outcome_distribution(tree: ExtensiveGame, behaviour) -> tuple[tuple[int, obj
 @dataclass(frozen=True)
 class _Level:
     game: ExtensiveGame          # payoffs at the cut leaves are filled in per combination
-    old_node: tuple[int, ...]    # level node -> tree node
     old_infoset: tuple[int, ...]  # level infoset -> tree infoset
     cut_position: dict           # nested subgame root (tree node) -> level node
 
@@ -198,7 +197,7 @@ def _level(tree: ExtensiveGame, root: int, cuts: set[int]) -> _Level:
                     node_infoset=np.array(infoset_of, dtype=np.int64), infosets=infosets,
                     node_moves=tuple(moves_of), chance_probs=prob_array, leaf_payoffs=payoffs,
                     node_ids=tuple(ids), outcomes=tuple(outcomes))
-    return _Level(game, tuple(order), tuple(old_infoset), {c: position[c] for c in cuts})
+    return _Level(game, tuple(old_infoset), {c: position[c] for c in cuts})
 
 
 def _with_cut_values(level: _Level, values: dict) -> ExtensiveGame:
@@ -245,12 +244,6 @@ def _fill_excluded(game: ExtensiveGame, behaviour: dict, missing: list[int], exa
             if game.infosets[h].player == player:
                 full[h] = _pure(len(game.infosets[h].moves), best[h], exact)
     return full
-
-
-@dataclass
-class _LevelSolution:
-    behaviour: dict              # level infoset -> probabilities
-    complete: bool
 
 
 class _Solver:
@@ -462,8 +455,6 @@ def subgame_perfect_equilibria(tree: ExtensiveGame, *, route: str = "normal-form
     equilibria = []
     for value, behaviour in found:
         full = {h: tuple(behaviour[h]) for h in infosets}
-        reach = sf._reaches(tree, full, seqs, None)
-        outcomes = tuple((int(n), reach[int(n)]) for n in tree.terminal_nodes() if reach[int(n)] > 0)
-        equilibria.append(BehaviourEquilibrium(full, tuple(value), outcomes))
+        equilibria.append(BehaviourEquilibrium(full, tuple(value), outcome_distribution(tree, full, seqs)))
     method = "backward induction over subgames; " + "; ".join(solver.methods) if solver.methods else "backward induction over subgames"
     return SubgamePerfectResult(tuple(equilibria), solver.complete, method, tuple(solver.notes))
