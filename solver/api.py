@@ -207,7 +207,7 @@ def solve_normal_form(game: NormalFormGame, method: str, deadline: float | None)
             is_exact = exact and all(isinstance(v, Fraction) for p in profile for v in p)
             equilibria.append(normal_form_equilibrium(game, profile, is_exact))
         for family in found.families:
-            notes.append(f"a continuum of equilibria (dimension {family.dimension}): {family.description}")
+            notes.append(_family_note(game, family))
         notes.extend(found.notes)
         return equilibria, found.complete, found.method, notes, components, value
     if method == "homotopy":
@@ -216,6 +216,27 @@ def solve_normal_form(game: NormalFormGame, method: str, deadline: float | None)
         notes.append("the homotopy finds one equilibrium; others may exist")
         return [normal_form_equilibrium(game, profile, False)], False, "homotopy (logit QRE tracing)", notes, components, value
     raise SolveError(f"method '{method}' does not apply to a normal-form game (try: {', '.join(m for m in METHODS if m not in ('backward-induction', 'subgames', 'sequence-form'))})", "--method")
+
+
+def _family_note(game: NormalFormGame, family) -> str:
+    """A continuum of equilibria in the game's own names: the supports and a few verified points."""
+    def support_text(i, p):
+        names = [game.strategies[i][k] for k in family.support[i]]
+        return f"{p} plays {names[0]}" if len(names) == 1 else f"{p} mixes {', '.join(names)}"
+    supports = "; ".join(support_text(i, p) for i, p in enumerate(game.players))
+    points = []
+    for profile in family.sample_points[:3]:
+        parts = []
+        for i, p in enumerate(game.players):
+            mixed = [f"{game.strategies[i][k]} {v}" for k, v in enumerate(profile[i]) if v != 0]
+            if len(mixed) == 1:
+                mixed = [mixed[0].rsplit(" ", 1)[0]]
+            parts.append(f"{p}: {', '.join(mixed)}")
+        points.append("(" + "; ".join(parts) + ")")
+    text = f"a continuum of equilibria of dimension {family.dimension} where {supports}"
+    if points:
+        text += "; it contains " + " and ".join(points)
+    return text
 
 
 def _pure_first(profile) -> tuple:
