@@ -1,7 +1,7 @@
 """Benchmark: one equilibrium of poker-like trees by the sequence form, against the reduced normal
 form and against pygambit's sequence-form Lemke.
 
-    python benchmarks/bench_sequence_form.py [--max-k 10] [--nf-cap 100000] [--cap 120]
+    python benchmarks/bench_sequence_form.py [--max-k 12] [--nf-cap 100000] [--cap 120]
 
 The games: two-round poker with 2^k deals. Each player antes 1 and holds a private card (Alice
 one of 2^ceil(k/2) ranks, Bob one of 2^floor(k/2)); Alice bets 1 or checks; after a bet Bob calls
@@ -143,7 +143,7 @@ def main(argv=None):
                 raise SystemExit(f"k={k}: pygambit float value {gf_value} differs from ours {value}")
             stopped["pygambit float"] = t_gf > args.cap
         rows.append([k, 2 ** k, tree.num_nodes, f"{len(seqs.sequences[0])}x{len(seqs.sequences[1])}",
-                     f"{3 ** ranks[0]}x{4 ** ranks[1]}", str(value), fmt_time(t_ours),
+                     f"3^{ranks[0]} x 4^{ranks[1]}", str(value), fmt_time(t_ours),
                      fmt_time(t_nf) if t_nf is not None else "skipped", fmt_ratio(t_nf, t_ours),
                      fmt_time(t_gb) if t_gb is not None else "skipped", fmt_ratio(t_gb, t_ours),
                      fmt_time(t_gf) if t_gf is not None else "skipped", fmt_ratio(t_gf, t_ours)])

@@ -217,3 +217,13 @@ def test_value_agrees_with_pygambit_lcp(ranks):
     theirs = gbt.nash.lcp_solve(game, rational=True).equilibria[0]
     ours = behaviour_payoffs(tree, sequence_form_equilibrium(tree))
     assert ours[0] == F(str(theirs.payoff(list(game.players)[0])))
+
+
+def test_subgame_perfection_falls_back_to_the_sequence_form_on_large_levels():
+    from solver.equilibria.subgames import subgame_perfect_equilibria
+    tree = poker(8, 8)                  # reduced normal form: 3^8 x 4^8 pure profiles
+    result = subgame_perfect_equilibria(tree)
+    assert not result.complete and any("sequence form instead" in note for note in result.notes)
+    (eq,) = result.equilibria
+    assert eq.payoffs[0] == F(-5, 96)    # the value (zero-sum), as in the benchmark's three-way check
+    assert is_nash_behaviour(tree, eq.behaviour)

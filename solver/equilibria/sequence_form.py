@@ -182,6 +182,17 @@ def _roll_up(direct: list, seqs: Sequences, player: int, tree: ExtensiveGame):
     return values, best
 
 
+def reduced_strategy_count(tree: ExtensiveGame, player: int, seqs: Sequences) -> int:
+    """How many reduced pure strategies ``player`` has in the subtree of ``seqs``: after a
+    sequence, the product over the sets that follow it of the sum over their moves."""
+    count = [1] * len(seqs.sequences[player])
+    options = {}
+    for h in reversed(seqs.infosets[player]):
+        options[h] = sum(count[seqs.index[player][(h, m)]] for m in range(len(tree.infosets[h].moves)))
+        count[seqs.parent_sequence[h]] *= options[h]
+    return count[0]
+
+
 def _move_probability(tree: ExtensiveGame, behaviour, node: int, child: int):
     mover = int(tree.node_player[node])
     if mover == CHANCE:

@@ -60,6 +60,7 @@ References:
 from __future__ import annotations
 
 import itertools
+import math
 import re
 import time
 from dataclasses import dataclass
@@ -73,6 +74,10 @@ from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame, InformationSet
 
 #: At most this many subgame-perfect equilibria are listed (``complete`` is False beyond it).
 MAX_EQUILIBRIA = 10_000
+
+#: Largest reduced normal form (pure profiles) of a subgame level on the normal-form route; a
+#: larger two-player level is solved by the sequence form instead (one equilibrium).
+MAX_PROFILES = 1_000_000
 
 ROUTES = ("normal-form", "sequence-form")
 
@@ -290,6 +295,18 @@ class _Solver:
 
     def _normal_form(self, game: ExtensiveGame, movers: list[int]) -> list[dict]:
         from solver.model.reduce import behaviour_from_mixed, reduced_normal_form
+        seqs = sf.sequences_of(game, 0)
+        profiles_count = math.prod(sf.reduced_strategy_count(game, p, seqs) for p in movers)
+        if profiles_count > MAX_PROFILES:
+            where = f"the subgame at '{game.node_ids[0]}'"
+            if len(movers) == 2:
+                self.note(f"{where}: its reduced normal form has {profiles_count:,} pure profiles (more than "
+                          f"{MAX_PROFILES:,}); one equilibrium is found by the sequence form instead")
+                self.method("large subgames by the sequence form (Lemke's algorithm, one equilibrium each)")
+                self.complete = False
+                return [sf.sequence_form_equilibrium(game, deadline=self.deadline)]
+            raise ValueError(f"{where} has {len(movers)} players moving and a reduced normal form of "
+                             f"{profiles_count:,} pure profiles, more than the {MAX_PROFILES:,} this solver handles")
         rnf = reduced_normal_form(game)
         payoffs = np.asarray(rnf.game.payoffs)
         index = tuple(slice(None) if p in movers else 0 for p in range(game.num_players))
