@@ -85,6 +85,7 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
+from solver.equilibria.exact_linear import rref
 from solver.equilibria.verify import is_exact_array, is_nash, payoff_scale
 
 __all__ = ["EquilibriumFamily", "PolynomialResult", "enumerate_polynomial"]
@@ -164,32 +165,9 @@ def _same_profile(a, b) -> bool:
                for x, y in zip(a, b))
 
 
-def _rref(rows: list[list[Fraction]], ncols: int) -> tuple[list[list[Fraction]], list[int]]:
-    """Reduced row echelon form over the rationals; returns (nonzero rows, pivot columns)."""
-    rows = [list(r) for r in rows]
-    pivots: list[int] = []
-    r = 0
-    for c in range(ncols):
-        piv = next((k for k in range(r, len(rows)) if rows[k][c] != 0), None)
-        if piv is None:
-            continue
-        rows[r], rows[piv] = rows[piv], rows[r]
-        inv = 1 / rows[r][c]
-        rows[r] = [v * inv for v in rows[r]]
-        for k in range(len(rows)):
-            if k != r and rows[k][c] != 0:
-                f = rows[k][c]
-                rows[k] = [a - f * b for a, b in zip(rows[k], rows[r])]
-        pivots.append(c)
-        r += 1
-        if r == len(rows):
-            break
-    return rows[:r], pivots
-
-
 def _affine_solve(A: list[list[Fraction]], b: list[Fraction], n: int):
     """Solutions of A x = b as (x0, basis of the null space) or None if inconsistent."""
-    rows, piv = _rref([list(a) + [bb] for a, bb in zip(A, b)], n + 1)
+    rows, piv = rref([list(a) + [bb] for a, bb in zip(A, b)], n + 1)
     if piv and piv[-1] == n:
         return None
     x0 = [Fraction(0)] * n
@@ -209,7 +187,7 @@ def _affine_solve(A: list[list[Fraction]], b: list[Fraction], n: int):
 def _exact_rank(matrix: list[list[Fraction]]) -> int:
     if not matrix:
         return 0
-    return len(_rref(matrix, len(matrix[0]))[1])
+    return len(rref(matrix, len(matrix[0]))[1])
 
 
 @contextmanager

@@ -39,6 +39,7 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
+from solver.equilibria.exact_linear import solve_any
 from solver.equilibria import verify
 
 
@@ -150,7 +151,7 @@ def _indifferent_strategy(M: np.ndarray, support: list[int], opponents: list[int
     # Unknowns: p_s (k of them) and v. Equations: Σ_s M[o, s] p_s − v = 0, Σ_s p_s = 1.
     rows = [[Fraction(M[o, s]) for s in support] + [Fraction(-1), Fraction(0)] for o in opponents]
     rows.append([Fraction(1)] * k + [Fraction(0), Fraction(1)])
-    solution = _solve_any(rows, k + 1)
+    solution = solve_any(rows, k + 1)
     if solution is None:
         return None
     p = solution[:k]
@@ -161,34 +162,6 @@ def _indifferent_strategy(M: np.ndarray, support: list[int], opponents: list[int
     for s, value in zip(support, p):
         out[s] = value
     return out
-
-
-def _solve_any(rows: list[list[Fraction]], n_unknowns: int) -> list[Fraction] | None:
-    """One solution (free unknowns set to 0) of the augmented system ``rows``, or None."""
-    rows = [row[:] for row in rows]
-    pivots = []
-    r = 0
-    for c in range(n_unknowns):
-        pivot = next((i for i in range(r, len(rows)) if rows[i][c] != 0), None)
-        if pivot is None:
-            continue
-        rows[r], rows[pivot] = rows[pivot], rows[r]
-        inv = 1 / rows[r][c]
-        rows[r] = [v * inv for v in rows[r]]
-        for i in range(len(rows)):
-            if i != r and rows[i][c] != 0:
-                f = rows[i][c]
-                rows[i] = [a - f * b for a, b in zip(rows[i], rows[r])]
-        pivots.append(c)
-        r += 1
-        if r == len(rows):
-            break
-    if any(all(v == 0 for v in row[:n_unknowns]) and row[n_unknowns] != 0 for row in rows[r:]):
-        return None
-    solution = [Fraction(0)] * n_unknowns
-    for i, c in enumerate(pivots):
-        solution[c] = rows[i][n_unknowns]
-    return solution
 
 
 def _bland_simplex_solution(A: np.ndarray) -> ZeroSumSolution:
