@@ -134,12 +134,18 @@ def test_covert_transfer(route):
 
 
 def test_covert_transfer_posterior_is_where_deterrence_pays():
-    """Bayes: an alarm means a transfer with probability 3/4, which makes the US indifferent."""
+    """Bayes: in equilibrium an alarm means a transfer with probability 3/4, exactly the belief
+    at which deterring pays as much as engaging (nk_threat · deter_efficacy · 3/4 = deter_cost)."""
     tree = load("covert_transfer.yaml")
-    tau, q, f = F(3, 10), F(7, 10), F(1, 10)
-    belief = tau * q / (tau * q + (1 - tau) * f)
+    (eq,) = subgame_perfect_equilibria(tree).equilibria
+    russia = eq.behaviour[0]
+    alarm = next(s for s in tree.infosets if s.label == "Alarm")
+    weight = {n: russia[int(tree.move_index[tree.parent[n]])] * tree.chance_probs[n] for n in alarm.nodes}
+    after_transfer = next(n for n in alarm.nodes if tree.move_index[tree.parent[n]] == 0)
+    belief = weight[after_transfer] / sum(weight.values())
     assert belief == F(3, 4)
-    assert 8 * F(1, 2) * belief == 3          # nk_threat · deter_efficacy · belief = deter_cost
+    p = {k: F(int(v.p), int(v.q)) for k, v in tree.info.defaults.items()}
+    assert p["nk_threat"] * p["deter_efficacy"] * belief == p["deter_cost"]
 
 
 def as_float(tree):

@@ -42,7 +42,7 @@ returned as floats.
 
 The returned behaviour profile is realisation-equivalent to the plans found [Kuhn 1953]; at
 information sets that a player's own plan never reaches, the move is a best response to the other
-player's plan. Every result passes :func:`behaviour_regrets` (zero regret, exactly) first.
+player's plan. Every result passes :func:`is_nash_at` (zero regret, exactly) before it is returned.
 
 References:
     B. von Stengel (1996), "Efficient computation of behavior strategies", Games and Economic

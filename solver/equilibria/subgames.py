@@ -70,14 +70,14 @@ import numpy as np
 
 from solver.equilibria import sequence_form as sf
 from solver.equilibria.recall import require_perfect_recall
-from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame, InformationSet
+from solver.model.tree import TERMINAL, ExtensiveGame, InformationSet
 
 #: At most this many subgame-perfect equilibria are listed (``complete`` is False beyond it).
 MAX_EQUILIBRIA = 10_000
 
 #: Largest reduced normal form (pure profiles) of a subgame level on the normal-form route; a
 #: larger two-player level is solved by the sequence form instead (one equilibrium).
-MAX_PROFILES = 1_000_000
+MAX_PROFILES = 50_000
 
 ROUTES = ("normal-form", "sequence-form")
 
@@ -307,6 +307,8 @@ class _Solver:
                 return [sf.sequence_form_equilibrium(game, deadline=self.deadline)]
             raise ValueError(f"{where} has {len(movers)} players moving and a reduced normal form of "
                              f"{profiles_count:,} pure profiles, more than the {MAX_PROFILES:,} this solver handles")
+        if self.past_deadline():
+            return []
         rnf = reduced_normal_form(game)
         payoffs = np.asarray(rnf.game.payoffs)
         index = tuple(slice(None) if p in movers else 0 for p in range(game.num_players))
@@ -359,12 +361,13 @@ class _Solver:
                 self.note(f"{where}: the polynomial enumeration did not finish")
             profiles = [list(profile) for profile in result.equilibria]
             for k, family in enumerate(result.families, 1):
-                self.note(f"{where}: equilibrium family {k} of {len(result.families)} ({family.dimension}-dimensional; only "
-                          f"its isolated or pure points are listed): {_family_text(family, game, movers, rnf)}")
+                self.note(f"{where}: equilibrium family {k} of {len(result.families)} ({family.dimension}-dimensional; only some "
+                          f"of its points are listed): {_family_text(family, game, movers, rnf)}")
+            if not profiles:                          # only families: report their sample points
+                profiles = [list(p) for f in result.families for p in f.sample_points]
             if self.route == "sequence-form":         # one equilibrium, as on the two-player route
                 self.complete = False
-                samples = [list(p) for f in result.families for p in f.sample_points]
-                profiles = (profiles or samples)[:1]
+                profiles = profiles[:1]
             return profiles
         from solver.equilibria.homotopy import one_equilibrium
         self.method("subgames with 3+ players by the logit homotopy (one equilibrium each)")
