@@ -621,19 +621,6 @@ def write_nfg(game: NormalFormGame) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _default_ids(game: ExtensiveGame) -> list[str]:
-    """The node ids ``build_tree`` gives unnamed nodes: the path of move labels, or "root"."""
-    ids = []
-    for node in range(game.num_nodes):
-        parent = int(game.parent[node])
-        if parent < 0:
-            ids.append("")
-        else:
-            label = game.node_moves[parent][int(game.move_index[node])]
-            ids.append(f"{ids[parent]}/{label}" if ids[parent] else label)
-    return [i or "root" for i in ids]
-
-
 def write_efg(game: ExtensiveGame) -> str:
     """The game as an ``.efg`` file, readable by Gambit 16.7 and by :func:`read_efg`.
 
@@ -658,7 +645,7 @@ def write_efg(game: ExtensiveGame) -> str:
             label = gambit_safe_label(game.infosets[h].label)
             names[h] = label if label not in seen_names else ""
             seen_names.add(label)
-    defaults = _default_ids(game)
+    defaults = game.default_node_ids()
     node_names: list[str] = []
     seen_nodes: set[str] = set()
     for node in range(game.num_nodes):

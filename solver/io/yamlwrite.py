@@ -148,20 +148,8 @@ def _normal_form(game: NormalFormGame, document: dict, layout: str) -> dict:
     return document
 
 
-def _default_ids(game: ExtensiveGame) -> list[str]:
-    ids = []
-    for node in range(game.num_nodes):
-        parent = int(game.parent[node])
-        if parent < 0:
-            ids.append("")
-        else:
-            label = game.node_moves[parent][int(game.move_index[node])]
-            ids.append(f"{ids[parent]}/{label}" if ids[parent] else label)
-    return [i or "root" for i in ids]
-
-
 def _tree(game: ExtensiveGame, document: dict) -> dict:
-    defaults = _default_ids(game)
+    defaults = game.default_node_ids()
     named: dict[str, int] = {}
     for node in range(game.num_nodes):
         if game.node_ids[node] != defaults[node]:

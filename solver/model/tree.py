@@ -131,6 +131,19 @@ class ExtensiveGame:
             path.append(int(self.parent[path[-1]]))
         return path[::-1]
 
+    def default_node_ids(self) -> list[str]:
+        """The ids ``build_tree`` gives unnamed nodes: the path of move labels, or "root"; writers
+        compare them with ``node_ids`` to know which nodes carry an explicit name."""
+        ids: list[str] = []
+        for node in range(self.num_nodes):
+            parent = int(self.parent[node])
+            if parent < 0:
+                ids.append("")
+            else:
+                label = self.node_moves[parent][int(self.move_index[node])]
+                ids.append(f"{ids[parent]}/{label}" if ids[parent] else label)
+        return [i or "root" for i in ids]
+
     def move_label(self, node: int) -> str:
         """The label of the move leading into ``node``."""
         parent = int(self.parent[node])
