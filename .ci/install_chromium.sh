@@ -19,9 +19,9 @@ if [ "$(id -u)" != "0" ]; then
   fi
 fi
 export DEBIAN_FRONTEND=noninteractive
-if ! timeout 900 $SUDO apt-get install -y -qq chromium >/dev/null 2>&1; then
-  timeout 600 $SUDO apt-get update -qq >/dev/null 2>&1 || true
-  timeout 900 $SUDO apt-get install -y -qq chromium >/dev/null 2>&1 \
+if ! timeout 300 $SUDO apt-get install -y -qq chromium >/dev/null 2>&1; then
+  timeout 180 $SUDO apt-get update -qq >/dev/null 2>&1 || true
+  timeout 300 $SUDO apt-get install -y -qq chromium >/dev/null 2>&1 \
     || echo "install_chromium: could not install chromium; browser tests will skip" >&2
 fi
 exit 0
