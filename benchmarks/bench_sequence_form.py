@@ -37,6 +37,7 @@ from fractions import Fraction
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from benchmarks.common import fmt_ratio, fmt_time, machine_info, print_table  # noqa: E402
+from solver.model.random_games import two_round_poker as poker  # noqa: E402
 from solver.equilibria.sequence_form import sequence_form_equilibrium, sequences_of  # noqa: E402
 from solver.equilibria.subgames import behaviour_payoffs  # noqa: E402
 from solver.model.tree import Chance, Decision, Terminal, build_tree  # noqa: E402
@@ -45,26 +46,6 @@ try:
     import pygambit as gbt
 except ImportError:  # pragma: no cover
     gbt = None
-
-
-def poker(ranks_alice: int, ranks_bob: int):
-    def showdown(a, b, stake):
-        ra, rb = Fraction(2 * a + 1, 2 * ranks_alice), Fraction(2 * b + 1, 2 * ranks_bob)
-        return (stake, -stake) if ra > rb else (-stake, stake) if ra < rb else (0, 0)
-
-    def deal(a, b):
-        return Decision("Alice", {
-            "Bet": Decision("Bob", {"Call": Terminal(showdown(a, b, 2)), "Fold": Terminal((1, -1))},
-                            infoset=f"Bob {b} facing a bet"),
-            "Check": Decision("Bob", {
-                "Bet": Decision("Alice", {"Call": Terminal(showdown(a, b, 2)), "Fold": Terminal((-1, 1))},
-                                infoset=f"Alice {a} facing a bet"),
-                "Check": Terminal(showdown(a, b, 1))}, infoset=f"Bob {b} after a check")},
-            infoset=f"Alice {a} opens")
-
-    probability = Fraction(1, ranks_alice * ranks_bob)
-    deals = {f"{a}-{b}": deal(a, b) for a in range(ranks_alice) for b in range(ranks_bob)}
-    return build_tree(["Alice", "Bob"], Chance({k: probability for k in deals}, deals)).evaluated()
 
 
 def timed(fn, repeats=3):

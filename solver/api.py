@@ -167,7 +167,7 @@ def solve_normal_form(game: NormalFormGame, method: str, deadline: float | None)
         raise SolveError(f"method '{method}' needs a 2-player game; this game has {n} players", "--method")
     if method in ("polynomial", "homotopy") and n < 2:
         raise SolveError(f"method '{method}' needs at least 2 players", "--method")
-    A, B = game.payoffs[0], game.payoffs[1] if n >= 2 else None
+    A, B = game.payoffs[0], game.payoffs[1]
     if method == "enumerate":
         from solver.equilibria.enumerate2 import enumerate_extreme_equilibria
         from solver.equilibria.components import equilibrium_components
@@ -180,8 +180,8 @@ def solve_normal_form(game: NormalFormGame, method: str, deadline: float | None)
                                for g in groups)
         if not found.complete:
             notes.append("stopped by the time limit: the list may miss equilibria")
-        _add_zero_sum_value(A, B, exact, notes)
         if _is_constant_sum(A, B):
+            notes.append("a constant-sum game: every equilibrium gives the same payoffs (the value of the game)")
             value = equilibria[0].payoffs[game.players[0]] if equilibria else None
         return equilibria, found.complete, found.method, notes, components, value
     if method == "lemke-howson":
@@ -251,11 +251,6 @@ def _is_constant_sum(A, B) -> bool:
     if total.dtype == object:
         return all(v == first for v in total.flat)
     return bool(np.allclose(total, first, rtol=0, atol=1e-12 * max(1.0, float(np.ptp(A)))))
-
-
-def _add_zero_sum_value(A, B, exact, notes):
-    if _is_constant_sum(A, B):
-        notes.append("a constant-sum game: every equilibrium gives the same payoffs (the value of the game)")
 
 
 # ---- trees -----------------------------------------------------------------------------------
@@ -449,8 +444,6 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
             chosen = "nash"    # a normal-form game has no proper subgames: both concepts agree
         equilibria, complete, used, notes, components, value = solve_normal_form(numeric, method, deadline)
         form = "normal"
-    if deadline is not None and time.monotonic() > deadline and complete:
-        pass  # finished in time
     return Solution(title=game.info.title, form=form, players=tuple(game.players), parameters=values,
                     concept=chosen, method=used, complete=complete, equilibria=tuple(equilibria),
                     components=tuple(components), notes=tuple(notes), value=value, game=numeric)

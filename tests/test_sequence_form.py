@@ -22,6 +22,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from solver.model.random_games import two_round_poker as poker
 from solver.equilibria.recall import perfect_recall_violation
 from solver.equilibria.sequence_form import SequenceFormTimeout, sequence_form_equilibrium, sequences_of
 from solver.equilibria.subgames import behaviour_payoffs, is_nash_behaviour
@@ -40,30 +41,6 @@ def labelled(tree, behaviour):
     return {tree.infosets[h].label: tuple(p) for h, p in behaviour.items()}
 
 
-def poker(ranks_alice: int, ranks_bob: int):
-    """Two-round poker: each player antes 1 and holds a private card; Alice bets 1 or checks; after a
-    bet Bob calls or folds; after a check Bob bets or checks, and Alice then calls or folds.
-    Showdown by rank (the quantile of the card in its own deck), ties split."""
-    def showdown(a, b, stake):
-        ra, rb = F(2 * a + 1, 2 * ranks_alice), F(2 * b + 1, 2 * ranks_bob)
-        return (stake, -stake) if ra > rb else (-stake, stake) if ra < rb else (0, 0)
-
-    def deal(a, b):
-        return Decision("Alice", {
-            "Bet": Decision("Bob", {"Call": Terminal(showdown(a, b, 2)), "Fold": Terminal((1, -1))},
-                            infoset=f"Bob {b} facing a bet"),
-            "Check": Decision("Bob", {
-                "Bet": Decision("Alice", {"Call": Terminal(showdown(a, b, 2)), "Fold": Terminal((-1, 1))},
-                                infoset=f"Alice {a} facing a bet"),
-                "Check": Terminal(showdown(a, b, 1))}, infoset=f"Bob {b} after a check")},
-            infoset=f"Alice {a} opens")
-
-    probability = F(1, ranks_alice * ranks_bob)
-    deals = {f"{a}-{b}": deal(a, b) for a in range(ranks_alice) for b in range(ranks_bob)}
-    return build_tree(["Alice", "Bob"], Chance({k: probability for k in deals}, deals)).evaluated()
-
-
-# ---- known answers ---------------------------------------------------------------------------------
 def test_one_card_poker():
     tree = load_yaml_game(str(ROOT / "games" / "simple_poker.yaml")).evaluated()
     behaviour = sequence_form_equilibrium(tree)

@@ -39,6 +39,7 @@ from typing import Sequence
 
 import numpy as np
 
+from solver.equilibria.exact_linear import solve_any
 from solver.equilibria.verify import is_exact_array
 
 FLOAT_TOLERANCE = 1e-9
@@ -184,35 +185,9 @@ def _exact_candidates(weights: dict[int, float], rows: dict[int, list], target: 
             equations.append([Fraction(rows[k][c]) - Fraction(target[c]) - Fraction(rows[k][c0]) + Fraction(target[c0])
                               for k in support] + [Fraction(0)])
     equations.append([Fraction(1)] * len(support) + [Fraction(1)])
-    solution = _solve_exact(equations, len(support))
+    solution = solve_any(equations, len(support))
     if solution is not None and all(v >= 0 for v in solution):
         yield {k: v for k, v in zip(support, solution) if v != 0}
-
-
-def _solve_exact(rows: list[list[Fraction]], unknowns: int):
-    """One solution of a linear system by Gauss–Jordan elimination (free unknowns set to 0)."""
-    matrix = [list(r) for r in rows]
-    pivots = []
-    r = 0
-    for c in range(unknowns):
-        pivot = next((i for i in range(r, len(matrix)) if matrix[i][c] != 0), None)
-        if pivot is None:
-            continue
-        matrix[r], matrix[pivot] = matrix[pivot], matrix[r]
-        factor = matrix[r][c]
-        matrix[r] = [v / factor for v in matrix[r]]
-        for i in range(len(matrix)):
-            if i != r and matrix[i][c] != 0:
-                f = matrix[i][c]
-                matrix[i] = [a - f * b for a, b in zip(matrix[i], matrix[r])]
-        pivots.append(c)
-        r += 1
-    if any(all(v == 0 for v in row[:-1]) and row[-1] != 0 for row in matrix):
-        return None
-    solution = [Fraction(0)] * unknowns
-    for i, c in enumerate(pivots):
-        solution[c] = matrix[i][-1]
-    return solution
 
 
 def find_dominator(payoffs: np.ndarray, player: int, strategy: int, surviving: Sequence[Sequence[int]],

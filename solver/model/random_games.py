@@ -33,7 +33,7 @@ from typing import Sequence
 import numpy as np
 
 from solver.model.normal import GameInfo, NormalFormGame
-from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame, InformationSet
+from solver.model.tree import CHANCE, TERMINAL, Chance, Decision, ExtensiveGame, InformationSet, Terminal, build_tree
 
 
 def _move_labels(max_branching: int) -> list[tuple[str, ...]]:
@@ -214,3 +214,29 @@ def random_normal_form(shape: Sequence[int], rng: np.random.Generator, integer_r
     strategies = tuple(tuple(f"s{j + 1}" for j in range(n)) for n in shape)
     return NormalFormGame(players, strategies, payoffs,
                           GameInfo(title=f"random {'x'.join(map(str, shape))} game"))
+
+
+def two_round_poker(ranks_alice: int, ranks_bob: int):
+    """Two-round poker: each player antes 1 and holds a private card; Alice bets 1 or checks; after a
+    bet Bob calls or folds; after a check Bob bets or checks, and Alice then calls or folds.
+    Showdown by rank (the quantile of the card in its own deck), ties split."""
+    def showdown(a, b, stake):
+        ra, rb = Fraction(2 * a + 1, 2 * ranks_alice), Fraction(2 * b + 1, 2 * ranks_bob)
+        return (stake, -stake) if ra > rb else (-stake, stake) if ra < rb else (0, 0)
+
+    def deal(a, b):
+        return Decision("Alice", {
+            "Bet": Decision("Bob", {"Call": Terminal(showdown(a, b, 2)), "Fold": Terminal((1, -1))},
+                            infoset=f"Bob {b} facing a bet"),
+            "Check": Decision("Bob", {
+                "Bet": Decision("Alice", {"Call": Terminal(showdown(a, b, 2)), "Fold": Terminal((-1, 1))},
+                                infoset=f"Alice {a} facing a bet"),
+                "Check": Terminal(showdown(a, b, 1))}, infoset=f"Bob {b} after a check")},
+            infoset=f"Alice {a} opens")
+
+    probability = Fraction(1, ranks_alice * ranks_bob)
+    deals = {f"{a}-{b}": deal(a, b) for a in range(ranks_alice) for b in range(ranks_bob)}
+    return build_tree(["Alice", "Bob"], Chance({k: probability for k in deals}, deals)).evaluated()
+
+
+# ---- known answers ---------------------------------------------------------------------------------
