@@ -383,26 +383,7 @@ def _cone_feasible(E: np.ndarray, F: np.ndarray, tol: float = 1e-9, max_iter: in
     for r in art:
         T[m] -= T[r]
     T[m, ncol:ncol + len(art)] = 0
-    for _ in range(max_iter):
-        enter = np.flatnonzero(T[m, :-1] < -tol)
-        if enter.size == 0:
-            return -T[m, -1] <= 1e-7
-        c = enter[0]
-        col = T[:m, c]
-        pos = col > tol
-        if not pos.any():
-            return True
-        ratios = np.full(m, np.inf)
-        ratios[pos] = T[:m, -1][pos] / col[pos]
-        rmin = ratios.min()
-        cand = np.flatnonzero(ratios <= rmin + tol * (1 + abs(rmin)))
-        r = cand[np.argmin(basis[cand])]
-        T[r] /= T[r, c]
-        f = T[:, c].copy()
-        f[r] = 0
-        T -= np.outer(f, T[r])
-        basis[r] = c
-    return True
+    return _run_phase_one(T, basis, m, tol, max_iter)
 
 
 def _relaxation_feasible(sub: np.ndarray, S: Sequence[int]) -> bool:
@@ -820,6 +801,31 @@ def _block_nonempty(x0, basis, rows) -> bool:
     return _phase_one(M, c)
 
 
+def _run_phase_one(T: np.ndarray, basis: np.ndarray, m: int, tol: float, max_iter: int) -> bool:
+    """Pivot a phase-I tableau (objective in row ``m``) with Bland's rule; True when the artificial
+    objective reaches 0 (feasible), or when unsure (unbounded column, iteration cap)."""
+    for _ in range(max_iter):
+        enter = np.flatnonzero(T[m, :-1] < -tol)
+        if enter.size == 0:
+            return -T[m, -1] <= 1e-7
+        c = enter[0]
+        col = T[:m, c]
+        pos = col > tol
+        if not pos.any():
+            return True
+        ratios = np.full(m, np.inf)
+        ratios[pos] = T[:m, -1][pos] / col[pos]
+        rmin = ratios.min()
+        cand = np.flatnonzero(ratios <= rmin + tol * (1 + abs(rmin)))
+        r = cand[np.argmin(basis[cand])]
+        T[r] /= T[r, c]
+        f = T[:, c].copy()
+        f[r] = 0
+        T -= np.outer(f, T[r])
+        basis[r] = c
+    return True
+
+
 def _phase_one(M: np.ndarray, c: np.ndarray, tol: float = 1e-9) -> bool:
     """Whether {z >= 0 : M z <= c} is nonempty (dense simplex, Bland's rule; True if unsure)."""
     m, n = M.shape
@@ -838,26 +844,7 @@ def _phase_one(M: np.ndarray, c: np.ndarray, tol: float = 1e-9) -> bool:
         basis[r] = n + m + k
         T[m] -= T[r]
     T[m, n + m:n + m + len(art)] = 0
-    for _ in range(2000):
-        enter = np.flatnonzero(T[m, :-1] < -tol)
-        if enter.size == 0:
-            return -T[m, -1] <= 1e-7
-        col_idx = enter[0]
-        col = T[:m, col_idx]
-        pos = col > tol
-        if not pos.any():
-            return True
-        ratios = np.full(m, np.inf)
-        ratios[pos] = T[:m, -1][pos] / col[pos]
-        rmin = ratios.min()
-        cand = np.flatnonzero(ratios <= rmin + tol * (1 + abs(rmin)))
-        r = cand[np.argmin(basis[cand])]
-        T[r] /= T[r, col_idx]
-        f = T[:, col_idx].copy()
-        f[r] = 0
-        T -= np.outer(f, T[r])
-        basis[r] = col_idx
-    return True
+    return _run_phase_one(T, basis, m, tol, 2000)
 
 
 def _payoff_matrix_pure_others(G, i, S) -> np.ndarray:
