@@ -30,7 +30,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from solver.equilibria.lemke_howson import lemke_howson  # noqa: E402
-from solver.equilibria.verify import is_nash  # noqa: E402
+from solver.core.regret import is_nash  # noqa: E402
 
 try:
     import nashpy

@@ -28,7 +28,7 @@ import numpy as np
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from solver.equilibria.polynomial import enumerate_polynomial  # noqa: E402
-from solver.equilibria.verify import is_nash  # noqa: E402
+from solver.core.regret import is_nash  # noqa: E402
 
 _CHILD = r"""
 import json, sys, time

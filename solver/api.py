@@ -17,6 +17,7 @@ from typing import Mapping
 
 import numpy as np
 
+from solver.core import numbers, regret
 from solver.equilibria import verify
 from solver.model.expr import ExpressionError, number, to_exact
 from solver.model.normal import NormalFormGame
@@ -82,16 +83,16 @@ def normal_form_equilibrium(game: NormalFormGame, profile, exact: bool, label: s
     dtype = object if exact else float
     payoffs = np.asarray(game.payoffs, dtype=dtype)
     profile = [np.asarray(p, dtype=dtype) for p in profile]
-    if not verify.is_nash(payoffs, profile):
-        raise AssertionError(f"internal error: a reported profile is not an equilibrium (regret {verify.max_regret(payoffs, profile)})")
-    values = verify.expected_payoffs(payoffs, profile)
+    if not regret.is_nash(payoffs, profile):
+        raise AssertionError(f"internal error: a reported profile is not an equilibrium (regret {regret.max_regret(payoffs, profile)})")
+    values = regret.expected_payoffs(payoffs, profile)
     pure = all(sum(1 for v in p if v != 0) == 1 for p in profile)
     if pure and not label:
         label = ", ".join(game.strategies[i][int(np.argmax([float(v) for v in p]))] for i, p in enumerate(profile))
     strategies = {player: {s: _clean(v) for s, v in zip(game.strategies[i], profile[i])}
                   for i, player in enumerate(game.players)}
     return Equilibrium(strategies=strategies, payoffs={p: _clean(values[i]) for i, p in enumerate(game.players)},
-                       pure=pure, regret=_clean(verify.max_regret(payoffs, profile)), exact=exact, label=label)
+                       pure=pure, regret=_clean(regret.max_regret(payoffs, profile)), exact=exact, label=label)
 
 
 def _clean(value):
@@ -312,7 +313,7 @@ def solve_tree_spe(tree: ExtensiveGame, method: str, deadline: float | None):
         equilibria = []
         for profile, value in zip(profiles, values):
             regret = verify.subgame_regret(tree, profile)
-            tolerance = 0 if exact else verify.FLOAT_TOLERANCE * verify.payoff_scale(tree.leaf_payoffs[tree.terminal_nodes()])
+            tolerance = 0 if exact else numbers.regret_tolerance(tree.leaf_payoffs[tree.terminal_nodes()])
             if regret > tolerance:
                 raise AssertionError(f"internal error: backward induction returned a profile with subgame regret {regret}")
             equilibria.append(behaviour_equilibrium(tree, _pure_behaviour(tree, profile, exact), value, exact, True,

@@ -31,7 +31,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from solver.equilibria import verify
+from solver.core import regret
 from solver.io.gambit import load_gambit
 from solver.io.yamlfile import GameFileError
 from solver.model.normal import NormalFormGame
@@ -159,7 +159,7 @@ def pure_equilibria(payoffs: np.ndarray) -> set[tuple[int, ...]]:
         profiles = profiles[::max(1, len(profiles) // 100)]
     for profile in profiles:
         vectors = [np.array([Fraction(int(j == k)) for j in range(m)], dtype=object) for k, m in zip(profile, shape)]
-        assert verify.is_nash(payoffs, vectors) == (profile in found), profile
+        assert regret.is_nash(payoffs, vectors) == (profile in found), profile
     return found
 
 

@@ -15,7 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from solver.equilibria import verify
+from solver.core import regret
 from solver.equilibria.enumerate2 import BimatrixEquilibria, enumerate_extreme_equilibria
 
 F = Fraction
@@ -125,7 +125,7 @@ def oracle_support_enumeration(A, B) -> set[tuple[tuple, tuple]]:
                 y = _indifferent(At, T, S)
                 if x is None or y is None or any(v < 0 for v in x + y):
                     continue
-                if verify.is_nash(np.array([A, B], dtype=object), [obj(x), obj(y)]):
+                if regret.is_nash(np.array([A, B], dtype=object), [obj(x), obj(y)]):
                     out.add((x, y))
     return out
 
@@ -248,7 +248,7 @@ def test_small_integer_games_match_oracle(game):
     result = check_against_oracle(A, B)
     payoffs = np.array([A, B], dtype=object)
     for x, y in result.equilibria:
-        assert verify.max_regret(payoffs, [x, y]) == 0
+        assert regret.max_regret(payoffs, [x, y]) == 0
 
 
 @settings(max_examples=40, deadline=None)
@@ -260,7 +260,7 @@ def test_gaussian_float_games_match_exact_oracle(m, n, seed):
     assert result.complete
     for x, y in result.equilibria:
         assert x.dtype == np.float64 and y.dtype == np.float64
-        assert verify.is_nash(np.array([A, B]), [x, y])
+        assert regret.is_nash(np.array([A, B]), [x, y])
     # The oracle works on the exact values of the floats.
     expected = oracle_extreme_equilibria([[F(v) for v in r] for r in A], [[F(v) for v in r] for r in B])
     expected = sorted((tuple(map(float, x)), tuple(map(float, y))) for x, y in expected)

@@ -10,7 +10,8 @@ from hypothesis import strategies as st
 
 from solver.equilibria.homotopy import HomotopyTimeout, one_equilibrium, polish
 from solver.equilibria.polynomial import enumerate_polynomial
-from solver.equilibria.verify import is_nash, max_regret, payoff_scale
+from solver.core.numbers import payoff_scale
+from solver.core.regret import is_nash, max_regret
 
 
 def _same(p, q, atol=1e-6) -> bool:

@@ -17,7 +17,7 @@ from hypothesis.extra import numpy as hnp
 
 import solver.equilibria.lemke_howson as lh_module
 from solver.equilibria.lemke_howson import LemkeHowsonTimeout, lemke_howson, lemke_howson_all_labels
-from solver.equilibria.verify import is_nash
+from solver.core.regret import is_nash
 
 
 def exact(matrix):

@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 
 from solver.equilibria.homotopy import one_equilibrium
 from solver.equilibria.polynomial import EquilibriumFamily, enumerate_polynomial
-from solver.equilibria.verify import is_nash, max_regret, payoff_scale
+from solver.core.numbers import payoff_scale
+from solver.core.regret import is_nash, max_regret
 
 DATA = Path(__file__).parent / "data" / "gambit"
 F = Fraction

@@ -4,7 +4,7 @@ Known answers: the article's covert_transfer and alliance_rupture (hand-worked, 
 files), the battle of the sexes with an outside option (Osborne & Rubinstein 1994, §6.6.2: three
 SPE), Selten's horse (Selten 1975; Gambit's catalog) and one-card poker (Myerson 1991; Gambit).
 Oracles on random trees: backward.py on perfect-information trees without ties; for imperfect
-information, a Nash check of every subgame through its reduced normal form and verify.is_nash
+information, a Nash check of every subgame through its reduced normal form and regret.is_nash
 (independent of the sequence-based check), and agreement between the two routes.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from solver.equilibria import verify
+from solver.core import regret
 from solver.equilibria.backward import subgame_perfect_equilibria as backward_spe
 from solver.equilibria.backward import vectorised_backward_induction
 from solver.equilibria.recall import perfect_recall_violation
@@ -99,7 +99,7 @@ def subtree_game(tree, root: int):
 
 def nash_by_normal_form(tree, behaviour, root: int) -> bool:
     """Kuhn's mixed strategy of ``behaviour`` in the reduced normal form of the subgame at
-    ``root``, checked with verify.is_nash."""
+    ``root``, checked with regret.is_nash."""
     game = subtree_game(tree, root)
     reduced = reduced_normal_form(game)
     profile = []
@@ -113,7 +113,7 @@ def nash_by_normal_form(tree, behaviour, root: int) -> bool:
             weights.append(w)
         profile.append(np.array(weights, dtype=object if tree.is_exact else float))
     payoffs = np.asarray(reduced.game.payoffs, dtype=object if tree.is_exact else float)
-    return verify.is_nash(payoffs, profile)
+    return regret.is_nash(payoffs, profile)
 
 
 # ---- acceptance: the article's games and the classics ---------------------------------------------

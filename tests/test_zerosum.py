@@ -12,7 +12,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.equilibria import verify, zerosum
+from solver.core import regret
+from solver.equilibria import zerosum
 from solver.equilibria.enumerate2 import enumerate_extreme_equilibria
 from solver.equilibria.zerosum import ZeroSumSolution, is_constant_sum, solve_zero_sum
 
@@ -97,7 +98,7 @@ def test_value_matches_equilibrium_enumeration(A, constant):
     B = constant - A
     solution = solve_zero_sum(A, B)
     payoffs = np.stack([A, B])
-    assert verify.is_nash(payoffs, [solution.row_strategy, solution.column_strategy])
+    assert regret.is_nash(payoffs, [solution.row_strategy, solution.column_strategy])
     for x, y in enumerate_extreme_equilibria(A, B).equilibria:
         assert np.dot(x, A.dot(y)) == solution.value
 
@@ -110,4 +111,4 @@ def test_float_games_agree_with_exact(m, n, seed):
     exact = obj([[F(v) for v in row] for row in A])
     exact_solution = solve_zero_sum(exact, -exact)
     assert float_solution.value == pytest.approx(float(exact_solution.value), abs=1e-9)
-    assert verify.is_nash(np.stack([A, -A]), [float_solution.row_strategy, float_solution.column_strategy])
+    assert regret.is_nash(np.stack([A, -A]), [float_solution.row_strategy, float_solution.column_strategy])

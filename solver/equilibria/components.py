@@ -41,7 +41,7 @@ from typing import Sequence
 
 import numpy as np
 
-from solver.equilibria import verify
+from solver.core import numbers, regret
 
 
 def _key(vector) -> tuple:
@@ -146,10 +146,10 @@ def _check(A, B, extremes) -> None:
     A, B = np.asarray(A), np.asarray(B)
     if A.ndim != 2 or A.shape != B.shape:
         raise ValueError(f"A and B must be matrices of one shape, got {A.shape} and {B.shape}")
-    exact = verify.is_exact_array(A) and verify.is_exact_array(B)
+    exact = numbers.is_exact_array(A) and numbers.is_exact_array(B)
     payoffs = np.stack([A.astype(object), B.astype(object)]) if exact else np.stack([A.astype(float), B.astype(float)])
     for x, y in extremes:
         if len(x) != A.shape[0] or len(y) != A.shape[1]:
             raise ValueError("strategy lengths do not match the payoff matrices")
-        if not verify.is_nash(payoffs, [x, y]):
+        if not regret.is_nash(payoffs, [x, y]):
             raise ValueError(f"({list(x)}, {list(y)}) is not a Nash equilibrium of the game")

@@ -39,8 +39,8 @@ from typing import Sequence
 
 import numpy as np
 
-from solver.equilibria.exact_linear import solve_any
-from solver.equilibria.verify import is_exact_array
+from solver.core.linear import solve_any
+from solver.core.numbers import is_exact_array
 
 FLOAT_TOLERANCE = 1e-9
 

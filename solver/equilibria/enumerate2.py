@@ -72,7 +72,7 @@ from fractions import Fraction
 
 import numpy as np
 
-from solver.equilibria import verify
+from solver.core import numbers, regret
 
 METHOD = "vertex-enumeration"
 
@@ -107,7 +107,7 @@ def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> Bima
     A_arr, B_arr = np.asarray(A), np.asarray(B)
     if A_arr.ndim != 2 or A_arr.shape != B_arr.shape or 0 in A_arr.shape:
         raise ValueError(f"A and B must be non-empty matrices of one shape, got {A_arr.shape} and {B_arr.shape}")
-    exact = verify.is_exact_array(A_arr) and verify.is_exact_array(B_arr)
+    exact = numbers.is_exact_array(A_arr) and numbers.is_exact_array(B_arr)
     m, n = A_arr.shape
 
     A_int = _positive_integer_matrix(A_arr)
@@ -137,8 +137,8 @@ def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> Bima
         if not exact:
             x, y = x.astype(float), y.astype(float)
         # The project-wide check; for float games it applies to the rounded output.
-        if not verify.is_nash(payoffs, [x, y]):
-            raise AssertionError("an exact equilibrium fails verify.is_nash; this is a bug")
+        if not regret.is_nash(payoffs, [x, y]):
+            raise AssertionError("an exact equilibrium fails regret.is_nash; this is a bug")
         found.append((x, y))
     found.sort(key=lambda pair: (tuple(pair[0]), tuple(pair[1])))
     return BimatrixEquilibria(tuple(found), complete, METHOD)

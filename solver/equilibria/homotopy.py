@@ -35,7 +35,8 @@ from typing import Sequence
 
 import numpy as np
 
-from solver.equilibria.verify import is_nash, max_regret, payoff_scale
+from solver.core.numbers import payoff_scale
+from solver.core.regret import is_nash, max_regret
 
 __all__ = ["HomotopyTimeout", "one_equilibrium", "polish"]
 

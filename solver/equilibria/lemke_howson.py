@@ -49,7 +49,8 @@ from fractions import Fraction
 import numpy as np
 from scipy.linalg.blas import dger as _dger
 
-from solver.equilibria.verify import is_exact_array, is_nash
+from solver.core.numbers import is_exact_array
+from solver.core.regret import is_nash
 
 __all__ = ["LemkeHowsonTimeout", "lemke_howson", "lemke_howson_all_labels"]
 

@@ -85,8 +85,9 @@ from typing import Iterator, Sequence
 
 import numpy as np
 
-from solver.equilibria.exact_linear import rref
-from solver.equilibria.verify import is_exact_array, is_nash, payoff_scale
+from solver.core.linear import rref
+from solver.core.numbers import is_exact_array, payoff_scale
+from solver.core.regret import is_nash
 
 __all__ = ["EquilibriumFamily", "PolynomialResult", "enumerate_polynomial"]
 

@@ -1,113 +1,102 @@
-"""Regret checks that every equilibrium passes before it is reported.
+"""Verification: every profile an algorithm returns is checked here before it is reported.
 
-A profile is a Nash equilibrium when no player can gain by a unilateral deviation, i.e. when each
-player's *regret* (best pure deviation payoff minus current payoff) is zero [Nash 1951]. For exact
-payoffs (``fractions.Fraction`` in object arrays) the check is exact; for floats it uses a tolerance
-scaled to the range of the payoffs.
+Normal form: zero regret for exact profiles, at most ``FLOAT_TOLERANCE`` times the payoff range for
+floats (:mod:`solver.core.regret`). Trees: the one-shot deviation check for pure profiles of
+perfect-information trees (Osborne & Rubinstein 1994, Lemma 98.2), and the best-response check over
+each player's sequences otherwise (:mod:`solver.equilibria.sequence_form`).
 
-Payoffs are a tensor of shape ``(N, n_1, ..., n_N)``; a profile is a sequence of N probability
-vectors.
+:func:`verified_result` and :func:`verified_tree_result` never raise on a bad profile: it is left
+out, the result is marked incomplete and a note says so, unless the method declared its result
+approximate, in which case the profile stays with its measured regret.
+
+    M. J. Osborne, A. Rubinstein (1994), A Course in Game Theory, MIT Press.
 """
 from __future__ import annotations
 
-from fractions import Fraction
-from typing import Sequence
-
 import numpy as np
 
-#: Relative tolerance for float results: regret must be at most this times the payoff range.
-FLOAT_TOLERANCE = 1e-9
+from solver.core.numbers import clean, is_exact_array, regret_tolerance
+from solver.core.regret import is_probability_vector, max_regret
+from solver.equilibria.result import APPROXIMATE, REJECTED, AlgorithmResult, Note
+from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
 
 
-def is_exact_array(array: np.ndarray) -> bool:
-    """True when ``array`` holds exact numbers (int / Fraction objects), not floats."""
-    if array.dtype.kind in "iub":
-        return True
-    if array.dtype != object:
-        return False
-    return all(isinstance(v, (int, Fraction)) and not isinstance(v, bool) for v in array.flat)
+def profile_regret(payoffs: np.ndarray, profile) -> tuple[object, bool]:
+    """(largest regret, whether it is exact) of a mixed profile; ``inf`` for a non-profile."""
+    exact = is_exact_array(payoffs) and all(is_exact_array(np.asarray(p, dtype=object)) for p in profile)
+    vectors = [np.asarray(p, dtype=object if exact else float) for p in profile]
+    if len(vectors) != payoffs.shape[0] or any(len(v) != n for v, n in zip(vectors, payoffs.shape[1:])):
+        return float("inf"), False
+    if not all(is_probability_vector(v, exact) for v in vectors):
+        return float("inf"), exact
+    return max_regret(payoffs, vectors), exact
 
 
-def deviation_payoffs(payoffs: np.ndarray, profile: Sequence[np.ndarray]) -> list[np.ndarray]:
-    """For each player i, the vector of i's expected payoffs for each pure strategy of i against
-    the others' mixed strategies in ``profile``."""
-    n_players = payoffs.shape[0]
-    result = []
-    for i in range(n_players):
-        tensor = payoffs[i]
-        # Contract the other players' axes from the last to the first so axis numbers stay valid.
-        for j in reversed(range(n_players)):
-            if j != i:
-                tensor = np.tensordot(tensor, np.asarray(profile[j], dtype=tensor.dtype), axes=([j], [0]))
-        result.append(tensor)
-    return result
+def _accepted(regret, exact: bool, tolerance: float) -> bool:
+    return regret == 0 if exact else float(regret) <= tolerance
 
 
-def expected_payoffs(payoffs: np.ndarray, profile: Sequence[np.ndarray]) -> list:
-    """Each player's expected payoff under ``profile``."""
-    deviations = deviation_payoffs(payoffs, profile)
-    return [np.dot(deviations[i], np.asarray(profile[i], dtype=deviations[i].dtype))
-            for i in range(payoffs.shape[0])]
+def _checked(result: AlgorithmResult, measured: list[tuple[object, bool]], tolerance: float) -> AlgorithmResult:
+    keep, regrets, rejected = [], [], []
+    for k, (regret, exact) in enumerate(measured):
+        if _accepted(regret, exact, tolerance) or result.approximate:
+            keep.append(k)
+            regrets.append(clean(regret) if regret != float("inf") else regret)
+        else:
+            rejected.append(float(regret))
+    notes = list(result.notes)
+    if result.approximate and any(not _accepted(r, False, tolerance) for r in regrets):
+        worst = max(float(r) for r in regrets)
+        notes.append(Note(APPROXIMATE, data={"regret": f"{worst:.3g}"}))
+    changes = {"regrets": tuple(regrets)}
+    if rejected:
+        notes.append(Note(REJECTED, data={"count": len(rejected), "regret": f"{max(rejected):.3g}"}))
+        changes.update(complete=False, profiles=tuple(result.profiles[k] for k in keep),
+                       payoffs=tuple(result.payoffs[k] for k in keep) if result.payoffs else ())
+        changes["families"] = ()
+    return result.with_changes(notes=tuple(notes), **changes)
 
 
-def regrets(payoffs: np.ndarray, profile: Sequence[np.ndarray]) -> list:
-    """Each player's regret: best pure deviation payoff minus the payoff of ``profile``."""
-    deviations = deviation_payoffs(payoffs, profile)
-    return [max(deviations[i]) - np.dot(deviations[i], np.asarray(profile[i], dtype=deviations[i].dtype))
-            for i in range(payoffs.shape[0])]
+def verified_result(result: AlgorithmResult, payoffs) -> AlgorithmResult:
+    """``result`` with every mixed profile checked against the payoff tensor (see module doc)."""
+    payoffs = np.asarray(payoffs)
+    measured = [profile_regret(payoffs, profile) for profile in result.profiles]
+    return _checked(result, measured, regret_tolerance(np.asarray(payoffs, dtype=float)))
 
 
-def payoff_scale(payoffs: np.ndarray) -> float:
-    """The range of the payoffs (at least 1), used to scale float tolerances."""
-    values = np.asarray(payoffs, dtype=float)
-    return max(1.0, float(values.max() - values.min())) if values.size else 1.0
+def verified_tree_result(result: AlgorithmResult, tree: ExtensiveGame) -> AlgorithmResult:
+    """``result`` with every behaviour profile checked: the one-shot deviation check where the
+    tree has perfect information and the profile is pure, the Nash check at the root otherwise
+    (subgame perfection below the root is checked by the subgame solver, level by level)."""
+    from solver.equilibria import sequence_form as sf   # sequence_form imports this module's peers
+    seqs = None
+    measured = []
+    for behaviour in result.profiles:
+        exact = tree.is_exact and sf.is_exact_behaviour(behaviour)
+        if tree.is_perfect_information and all(sum(1 for q in p if q != 0) == 1 for p in behaviour.values()):
+            measured.append((behaviour_subgame_regret(tree, behaviour), tree.is_exact))
+            continue
+        seqs = seqs or sf.sequences_of(tree, 0)
+        if not sf.valid_behaviour(tree, behaviour, range(len(tree.infosets)), exact):
+            measured.append((float("inf"), exact))
+            continue
+        profile = behaviour if exact else {h: tuple(float(q) for q in p) for h, p in behaviour.items()}
+        measured.append((max(sf.behaviour_regrets(tree, profile, 0, seqs)), exact))
+    leaves = tree.leaf_payoffs[tree.terminal_nodes()]
+    return _checked(result, measured, regret_tolerance(np.asarray(leaves, dtype=float)))
 
 
-def is_probability_vector(vector: np.ndarray, exact: bool) -> bool:
-    if exact:
-        return all(v >= 0 for v in vector) and sum(vector) == 1
-    vector = np.asarray(vector, dtype=float)
-    return bool(np.all(vector >= -FLOAT_TOLERANCE) and abs(vector.sum() - 1) <= 1e-9 * len(vector))
+def behaviour_subgame_regret(tree: ExtensiveGame, behaviour) -> object:
+    """For a pure behaviour profile of a perfect-information tree, the largest gain any mover could
+    get by changing the move at any node, holding the rest fixed; zero means subgame perfect."""
+    choices = {}
+    for node in np.flatnonzero(tree.node_player >= 0):
+        probs = behaviour[int(tree.node_infoset[node])]
+        choices[int(node)] = max(range(len(probs)), key=lambda k: float(probs[k]))
+    return subgame_regret(tree, choices)
 
 
-def is_nash(payoffs: np.ndarray, profile: Sequence[np.ndarray], tolerance: float | None = None) -> bool:
-    """Whether ``profile`` is a Nash equilibrium of the game with payoff tensor ``payoffs``.
-
-    Exact (zero regret) when payoffs and profile are exact; otherwise regret must be at most
-    ``tolerance`` (default ``FLOAT_TOLERANCE`` times the payoff range).
-
-    >>> import numpy as np
-    >>> pd = np.array([[[3, 0], [5, 1]], [[3, 5], [0, 1]]], dtype=object)
-    >>> is_nash(pd, [np.array([0, 1]), np.array([0, 1])])
-    True
-    >>> is_nash(pd, [np.array([1, 0]), np.array([1, 0])])
-    False
-    """
-    exact = is_exact_array(np.asarray(payoffs)) and all(is_exact_array(np.asarray(p, dtype=object)) for p in profile)
-    if exact:
-        payoffs = np.asarray(payoffs, dtype=object)
-        profile = [np.asarray(p, dtype=object) for p in profile]
-        if not all(is_probability_vector(p, True) for p in profile):
-            return False
-        return all(r == 0 for r in regrets(payoffs, profile))
-    payoffs = np.asarray(payoffs, dtype=float)
-    profile = [np.asarray(p, dtype=float) for p in profile]
-    if not all(is_probability_vector(p, False) for p in profile):
-        return False
-    if tolerance is None:
-        tolerance = FLOAT_TOLERANCE * payoff_scale(payoffs)
-    return all(r <= tolerance for r in regrets(payoffs, profile))
-
-
-def max_regret(payoffs: np.ndarray, profile: Sequence[np.ndarray]):
-    """The largest regret over players (exact when inputs are exact)."""
-    exact = is_exact_array(np.asarray(payoffs)) and all(is_exact_array(np.asarray(p, dtype=object)) for p in profile)
-    if exact:
-        return max(regrets(np.asarray(payoffs, dtype=object), [np.asarray(p, dtype=object) for p in profile]))
-    return float(max(regrets(np.asarray(payoffs, dtype=float), [np.asarray(p, dtype=float) for p in profile])))
-
-
-def subgame_regret(tree, choices) -> object:
+def subgame_regret(tree: ExtensiveGame, choices) -> object:
     """For a pure profile of a perfect-information tree (decision node → move index), the largest
     gain any mover could get by changing the move at any node, holding the rest of the profile
     fixed. Zero means the profile is subgame perfect (the one-shot deviation principle,
@@ -115,11 +104,11 @@ def subgame_regret(tree, choices) -> object:
     values = {}
     worst = 0
     for node in range(tree.num_nodes - 1, -1, -1):      # breadth-first order: children come later
-        if tree.node_player[node] == -2:
+        if tree.node_player[node] == TERMINAL:
             values[node] = tree.leaf_payoffs[node]
             continue
         kids = list(tree.children(node))
-        if tree.node_player[node] == -1:
+        if tree.node_player[node] == CHANCE:
             values[node] = sum(tree.chance_probs[c] * values[c] for c in kids)
             continue
         mover = int(tree.node_player[node])

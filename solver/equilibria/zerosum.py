@@ -39,8 +39,8 @@ from fractions import Fraction
 import numpy as np
 from scipy.optimize import linprog
 
-from solver.equilibria.exact_linear import solve_any
-from solver.equilibria import verify
+from solver.core.linear import solve_any
+from solver.core import numbers, regret
 
 
 @dataclass(frozen=True)
@@ -62,13 +62,13 @@ def is_constant_sum(A, B) -> bool:
     A, B = np.asarray(A), np.asarray(B)
     if A.shape != B.shape or A.size == 0:
         return False
-    if verify.is_exact_array(A) and verify.is_exact_array(B):
+    if numbers.is_exact_array(A) and numbers.is_exact_array(B):
         total = np.asarray(A, dtype=object) + np.asarray(B, dtype=object)
         first = total.flat[0]
         return all(v == first for v in total.flat)
     total = A.astype(float) + B.astype(float)
-    scale = max(verify.payoff_scale(A.astype(float)), verify.payoff_scale(B.astype(float)))
-    return bool(np.ptp(total) <= verify.FLOAT_TOLERANCE * scale)
+    scale = max(numbers.payoff_scale(A.astype(float)), numbers.payoff_scale(B.astype(float)))
+    return bool(np.ptp(total) <= numbers.FLOAT_TOLERANCE * scale)
 
 
 def solve_zero_sum(A, B) -> ZeroSumSolution:
@@ -78,26 +78,26 @@ def solve_zero_sum(A, B) -> ZeroSumSolution:
         raise ValueError(f"A and B must be non-empty matrices of one shape, got {A_arr.shape} and {B_arr.shape}")
     if not is_constant_sum(A_arr, B_arr):
         raise ValueError("the game is not constant-sum")
-    exact = verify.is_exact_array(A_arr) and verify.is_exact_array(B_arr)
+    exact = numbers.is_exact_array(A_arr) and numbers.is_exact_array(B_arr)
     payoffs = np.stack([A_arr, B_arr])
     if exact:
         A_exact = np.array([[Fraction(v) for v in row] for row in A_arr], dtype=object)
         solution = _exact_solution(A_exact)
-        if not verify.is_nash(payoffs.astype(object), [solution.row_strategy, solution.column_strategy]):
+        if not regret.is_nash(payoffs.astype(object), [solution.row_strategy, solution.column_strategy]):
             raise AssertionError("exact zero-sum solution fails the regret check; this is a bug")
         return solution
     A_float = A_arr.astype(float)
     if not np.all(np.isfinite(A_float)):
         raise ValueError("payoffs must be finite")
     x, y, value = _float_solution(A_float)
-    if not verify.is_nash(payoffs.astype(float), [x, y]):
+    if not regret.is_nash(payoffs.astype(float), [x, y]):
         # HiGHS works to ~1e-9 feasibility; if that is not enough here, solve the exact values
         # of the floats exactly and round once at the end.
         exact_solution = _exact_solution(np.array([[Fraction(float(v)) for v in row] for row in A_float], dtype=object))
         x = exact_solution.row_strategy.astype(float)
         y = exact_solution.column_strategy.astype(float)
         value = float(exact_solution.value)
-        if not verify.is_nash(payoffs.astype(float), [x, y]):
+        if not regret.is_nash(payoffs.astype(float), [x, y]):
             raise AssertionError("float zero-sum solution fails the regret check")
     return ZeroSumSolution(value, x, y)
 

@@ -21,7 +21,8 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
-from solver.equilibria import verify
+from solver.core.numbers import is_exact_array
+from solver.core.regret import is_nash
 from solver.model.expr import evaluate_array, to_exact
 
 
@@ -106,7 +107,7 @@ class NormalFormGame:
 
     @property
     def is_exact(self) -> bool:
-        return verify.is_exact_array(self.payoffs)
+        return is_exact_array(self.payoffs)
 
     def evaluated(self, values: Mapping[str, object] | None = None) -> "NormalFormGame":
         """The same game with every payoff a number (exact ``Fraction`` where rational)."""
@@ -126,7 +127,7 @@ class NormalFormGame:
                        for p in profile]
         else:
             vectors = [np.array([float(Fraction(v)) if isinstance(v, str) else float(v) for v in p]) for p in profile]
-        return verify.is_nash(game.payoffs, vectors, tolerance)
+        return is_nash(game.payoffs, vectors, tolerance)
 
     def strategy_index(self, player: int, name: str) -> int:
         return self.strategies[player].index(name)

@@ -356,7 +356,7 @@ def indifference_lines_2p(game: NormalFormGame, profile) -> list[str]:
 
 
 def _payoff_check_2p(game, profile, player) -> list[str]:
-    from solver.equilibria.verify import deviation_payoffs
+    from solver.core.regret import deviation_payoffs
     exact = game.is_exact
     dtype = object if exact else float
     deviations = deviation_payoffs(np.asarray(game.payoffs, dtype=dtype), [np.asarray(p, dtype=dtype) for p in profile])[player]
@@ -403,7 +403,7 @@ def _solve_indifference(rows: Sequence[Sequence], unknowns: int):
 
 def indifference_lines_np(game: NormalFormGame, profile) -> list[str]:
     """For 3+ players: each mixing player's payoffs from each strategy, given the others' mixtures."""
-    from solver.equilibria.verify import deviation_payoffs
+    from solver.core.regret import deviation_payoffs
     exact = game.is_exact and all(_is_exact(v) for p in profile for v in p)
     dtype = object if exact else float
     deviations = deviation_payoffs(np.asarray(game.payoffs, dtype=dtype), [np.asarray(p, dtype=dtype) for p in profile])
