@@ -33,7 +33,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 
 from benchmarks.common import (Timing, best_of, fmt_bytes, fmt_ratio, fmt_time,  # noqa: E402
                                machine_info, peak_memory, print_table)
-from solver.equilibria.pure import pure_equilibria  # noqa: E402
+from solver.equilibria.pure import pure_equilibrium_indices  # noqa: E402
 from solver.model.random_games import random_normal_form  # noqa: E402
 
 try:
@@ -59,7 +59,7 @@ def gambit_pure(payoffs: np.ndarray):
 
 
 def time_ours(payoffs, repeats=5):
-    return best_of(lambda: pure_equilibria(payoffs), repeats=repeats, budget=10)
+    return best_of(lambda: pure_equilibrium_indices(payoffs), repeats=repeats, budget=10)
 
 
 def label(shape):
@@ -97,7 +97,7 @@ def main():
             for name, payoffs in variants:
                 slow = payoffs.dtype == object
                 t, found = time_ours(payoffs, repeats=1 if slow else 5)
-                peak = None if slow else peak_memory(lambda: pure_equilibria(payoffs))[0]
+                peak = None if slow else peak_memory(lambda: pure_equilibrium_indices(payoffs))[0]
                 results.append((name, t, peak, set(found)))
             if gbt is not None:
                 g_build, g_solve, g_found = gambit_pure(fast_payoffs)

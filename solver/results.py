@@ -1,34 +1,20 @@
-"""Immutable results shared by every solver and presenter.
+"""Immutable results of ``solve``, shared by every presenter.
 
-``Solution.to_dict()`` is the JSON contract of ``docs/game-format.md``: every presenter (text,
-markdown, JSON, HTML) reads the same ``Solution``.
+A :class:`Solution` is an algorithm's verified :class:`~solver.equilibria.result.AlgorithmResult`
+put in the game's own names: strategies keyed by player and strategy (or decision point and move),
+payoffs, paths. ``Solution.to_dict()`` is the JSON contract of ``docs/game-format.md``; every
+presenter (text, markdown, JSON, HTML) reads the same ``Solution``. Notes stay structured
+(:class:`~solver.equilibria.result.Note`) until a presenter asks for their words.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from fractions import Fraction
 from typing import Any, Mapping
 
-Number = Any   # Fraction (exact) or float
+from solver.core.numbers import Number, as_json_number, format_number
+from solver.equilibria.result import Family, Note
 
-
-def as_json_number(value: Number, exact: bool):
-    """Fractions become ``"2/3"`` strings when ``exact``; otherwise JSON numbers."""
-    if isinstance(value, Fraction) or isinstance(value, int):
-        value = Fraction(value)
-        if exact:
-            return str(value)
-        return int(value) if value.denominator == 1 else float(value)
-    value = float(value)
-    return value
-
-
-def format_number(value: Number, digits: int = 4) -> str:
-    """For people: exact fractions as ``2/3``, floats rounded, ``-0`` shown as ``0``."""
-    if isinstance(value, (Fraction, int)):
-        return str(Fraction(value))
-    text = f"{float(value):.{digits}g}"
-    return "0" if text in ("-0", "0") else text
+__all__ = ["Equilibrium", "Solution", "as_json_number", "format_number", "family_text"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +23,8 @@ class Equilibrium:
 
     ``strategies``: for a normal form, player → {strategy: probability}; for a tree, player →
     {decision point: {move: probability}}. ``path`` (trees only): outcome → probability of reaching it.
+    ``approximate``: the method could not make it exact; ``regret`` is its measured regret.
+    ``notes``: structured remarks, e.g. the threats of a Nash equilibrium that is not subgame perfect.
     """
     strategies: Mapping[str, Mapping[str, Any]]
     payoffs: Mapping[str, Number]
@@ -45,8 +33,9 @@ class Equilibrium:
     exact: bool = True
     path: tuple[tuple[str, Number], ...] | None = None
     subgame_perfect: bool | None = None
-    notes: tuple[str, ...] = ()
+    notes: tuple[Note, ...] = ()
     label: str = ""           # e.g. the reduced-normal-form strategy names of a pure profile
+    approximate: bool = False
 
     def to_dict(self, exact: bool = False) -> dict:
         def convert(v):
@@ -63,16 +52,19 @@ class Equilibrium:
         if self.subgame_perfect is not None:
             out["subgame_perfect"] = self.subgame_perfect
         out["regret"] = as_json_number(self.regret, exact and self.exact)
+        if self.approximate:
+            out["approximate"] = True
         if self.notes:
-            out["notes"] = list(self.notes)
+            out["notes"] = [n.text() for n in self.notes]
         return out
 
 
-@dataclass(frozen=True)
-class Component:
-    """A maximal connected set of equilibria (degenerate games): indices into ``equilibria``."""
-    members: tuple[int, ...]
-    description: str = ""
+def family_text(family: Family) -> str:
+    """Words for a component of a two-player game, whose extreme points are listed equilibria
+    (counted from 1, as presenters number them)."""
+    numbers = [str(i + 1) for i in family.members]
+    listed = ", ".join(numbers[:-1]) + " and " + numbers[-1]
+    return f"a continuum of equilibria connecting equilibria {listed}, its extreme points"
 
 
 @dataclass(frozen=True)
@@ -82,13 +74,19 @@ class Solution:
     players: tuple[str, ...]
     parameters: Mapping[str, Number]
     concept: str                         # "nash" | "subgame-perfect"
-    method: str
+    method: str                          # how the method is named in reports
     complete: bool
     equilibria: tuple[Equilibrium, ...]
-    components: tuple[Component, ...] = ()
-    notes: tuple[str, ...] = ()
+    components: tuple[Family, ...] = ()  # components spanned by listed equilibria (``members``)
+    notes: tuple[Note, ...] = ()
     value: Number | None = None          # zero-sum games: the value for the first player
+    families: tuple[Family, ...] = ()    # continua known only through sample points (3+ players)
+    method_name: str = ""                # the registry name ("enumerate", ...)
+    method_parameters: Mapping[str, Any] = field(default_factory=dict)
     game: Any = field(default=None, compare=False, repr=False)
+
+    def note_texts(self) -> list[str]:
+        return [n.text() for n in self.notes]
 
     def to_dict(self, exact: bool = False) -> dict:
         out = {
@@ -102,10 +100,9 @@ class Solution:
             "equilibria": [e.to_dict(exact) for e in self.equilibria],
         }
         if self.components:
-            out["components"] = [{"equilibria": list(c.members), **({"description": c.description} if c.description else {})}
-                                 for c in self.components]
+            out["components"] = [{"equilibria": list(c.members), "description": family_text(c)} for c in self.components]
         if self.value is not None:
             out["value"] = as_json_number(self.value, exact)
         if self.notes:
-            out["notes"] = list(self.notes)
+            out["notes"] = self.note_texts()
         return out

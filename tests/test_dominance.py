@@ -7,7 +7,7 @@ import pytest
 
 from solver.api import evaluate_game, load_game, parameter_values
 from solver.equilibria.dominance import find_dominator, iterated_elimination
-from solver.equilibria.pure import pure_equilibria
+from solver.equilibria.pure import pure_equilibrium_indices
 
 F = Fraction
 
@@ -146,5 +146,5 @@ def test_random_games_claims_hold_and_equilibria_survive(seed):
                 index = list(opponents[: step.player]) + [k] + list(opponents[step.player:])
                 total += w * payoffs[(step.player,) + tuple(index)]
             assert total == mixed[c]
-    for profile in pure_equilibria(payoffs):
+    for profile in pure_equilibrium_indices(payoffs):
         assert all(s in result.surviving[i] for i, s in enumerate(profile))

@@ -5,7 +5,7 @@ from fractions import Fraction
 import numpy as np
 from hypothesis import given, settings, strategies as st
 
-from solver.equilibria.pure import pure_equilibria, pure_equilibrium_mask
+from solver.equilibria.pure import pure_equilibrium_indices, pure_equilibrium_mask
 
 
 def brute_force(payoffs):
@@ -41,13 +41,13 @@ def games(draw, exact=True):
 @settings(max_examples=150, deadline=None)
 @given(games(exact=True))
 def test_exact_matches_brute_force(payoffs):
-    assert pure_equilibria(payoffs) == brute_force(payoffs)
+    assert pure_equilibrium_indices(payoffs) == brute_force(payoffs)
 
 
 @settings(max_examples=150, deadline=None)
 @given(games(exact=False))
 def test_float_with_ties_matches_brute_force(payoffs):
-    assert pure_equilibria(payoffs) == brute_force(payoffs)
+    assert pure_equilibrium_indices(payoffs) == brute_force(payoffs)
 
 
 @settings(max_examples=60, deadline=None)
@@ -55,25 +55,25 @@ def test_float_with_ties_matches_brute_force(payoffs):
        st.fractions(min_value=-5, max_value=5))
 def test_relabelling_and_affine_maps_keep_the_equilibria(payoffs, rng, scale, shift):
     n = payoffs.shape[0]
-    before = set(pure_equilibria(payoffs))
+    before = set(pure_equilibrium_indices(payoffs))
     # a positive affine map of one player's payoffs
     player = rng.randrange(n)
     changed = payoffs.copy()
     changed[player] = changed[player] * scale + shift
-    assert set(pure_equilibria(changed)) == before
+    assert set(pure_equilibrium_indices(changed)) == before
     # permuting a player's strategies permutes the equilibria
     axis = rng.randrange(n)
     order = list(range(payoffs.shape[axis + 1]))
     rng.shuffle(order)
     permuted = np.take(payoffs, order, axis=axis + 1)
     mapped = {tuple(order.index(s) if k == axis else s for k, s in enumerate(p)) for p in before}
-    assert set(pure_equilibria(permuted)) == mapped
+    assert set(pure_equilibrium_indices(permuted)) == mapped
 
 
 def test_float_rounding_does_not_hide_a_tie():
     # 0.1 + 0.2 != 0.3 in floats; both strategies are best responses.
     payoffs = np.array([[[0.1 + 0.2], [0.3]], [[1.0], [1.0]]])
-    assert pure_equilibria(payoffs) == [(0, 0), (1, 0)]
+    assert pure_equilibrium_indices(payoffs) == [(0, 0), (1, 0)]
 
 
 def test_batch_axes_solve_many_games_at_once():
@@ -90,8 +90,8 @@ def test_batch_axes_solve_many_games_at_once():
 def test_textbook_games():
     from solver import load_game
     pd = load_game("games/prisoners_dilemma.yaml").evaluated()
-    assert pure_equilibria(pd.payoffs) == [(1, 1)]
+    assert pure_equilibrium_indices(pd.payoffs) == [(1, 1)]
     mp = load_game("games/matching_pennies.yaml").evaluated()
-    assert pure_equilibria(mp.payoffs) == []
+    assert pure_equilibrium_indices(mp.payoffs) == []
     simultaneous = load_game("games/tech_transfer_simultaneous.yaml").evaluated()
-    assert pure_equilibria(simultaneous.payoffs) == [(0, 1, 1)]
+    assert pure_equilibrium_indices(simultaneous.payoffs) == [(0, 1, 1)]

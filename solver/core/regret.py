@@ -90,3 +90,17 @@ def max_regret(payoffs: np.ndarray, profile: Sequence[np.ndarray]):
     if exact:
         return max(regrets(np.asarray(payoffs, dtype=object), [np.asarray(p, dtype=object) for p in profile]))
     return float(max(regrets(np.asarray(payoffs, dtype=float), [np.asarray(p, dtype=float) for p in profile])))
+
+
+def is_constant_sum(A, B) -> bool:
+    """Whether A + B is the same number in every cell (exactly, or within float tolerance)."""
+    A, B = np.asarray(A), np.asarray(B)
+    if A.shape != B.shape or A.size == 0:
+        return False
+    if is_exact_array(A) and is_exact_array(B):
+        total = np.asarray(A, dtype=object) + np.asarray(B, dtype=object)
+        first = total.flat[0]
+        return all(v == first for v in total.flat)
+    total = A.astype(float) + B.astype(float)
+    scale = max(payoff_scale(A.astype(float)), payoff_scale(B.astype(float)))
+    return bool(np.ptp(total) <= FLOAT_TOLERANCE * scale)

@@ -13,10 +13,16 @@ Leading batch axes are allowed: ``payoffs`` of shape ``(*batch, N, n_1, ..., n_N
 shape ``(*batch, n_1, ..., n_N)``, which the parameter sweeps use to solve a whole grid at once.
 
 >>> import numpy as np
+
+from solver.core.numbers import TIE_TOLERANCE, is_exact_array
+from solver.core.profiles import pure_profile
+from solver.equilibria.result import ONLY_PURE, AlgorithmResult, Note
 >>> from fractions import Fraction
 >>> stag = np.array([[[4, 0], [3, 3]], [[4, 3], [0, 3]]], dtype=object)
->>> pure_equilibria(stag)
+>>> pure_equilibrium_indices(stag)
 [(0, 0), (1, 1)]
+>>> pure_equilibria(stag).profiles[1]
+((Fraction(0, 1), Fraction(1, 1)), (Fraction(0, 1), Fraction(1, 1)))
 """
 from __future__ import annotations
 
@@ -25,7 +31,6 @@ from fractions import Fraction
 
 import numpy as np
 
-FLOAT_TIE_TOLERANCE = 1e-12
 _NUMERATOR = np.frompyfunc(lambda v: v.numerator, 1, 1)
 _DENOMINATOR = np.frompyfunc(lambda v: v.denominator, 1, 1)
 
@@ -50,7 +55,7 @@ def comparable_payoffs(payoffs: np.ndarray, num_players: int) -> tuple[np.ndarra
         return scaled, 0.0
     floats = np.asarray(payoffs, dtype=float)
     span = float(floats.max() - floats.min()) if floats.size else 0.0
-    return floats, FLOAT_TIE_TOLERANCE * max(1.0, span)
+    return floats, TIE_TOLERANCE * max(1.0, span)
 
 
 def best_response_masks(payoffs: np.ndarray, num_players: int) -> np.ndarray:
@@ -75,7 +80,23 @@ def pure_equilibrium_mask(payoffs: np.ndarray, num_players: int | None = None) -
     return np.logical_and.reduce(masks, axis=lead)
 
 
-def pure_equilibria(payoffs: np.ndarray) -> list[tuple[int, ...]]:
+def pure_equilibrium_indices(payoffs: np.ndarray) -> list[tuple[int, ...]]:
     """Every pure Nash equilibrium, as strategy-index tuples in lexicographic order."""
     mask = pure_equilibrium_mask(payoffs)
     return [tuple(int(i) for i in index) for index in np.argwhere(mask)]
+
+
+def pure_equilibria(payoffs: np.ndarray, *, deadline: float | None = None) -> AlgorithmResult:
+    """Every pure Nash equilibrium as mixed profiles (exact when the payoffs are).
+
+    With one player this is every optimal strategy, which is complete; with more, mixed equilibria
+    are not searched (``complete=False`` and an ``only-pure`` note). One vectorised pass, so the
+    deadline is not consulted.
+    """
+    payoffs = np.asarray(payoffs)
+    exact = is_exact_array(payoffs)
+    shape = payoffs.shape[1:]
+    profiles = tuple(pure_profile(index, shape, exact) for index in pure_equilibrium_indices(payoffs))
+    if payoffs.shape[0] == 1:
+        return AlgorithmResult("pure", profiles, complete=True, label="best responses (one player)")
+    return AlgorithmResult("pure", profiles, complete=False, notes=(Note(ONLY_PURE),))

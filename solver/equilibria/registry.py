@@ -26,10 +26,11 @@ import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
-from solver.core.numbers import is_exact_array, regret_tolerance
+from solver.core.deadline import expired
+from solver.core.regret import is_constant_sum
 from solver.equilibria import verify
 from solver.equilibria.recall import perfect_recall_violation
-from solver.equilibria.result import AUTO_CHOICE, AlgorithmResult, Note
+from solver.equilibria.result import AUTO_CHOICE, DEADLINE, ONLY_PURE, AlgorithmResult, Note
 from solver.model.normal import NormalFormGame
 from solver.model.tree import ExtensiveGame
 
@@ -75,17 +76,19 @@ class Method:
         """Why this method does not apply to ``game`` (a numeric model), or ``None``."""
         kind = "tree" if isinstance(game, ExtensiveGame) else "normal"
         if kind != self.form:
-            return f"method '{self.name}' applies to {'trees' if self.form == 'tree' else 'normal-form games'}"
+            others = ", ".join(m.name for m in METHODS if m.form == kind)
+            what = "subgame perfection in a tree" if kind == "tree" else "a normal-form game"
+            return f"method '{self.name}' does not apply to {what} (use {others})"
         n = game.num_players
         low, high = self.players
+        if low == high and n != low:
+            return f"method '{self.name}' needs a {low}-player game; this game has {n} players"
         if n < low or n > high:
-            wanted = f"exactly {low}" if low == high else f"at least {low}" if high == math.inf else f"{low} to {high}"
-            return f"method '{self.name}' needs {wanted} players; this game has {n}"
+            return f"method '{self.name}' needs at least {low} players; this game has {n}"
         return self.fits(game) if self.fits else None
 
 
 def _constant_sum(game: NormalFormGame) -> str | None:
-    from solver.equilibria.zerosum import is_constant_sum   # the module needs scipy; only load it here
     if not is_constant_sum(game.payoffs[0], game.payoffs[1]):
         return "method 'zero-sum' needs a constant-sum game (payoffs of the two players add to the same total)"
     return None
@@ -213,6 +216,8 @@ def run(method: str | Method, game, *, deadline: float | None = None, purpose: s
         problem = method.problem(game)
         if problem:
             raise MethodError(problem)
+    if expired(deadline):                          # the time limit passed before the method could start
+        return AlgorithmResult(method.name, (), complete=False, label=method.name, notes=notes + (Note(DEADLINE),))
     function = method.function()
     arguments = {**method.parameters, **parameters}
     if method.calls == "bimatrix":
@@ -223,17 +228,14 @@ def run(method: str | Method, game, *, deadline: float | None = None, purpose: s
         result = function(game, deadline=deadline, **arguments)
     if not isinstance(result, AlgorithmResult):
         raise TypeError(f"{method.entry} returned {type(result).__name__}, not AlgorithmResult")
-    result = result.with_changes(method=method.name, notes=notes + result.notes)
+    own = result.notes
+    if notes and method.name == "pure":           # the choice note says why only pure ones were sought
+        own = tuple(n for n in own if n.code != ONLY_PURE)
+    result = result.with_changes(method=method.name, notes=notes + own)
     if isinstance(game, ExtensiveGame):
         return verify.verified_tree_result(result, game)
     return verify.verified_result(result, game.payoffs)
 
 
-def exact_default(game) -> bool:
-    """Whether a numeric game's payoffs are exact (Fractions), so results can be too."""
-    payoffs = game.leaf_payoffs if isinstance(game, ExtensiveGame) else game.payoffs
-    return is_exact_array(payoffs)
-
-
 __all__ = ["AUTO", "METHODS", "Method", "MethodError", "choose", "choice_notes", "get", "method_summaries",
-           "methods_for", "resolve", "run", "regret_tolerance"]
+           "methods_for", "resolve", "run"]

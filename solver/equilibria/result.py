@@ -18,10 +18,11 @@ each profile's measured regret in ``regrets``.
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
+from fractions import Fraction
 from types import MappingProxyType
 from typing import Any, Mapping
 
-from solver.core.numbers import Number
+from solver.core.numbers import Number, format_number
 
 # ---- note codes: a stable identifier each, with the words presenters use ---------------------
 DEADLINE = "deadline"
@@ -67,7 +68,10 @@ class Note:
 
     def text(self) -> str:
         template = self.message or NOTE_TEXT.get(self.code, self.code)
-        return template.format(**self.data) if self.data else template
+        if not self.data:
+            return template
+        return template.format(**{k: format_number(v) if isinstance(v, (Fraction, float)) else v
+                                  for k, v in self.data.items()})
 
 
 @dataclass(frozen=True)

@@ -17,6 +17,7 @@ import numpy as np
 
 from solver.core.numbers import clean, is_exact_array, regret_tolerance
 from solver.core.regret import is_probability_vector, max_regret
+from solver.equilibria import sequence_form as sf
 from solver.equilibria.result import APPROXIMATE, REJECTED, AlgorithmResult, Note
 from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
 
@@ -68,7 +69,6 @@ def verified_tree_result(result: AlgorithmResult, tree: ExtensiveGame) -> Algori
     """``result`` with every behaviour profile checked: the one-shot deviation check where the
     tree has perfect information and the profile is pure, the Nash check at the root otherwise
     (subgame perfection below the root is checked by the subgame solver, level by level)."""
-    from solver.equilibria import sequence_form as sf   # sequence_form imports this module's peers
     seqs = None
     measured = []
     for behaviour in result.profiles:

@@ -198,9 +198,9 @@ def best_response_section(game: NormalFormGame) -> Section:
 
 
 def pure_equilibria_section(game: NormalFormGame) -> Section:
-    from solver.equilibria.pure import pure_equilibria
+    from solver.equilibria.pure import pure_equilibrium_indices
     section = Section("Pure equilibria")
-    profiles = pure_equilibria(game.payoffs)
+    profiles = pure_equilibrium_indices(game.payoffs)
     if game.num_players == 1:
         best = [game.strategies[0][p[0]] for p in profiles]
         section.p(f"The best choice: {_join(best, 'or')}.")
