@@ -49,7 +49,6 @@ from __future__ import annotations
 import itertools
 import os
 import re
-import unicodedata
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Sequence
@@ -57,7 +56,8 @@ from typing import Sequence
 import numpy as np
 
 from solver.model.normal import GameInfo, NormalFormGame
-from solver.model.tree import CHANCE, TERMINAL, Chance, Decision, ExtensiveGame, Terminal, _replace, build_tree
+from solver.model.tree import CHANCE, Chance, Decision, ExtensiveGame, Terminal, _replace, build_tree
+from solver.io.gambit_write import gambit_safe_label, write_efg, write_nfg
 from solver.io.yamlfile import GameFileError
 
 __all__ = ["read_nfg", "read_efg", "parse_nfg", "parse_efg", "load_gambit", "write_nfg", "write_efg",
@@ -350,176 +350,201 @@ def read_efg(path: str) -> ExtensiveGame:
 
 def parse_efg(text: str, path: str = "<string>") -> ExtensiveGame:
     """Parse the text of an ``.efg`` file; ``path`` is used in error messages and ``GameInfo``."""
-    parser = _Parser(text, path)
-    title, players = _header(parser, "EFG", "2")
-    n = len(players)
-    description = parser.string("comment", "") if parser.at("str") else ""
-    infosets: dict[tuple[int, int], _Infoset] = {}      # (player index or CHANCE, number)
-    outcomes: dict[int, tuple[str, tuple[Fraction, ...]]] = {}
-    node_labels: list[str] = []
-    records = []                                        # per node, for building the tree
+    return _EfgReader(text, path).game()
 
-    def read_outcome(key: str):
+
+class _EfgReader:
+    """One ``.efg`` file: the nodes read in depth-first order, then numbered, linked and built."""
+
+    def __init__(self, text: str, path: str):
+        self.parser = _Parser(text, path)
+        self.path = path
+        self.title, self.players = _header(self.parser, "EFG", "2")
+        self.n = len(self.players)
+        self.description = self.parser.string("comment", "") if self.parser.at("str") else ""
+        self.infosets: dict[tuple[int, int], _Infoset] = {}      # (player index or CHANCE, number)
+        self.outcomes: dict[int, tuple] = {}
+        self.records: list[tuple] = []                          # per node: kind, label, infoset key, outcome, line
+
+    def game(self) -> ExtensiveGame:
+        while not self.parser.at("end"):
+            self.records.append(self._node(len(self.records)))
+        if not self.records:
+            self.parser.fail(self.parser.peek(), "nodes", "the game has no nodes")
+        order, gambit_number = self._gambit_numbers()
+        self._label_infosets(order, gambit_number)
+        specs = self._specs(self._children())
+        info = GameInfo(title=self.title, description=self.description, path=self.path)
+        tree = build_tree(self.players, specs[0], info).evaluated()
+        # build_tree lists information sets breadth first: put each player's in Gambit's order.
+        number_of = {self.infosets[key].label: gambit_number[key] for key in order}
+        ranked = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, number_of[tree.infosets[k].label]))
+        if ranked != list(range(len(ranked))):
+            new_index = {old: new for new, old in enumerate(ranked)}
+            node_infoset = np.array([new_index[k] if k >= 0 else -1 for k in tree.node_infoset], dtype=np.int64)
+            tree = _replace(tree, infosets=tuple(tree.infosets[k] for k in ranked), node_infoset=node_infoset)
+        return tree
+
+    def _payoff_list(self, key: str, number: int) -> tuple[Fraction, ...]:
+        parser = self.parser
+        start = parser.next()
+        values = []
+        while not parser.at("}"):
+            if parser.at("end"):
+                parser.fail(parser.peek(), key, "the payoffs are never closed (missing '}')")
+            values.append(parser.number(key, "a payoff (a number such as 3, -0.5 or 1/3)"))
+        parser.next()
+        if len(values) != self.n:
+            parser.fail(start, key, f"outcome {number} has {len(values)} payoffs, expected {self.n} (one per player)")
+        return tuple(values)
+
+    def _outcome(self, key: str):
+        parser = self.parser
         token = parser.peek()
         number = parser.integer(key, "an outcome number (0 for none)")
-        name, values = None, None
-        if parser.at("str"):
-            name = parser.next().text
-        if parser.at("{"):
-            start = parser.next()
-            values = []
-            while not parser.at("}"):
-                if parser.at("end"):
-                    parser.fail(parser.peek(), key, "the payoffs are never closed (missing '}')")
-                values.append(parser.number(key, "a payoff (a number such as 3, -0.5 or 1/3)"))
-            parser.next()
-            if len(values) != n:
-                parser.fail(start, key, f"outcome {number} has {len(values)} payoffs, expected {n} (one per player)")
-            values = tuple(values)
+        name = parser.next().text if parser.at("str") else None
+        values = self._payoff_list(key, number) if parser.at("{") else None
         if number == 0:
             if name or (values is not None and any(values)):
                 parser.fail(token, key, "outcome 0 means 'no outcome' and cannot have a name or payoffs")
             return None
-        if number not in outcomes:
+        if number not in self.outcomes:
             if values is None:
                 parser.fail(token, key, f"outcome {number} is used before its payoffs are given")
-            outcomes[number] = (name or "", values, token.line)
-        else:
-            first_name, first_values, first_line = outcomes[number]
-            if values is not None and values != first_values:
-                parser.fail(token, key, f"outcome {number} has payoffs ({', '.join(map(str, values))}) that differ from "
-                                        f"its definition on line {first_line} ({', '.join(map(str, first_values))})")
-            if name is not None and name != first_name:
-                parser.fail(token, key, f"outcome {number} is named '{name}' here but '{first_name}' on line {first_line}")
-        return outcomes[number]
+            self.outcomes[number] = (name or "", values, token.line)
+            return self.outcomes[number]
+        first_name, first_values, first_line = self.outcomes[number]
+        if values is not None and values != first_values:
+            parser.fail(token, key, f"outcome {number} has payoffs ({', '.join(map(str, values))}) that differ from "
+                                    f"its definition on line {first_line} ({', '.join(map(str, first_values))})")
+        if name is not None and name != first_name:
+            parser.fail(token, key, f"outcome {number} is named '{name}' here but '{first_name}' on line {first_line}")
+        return self.outcomes[number]
 
-    def read_node(index: int):
+    def _moves(self, key: str, owner: int):
+        parser = self.parser
+        start = parser.next()
+        moves, probs = [], []
+        while not parser.at("}"):
+            moves.append(parser.string(key, "a move label in quotes, or '}'"))
+            if owner == CHANCE:
+                probs.append(parser.number(key, "the probability of the chance move (a number such as 1/2 or 0.25)"))
+        parser.next()
+        if not moves:
+            parser.fail(start, key, "a node needs at least one move")
+        return moves, probs
+
+    def _owner(self, kind: str, key: str) -> int:
+        if kind == "c":
+            return CHANCE
+        player_token = self.parser.peek()
+        player = self.parser.integer(key, "the player's number", low=1)
+        if player > self.n:
+            self.parser.fail(player_token, key, f"player {player} does not exist (the game has {self.n} players)")
+        return player - 1
+
+    def _node(self, index: int):
+        parser = self.parser
         key = f"node {index + 1}"
         token = parser.next()
         if token.kind != "word" or token.text not in ("p", "c", "t"):
             parser.fail(token, key, f"expected a node ('p' player, 'c' chance or 't' terminal), found {_describe(token)}")
         label = parser.string(key, "the node's label in quotes")
-        node_labels.append(label)
         if token.text == "t":
-            outcome = read_outcome(key)
-            return ("t", label, None, outcome, token.line)
-        if token.text == "p":
-            player_token = parser.peek()
-            player = parser.integer(key, "the player's number", low=1)
-            if player > n:
-                parser.fail(player_token, key, f"player {player} does not exist (the game has {n} players)")
-            owner = player - 1
-        else:
-            owner = CHANCE
+            return ("t", label, None, self._outcome(key), token.line)
+        owner = self._owner(token.text, key)
         number_token = parser.peek()
         number = parser.integer(key, "the information set's number", low=1)
         name = parser.next().text if parser.at("str") else None
-        moves, probs = None, None
-        if parser.at("{"):
-            start = parser.next()
-            moves, probs = [], []
-            while not parser.at("}"):
-                moves.append(parser.string(key, "a move label in quotes, or '}'"))
-                if owner == CHANCE:
-                    probs.append(parser.number(key, "the probability of the chance move (a number such as 1/2 or 0.25)"))
-            parser.next()
-            if not moves:
-                parser.fail(start, key, "a node needs at least one move")
-        known = infosets.get((owner, number))
+        moves, probs = self._moves(key, owner) if parser.at("{") else (None, None)
+        known = self.infosets.get((owner, number))
         whose = "chance" if owner == CHANCE else f"player {owner + 1}"
         if known is None:
             if moves is None:
                 parser.fail(number_token, key, f"information set {number} of {whose} appears for the first "
                                                f"time here, so it needs its name and moves")
             known = _Infoset(number, name or "", tuple(moves), tuple(probs) if owner == CHANCE else None, number_token.line)
-            infosets[(owner, number)] = known
+            self.infosets[(owner, number)] = known
         elif moves is not None and len(moves) != len(known.moves):
             parser.fail(number_token, key, f"information set {number} of {whose} has {len(known.moves)} moves "
                                            f"(line {known.line}), but {len(moves)} here")
-        outcome = read_outcome(key)
-        return (token.text, label, (owner, number), outcome, token.line)
+        return (token.text, label, (owner, number), self._outcome(key), token.line)
 
-    # Nodes in depth-first order: read them all, then link children to parents.
-    while not parser.at("end"):
-        records.append(read_node(len(records)))
-    if not records:
-        parser.fail(parser.peek(), "nodes", "the game has no nodes")
+    def _gambit_numbers(self):
+        """Gambit (16.7) numbers each player's information sets in the order they first appear in
+        a depth-first walk of the tree, which is the order of the file, whatever numbers the file
+        uses; the model keeps that order, so reduced strategies read as Gambit's do."""
+        order: list[tuple[int, int]] = []
+        gambit_number: dict[tuple[int, int], int] = {}
+        per_player = [0] * self.n
+        for _, _, key, _, _ in self.records:
+            if key is not None and key[0] != CHANCE and key not in gambit_number:
+                per_player[key[0]] += 1
+                gambit_number[key] = per_player[key[0]]
+                order.append(key)
+        return order, gambit_number
 
-    # Gambit (16.7) numbers each player's information sets in the order they first appear in a
-    # depth-first walk of the tree, which is the order of the file, whatever numbers the file
-    # uses; the model keeps that order, so reduced strategies read as Gambit's do.
-    order: list[tuple[int, int]] = []
-    gambit_number: dict[tuple[int, int], int] = {}
-    per_player = [0] * n
-    for _, _, key, _, _ in records:
-        if key is not None and key[0] != CHANCE and key not in gambit_number:
-            per_player[key[0]] += 1
-            gambit_number[key] = per_player[key[0]]
-            order.append(key)
-    # Labels of information sets, unique in the game: the name, or "player:number" (Gambit's
-    # number) when the name is empty or shared; move labels numbered when empty or repeated.
-    name_count: dict[str, int] = {}
-    for key in order:
-        if infosets[key].name:
-            name_count[infosets[key].name] = name_count.get(infosets[key].name, 0) + 1
-    used = set()
-    for key in sorted(order):
-        s = infosets[key]
-        label = s.name if s.name and name_count[s.name] == 1 else f"{players[key[0]]}:{gambit_number[key]}"
-        while label in used:
-            label += "'"
-        used.add(label)
-        s.label = label
-    for s in infosets.values():
-        s.moves = _numbered(s.moves)
-    label_count: dict[str, int] = {}
-    for label in node_labels:
-        label_count[label] = label_count.get(label, 0) + 1
+    def _label_infosets(self, order, gambit_number) -> None:
+        """Labels unique in the game: the name, or "player:number" (Gambit's number) when the name
+        is empty or shared; move labels numbered when empty or repeated."""
+        name_count: dict[str, int] = {}
+        for key in order:
+            if self.infosets[key].name:
+                name_count[self.infosets[key].name] = name_count.get(self.infosets[key].name, 0) + 1
+        used = set()
+        for key in sorted(order):
+            s = self.infosets[key]
+            label = s.name if s.name and name_count[s.name] == 1 else f"{self.players[key[0]]}:{gambit_number[key]}"
+            while label in used:
+                label += "'"
+            used.add(label)
+            s.label = label
+        for s in self.infosets.values():
+            s.moves = _numbered(s.moves)
 
-    # Link the depth-first records into a tree: each inner node takes the next subtrees as its
-    # children, one per move (iteratively, since trees may be deep).
-    children_of: list[list[int]] = [[] for _ in records]
-    open_nodes: list[int] = []
-    for index, (kind, _, key, _, line) in enumerate(records):
-        if index > 0:
-            if not open_nodes:
-                raise GameFileError(path, line, f"node {index + 1}", "the tree is already complete before this "
-                                    "node (too many nodes, or a node with too few moves above)")
-            parent = open_nodes[-1]
-            children_of[parent].append(index)
-            if len(children_of[parent]) == len(infosets[records[parent][2]].moves):
-                open_nodes.pop()
-        if kind != "t":
-            open_nodes.append(index)
-    if open_nodes:
-        parser.fail(parser.peek(), f"node {len(records) + 1}",
-                    "the file ends before the tree is complete (a node is missing its children)")
-    zero = (Fraction(0),) * n
-    specs: list = [None] * len(records)
-    for index in reversed(range(len(records))):
-        kind, label, key, outcome, _ = records[index]
-        name = label if label and label_count[label] == 1 else None
-        if kind == "t":
-            specs[index] = Terminal(outcome[1] if outcome else zero, outcome[0] if outcome else "", name)
-            continue
-        s = infosets[key]
-        children = {move: specs[c] for move, c in zip(s.moves, children_of[index])}
-        own = outcome[1] if outcome else None
-        if key[0] == CHANCE:
-            specs[index] = Chance(dict(zip(s.moves, s.probs)), children, name, None, own)
-        else:
-            specs[index] = Decision(players[key[0]], children, s.label, name, own)
-    root = specs[0]
-    info = GameInfo(title=title, description=description, path=path)
-    tree = build_tree(players, root, info).evaluated()
-    # build_tree lists information sets breadth first: put each player's in Gambit's order.
-    number_of = {infosets[key].label: gambit_number[key] for key in order}
-    ranked = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, number_of[tree.infosets[k].label]))
-    if ranked != list(range(len(ranked))):
-        new_index = {old: new for new, old in enumerate(ranked)}
-        node_infoset = np.array([new_index[k] if k >= 0 else -1 for k in tree.node_infoset], dtype=np.int64)
-        tree = _replace(tree, infosets=tuple(tree.infosets[k] for k in ranked), node_infoset=node_infoset)
-    return tree
+    def _children(self) -> list[list[int]]:
+        """Link the depth-first records into a tree: each inner node takes the next subtrees as its
+        children, one per move (iteratively, since trees may be deep)."""
+        records = self.records
+        children_of: list[list[int]] = [[] for _ in records]
+        open_nodes: list[int] = []
+        for index, (kind, _, key, _, line) in enumerate(records):
+            if index > 0:
+                if not open_nodes:
+                    raise GameFileError(self.path, line, f"node {index + 1}", "the tree is already complete before "
+                                        "this node (too many nodes, or a node with too few moves above)")
+                parent = open_nodes[-1]
+                children_of[parent].append(index)
+                if len(children_of[parent]) == len(self.infosets[records[parent][2]].moves):
+                    open_nodes.pop()
+            if kind != "t":
+                open_nodes.append(index)
+        if open_nodes:
+            self.parser.fail(self.parser.peek(), f"node {len(records) + 1}",
+                             "the file ends before the tree is complete (a node is missing its children)")
+        return children_of
+
+    def _specs(self, children_of: list[list[int]]) -> list:
+        """The nested node specs, built from the leaves up."""
+        label_count: dict[str, int] = {}
+        for record in self.records:
+            label_count[record[1]] = label_count.get(record[1], 0) + 1
+        zero = (Fraction(0),) * self.n
+        specs: list = [None] * len(self.records)
+        for index in reversed(range(len(self.records))):
+            kind, label, key, outcome, _ = self.records[index]
+            name = label if label and label_count[label] == 1 else None
+            if kind == "t":
+                specs[index] = Terminal(outcome[1] if outcome else zero, outcome[0] if outcome else "", name)
+                continue
+            s = self.infosets[key]
+            children = {move: specs[c] for move, c in zip(s.moves, children_of[index])}
+            own = outcome[1] if outcome else None
+            if key[0] == CHANCE:
+                specs[index] = Chance(dict(zip(s.moves, s.probs)), children, name, None, own)
+            else:
+                specs[index] = Decision(self.players[key[0]], children, s.label, name, own)
+        return specs
 
 
 # ---- dispatch ---------------------------------------------------------------------------------
@@ -537,157 +562,3 @@ def load_gambit(path: str):
     if first == "EFG":
         return parse_efg(text, path)
     raise GameFileError(path, 1, "header", "not a Gambit game file: expected it to start with 'NFG' or 'EFG'")
-
-
-# ---- writing ----------------------------------------------------------------------------------
-_ASCII = {"→": "->", "←": "<-", "↔": "<->", "×": "x", "·": ".", "—": "-", "–": "-", "−": "-", "…": "...",
-          "≤": "<=", "≥": ">=", "≠": "!=", "‘": "'", "’": "'", "“": '"', "”": '"', "«": '"', "»": '"'}
-
-
-def _ascii(text: str) -> str:
-    """``text`` in printable ASCII: accents dropped (é → e), a few symbols spelled out (→ → ->),
-    anything else '?'; whitespace is kept."""
-    text = unicodedata.normalize("NFKD", "".join(_ASCII.get(c, c) for c in str(text)))
-    return "".join(c if " " <= c <= "~" or c in "\t\n\r" else ("" if unicodedata.combining(c) else "?")
-                   for c in text)
-
-
-def gambit_safe_label(text: str) -> str:
-    """A label as Gambit 16.7 accepts it: printable ASCII and single spaces, no space at either
-    end (players, strategies, information sets, moves, outcomes and nodes are checked).
-
-    >>> gambit_safe_label("  Transfer → Enable\tnow  é ")
-    'Transfer -> Enable now e'
-    """
-    return " ".join(_ascii(text).split())
-
-
-def _quote(text: str) -> str:
-    """A quoted string as Gambit reads it: ``\\"`` for a quote; a backslash is written as it is
-    (Gambit keeps ``\\wedge`` as it is) unless a quote, a backslash or the end follows it."""
-    text = str(text)
-    out = []
-    for k, c in enumerate(text):
-        if c == '"':
-            out.append('\\"')
-        elif c == "\\" and (k + 1 == len(text) or text[k + 1] in '"\\'):
-            out.append("\\\\")
-        else:
-            out.append(c)
-    return '"' + "".join(out) + '"'
-
-
-def _label(text: str) -> str:
-    return _quote(gambit_safe_label(text))
-
-
-def _number(value) -> str:
-    """Exact text for a number: ``3``, ``-1/3``; floats in positional decimal notation."""
-    if isinstance(value, (float, np.floating)):
-        value = float(value)
-        if value != value or value in (float("inf"), float("-inf")):
-            raise ValueError(f"cannot write the number {value} to a Gambit file")
-        if value.is_integer():
-            return str(int(value))
-        return np.format_float_positional(value, trim="-")
-    value = Fraction(value)
-    return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
-
-
-def _numeric(game):
-    game = game.evaluated()
-    if game.is_symbolic:
-        raise ValueError("the game still has parameters without values; evaluate it before writing")
-    return game
-
-
-def write_nfg(game: NormalFormGame) -> str:
-    """The game as an ``.nfg`` file (plain payoff list; exact numbers as ``a/b``).
-
-    Labels are written as Gambit accepts them (:func:`gambit_safe_label`), the title in ASCII.
-    """
-    game = _numeric(game)
-    n = game.num_players
-    lines = [f"NFG 1 R {_quote(_ascii(game.title))} {{ {' '.join(_label(p) for p in game.players)} }}", ""]
-    lines.append("{ " + "\n".join("{ " + " ".join(_label(s) for s in ss) + " }" for ss in game.strategies))
-    lines.append("}")
-    lines.append(_quote(game.info.description))
-    lines.append("")
-    values = []
-    for profile in itertools.product(*[range(k) for k in reversed(game.shape)]):
-        index = profile[::-1]
-        values.extend(_number(game.payoffs[(i,) + index]) for i in range(n))
-    lines.append(" ".join(values))
-    return "\n".join(lines) + "\n"
-
-
-def write_efg(game: ExtensiveGame) -> str:
-    """The game as an ``.efg`` file, readable by Gambit 16.7 and by :func:`read_efg`.
-
-    Each player's information sets are numbered in the order of ``game.infosets`` (Gambit itself
-    renumbers them in depth-first order when it reads the file; so does :func:`read_efg`); each
-    chance node gets its own chance information set; each leaf's payoffs become an outcome
-    (leaves with zero payoffs and no outcome name get none). Nodes that were given names keep
-    them. Labels are written as Gambit accepts them (:func:`gambit_safe_label`); where that
-    makes two information sets of a player, or two nodes, share a label, the later ones are
-    written without one (Gambit requires them to be unique).
-    """
-    game = _numeric(game)
-    n = game.num_players
-    lines = [f"EFG 2 R {_quote(_ascii(game.title))} {{ {' '.join(_label(p) for p in game.players)} }}",
-             _quote(game.info.description), ""]
-    numbers: dict[int, int] = {}
-    names: dict[int, str] = {}
-    for player in range(n):
-        seen_names: set[str] = set()
-        for k, h in enumerate(game.infosets_of(player), start=1):
-            numbers[h] = k
-            label = gambit_safe_label(game.infosets[h].label)
-            names[h] = label if label not in seen_names else ""
-            seen_names.add(label)
-    defaults = game.default_node_ids()
-    node_names: list[str] = []
-    seen_nodes: set[str] = set()
-    for node in range(game.num_nodes):
-        label = gambit_safe_label(game.node_ids[node]) if game.node_ids[node] != defaults[node] else ""
-        if label in seen_nodes:
-            label = ""
-        if label:
-            seen_nodes.add(label)
-        node_names.append(label)
-    outcome_numbers: dict[tuple, int] = {}
-    written_infosets: set[int] = set()
-    chance_count = 0
-
-    def outcome_text(node: int) -> str:
-        values = tuple(game.leaf_payoffs[node, i] for i in range(n))
-        name = gambit_safe_label(game.outcomes[node])
-        if not name and all(v == 0 for v in values):
-            return "0"
-        key = (name, tuple(_number(v) for v in values))
-        if key not in outcome_numbers:
-            outcome_numbers[key] = len(outcome_numbers) + 1
-        return f"{outcome_numbers[key]} {_quote(name)} {{ {', '.join(key[1])} }}"
-
-    stack = [0]
-    while stack:
-        node = stack.pop()
-        kind = int(game.node_player[node])
-        children = list(game.children(node))
-        stack.extend(reversed(children))
-        label = _quote(node_names[node])
-        if kind == TERMINAL:
-            lines.append(f"t {label} {outcome_text(node)}")
-        elif kind == CHANCE:
-            chance_count += 1
-            moves = " ".join(f"{_label(m)} {_number(game.chance_probs[c])}" for m, c in zip(game.node_moves[node], children))
-            lines.append(f'c {label} {chance_count} "" {{ {moves} }} 0')
-        else:
-            h = int(game.node_infoset[node])
-            if h in written_infosets:
-                lines.append(f"p {label} {kind + 1} {numbers[h]} 0")
-            else:
-                written_infosets.add(h)
-                moves = " ".join(_label(m) for m in game.infosets[h].moves)
-                lines.append(f"p {label} {kind + 1} {numbers[h]} {_quote(names[h])} {{ {moves} }} 0")
-    return "\n".join(lines) + "\n"

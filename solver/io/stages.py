@@ -1,0 +1,226 @@
+"""Staged games: ``stages`` + ``payoffs`` in a YAML game file, unfolded into a tree (sequential
+timing) or straight into a normal form (``timing: simultaneous``).
+
+Each stage is a player's move or a chance draw; ``observes`` lists the earlier stages a mover sees
+(information sets follow from it) and ``when`` skips a stage where its expression is 0. Payoffs
+are expressions in indicator variables, one per move, that are 1 when the move was made.
+"""
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import sympy
+
+from solver.io.located import IDENTIFIER, Located, check_probabilities
+from solver.model.expr import symbol
+from solver.model.normal import NormalFormGame
+from solver.model.tree import Chance, Decision, Terminal, build_tree
+
+@dataclass
+class _Stage:
+    kind: str                 # "player" or "chance"
+    mover: str                # player name or chance name
+    moves: list[str]
+    probs: dict | None
+    observes: list[int] | None
+    when: Any
+    ident: str
+    item: Located
+
+
+def unfold_stages(reader, payoff_reader, players, stages_item, payoffs_item, names, info, timing):
+    """The game a ``stages`` body describes: a tree, or a normal form for simultaneous timing."""
+    items = reader.sequence(stages_item, "a list of stages")
+    if not items:
+        reader.fail(stages_item, "expected at least one stage")
+    stages: list[_Stage] = []
+    move_names: dict[str, Located] = {}
+    ids: dict[str, int] = {}
+    for position, item in enumerate(items):
+        stages.append(_read_stage(reader, item, position, players, names, move_names, ids))
+    all_names = names | set(move_names)
+    for position, stage in enumerate(stages):
+        _resolve_stage(reader, stages, position, stage, all_names, move_names)
+    payoff_exprs = _stage_payoffs(payoff_reader, payoffs_item, players, all_names)
+    indicator_symbols = {m: symbol(m) for m in move_names}
+    if timing == "simultaneous":
+        return _simultaneous(reader, players, stages, payoff_exprs, indicator_symbols, info)
+    return _sequential(reader, players, stages, payoff_exprs, indicator_symbols, info)
+
+
+def _read_stage(reader, item, position, players, names, move_names, ids) -> _Stage:
+    """One stage's mover and moves; move names are checked to be unique identifiers."""
+    spec = reader.mapping(item, "a stage: {player: NAME, moves: [...]} or {chance: NAME, outcomes: {...}}")
+    allowed = {"player", "moves", "chance", "outcomes", "observes", "when", "id"}
+    for k in spec:
+        if k not in allowed:
+            reader.fail(spec[k], f"unknown stage key; allowed: {', '.join(sorted(allowed))}")
+    if ("player" in spec) == ("chance" in spec):
+        reader.fail(item, "a stage has either 'player' (with 'moves') or 'chance' (with 'outcomes')")
+    if "player" in spec:
+        mover = reader.text(spec["player"])
+        if mover not in players:
+            reader.fail(spec["player"], f"'{mover}' is not a player (players: {', '.join(players)})")
+        if "moves" not in spec:
+            reader.fail(item, "missing 'moves'", f"{item.key}.moves")
+        moves = reader.name_list(spec["moves"], "moves")
+        move_items = spec["moves"].value
+        kind, probs = "player", None
+    else:
+        mover = reader.text(spec["chance"])
+        if "outcomes" not in spec:
+            reader.fail(item, "missing 'outcomes': a probability for each outcome", f"{item.key}.outcomes")
+        outcome_map = reader.mapping(spec["outcomes"], "a mapping from outcome names to probabilities")
+        moves = list(outcome_map)
+        move_items = list(outcome_map.values())
+        kind, probs = "chance", outcome_map
+    for m, m_item in zip(moves, move_items):
+        if not IDENTIFIER.match(m):
+            reader.fail(m_item, f"move name '{m}' must be an identifier, since it is a 0/1 indicator in expressions")
+        if m in move_names or m in names or m in players:
+            other = f"line {move_names[m].line}" if m in move_names else "a parameter or player"
+            reader.fail(m_item, f"name '{m}' is already used ({other}); every move and outcome name must be unique")
+        move_names[m] = m_item
+    ident = reader.text(spec["id"]) if "id" in spec else mover
+    if "id" in spec:
+        if ident in ids:
+            reader.fail(spec["id"], f"duplicate stage id '{ident}'")
+        ids[ident] = position
+    elif kind == "chance":
+        ids.setdefault(mover, position)
+    return _Stage(kind, mover, moves, probs, None, spec.get("when"), ident, item)
+
+
+def _resolve_stage(reader, stages, position, stage, all_names, move_names) -> None:
+    """``observes`` names → earlier stage positions; ``when`` and chance probabilities → expressions."""
+    spec = stage.item.value
+    if "observes" in spec:
+        if stage.kind != "player":
+            reader.fail(spec["observes"], "only a player's stage observes")
+        refs = reader.sequence(spec["observes"], "a list of earlier stages (player names, chance names or stage ids)")
+        observed = []
+        for ref in refs:
+            label = reader.text(ref)
+            matches = [k for k in range(position) if label in (stages[k].ident, stages[k].mover)]
+            if not matches:
+                reader.fail(ref, f"'{label}' is not an earlier stage (earlier: "
+                                 f"{', '.join(dict.fromkeys(s.ident for s in stages[:position])) or 'none'})")
+            observed.extend(matches)
+        stage.observes = sorted(set(observed))
+    if stage.when is not None:
+        stage.when = reader.expression(stage.when, all_names)
+        extra = {s.name for s in stage.when.free_symbols} - set(move_names)
+        if extra:
+            reader.fail(spec["when"], f"'when' may use only earlier moves and outcomes, not parameters ({', '.join(sorted(extra))})")
+    if stage.kind == "chance":
+        stage.probs = {m: reader.expression(stage.probs[m], all_names) for m in stage.moves}
+
+
+def _stage_payoffs(payoff_reader, payoffs_item, players, all_names) -> list:
+    spec = payoff_reader.mapping(payoffs_item, "a mapping from each player to a payoff expression")
+    for p in spec:
+        if p not in players:
+            payoff_reader.fail(spec[p], f"'{p}' is not a player (players: {', '.join(players)})")
+    missing = [p for p in players if p not in spec]
+    if missing:
+        payoff_reader.fail(payoffs_item, f"missing the payoff of {', '.join(missing)}", f"payoffs.{missing[0]}")
+    return [payoff_reader.expression(spec[p], all_names) for p in players]
+
+
+def _substitute(expr, assignment):
+    return expr.subs(assignment) if expr.free_symbols else expr
+
+
+def _active(stage: _Stage, assignment) -> bool:
+    if stage.when is None:
+        return True
+    value = _substitute(stage.when, assignment)
+    return bool(value != 0)
+
+
+def _sequential(reader, players, stages, payoff_exprs, indicators, info):
+    zeros = {s: 0 for s in indicators.values()}
+
+    def unfold(position: int, assignment: dict, history: list):
+        if position == len(stages):
+            values = {**zeros, **assignment}
+            return Terminal(tuple(_substitute(e, values) for e in payoff_exprs),
+                            " → ".join(label for _, label in history))
+        stage = stages[position]
+        if not _active(stage, {**zeros, **assignment}):
+            return unfold(position + 1, assignment, history)
+        children = {}
+        for m in stage.moves:
+            children[m] = unfold(position + 1, {**assignment, indicators[m]: 1}, history + [(position, m)])
+        if stage.kind == "chance":
+            values = {**zeros, **assignment}
+            probs = {m: _substitute(stage.probs[m], values) for m in stage.moves}
+            check_probabilities(reader, stage.item, stage.item.value["outcomes"].value, probs, info)
+            return Chance(probs, children)
+        observed = [label for k, label in history if stage.observes is None or k in stage.observes]
+        # Nodes of one stage with the same observations form one information set.
+        return Decision(stage.mover, children, infoset=f"{stage.ident}@{'/'.join(observed) or stage.ident}")
+
+    root = unfold(0, {}, [])
+    game = build_tree(players, root, info)
+    return _relabel_staged(game, stages)
+
+
+def _relabel_staged(game, stages):
+    """Information sets of staged games read "after alarm" rather than internal keys."""
+    from solver.model.tree import InformationSet, _replace
+    infosets = []
+    for s in game.infosets:
+        ident, observed = s.label.split("@", 1)
+        infosets.append(InformationSet(observed, s.player, s.moves, s.nodes))
+    labels = [s.label for s in infosets]
+    if len(set(labels)) < len(labels):   # two stages see the same history: keep the stage id
+        infosets = [InformationSet(s.label.replace("@", ": ", 1), i.player, i.moves, i.nodes)
+                    for s, i in zip(game.infosets, infosets)]
+    return _replace(game, infosets=tuple(infosets))
+
+
+def _simultaneous(reader, players, stages, payoff_exprs, indicators, info):
+    """Nobody observes anything: strategies are a move per own stage; chance is averaged out."""
+    own = {p: [k for k, s in enumerate(stages) if s.kind == "player" and s.mover == p] for p in players}
+    for p in players:
+        if not own[p]:
+            reader.fail(stages[0].item, f"player '{p}' has no stage; with timing: simultaneous every player needs one", "stages")
+    strategy_lists = []
+    for p in players:
+        combos = list(itertools.product(*[stages[k].moves for k in own[p]]))
+        strategy_lists.append(combos)
+    names = [["+".join(c) for c in combos] for combos in strategy_lists]
+    shape = tuple(len(c) for c in strategy_lists)
+    tensor = np.empty((len(players),) + shape, dtype=object)
+    chance_stages = [k for k, s in enumerate(stages) if s.kind == "chance"]
+    zeros = {s: 0 for s in indicators.values()}
+    for index in itertools.product(*[range(n) for n in shape]):
+        choice = {}
+        for i, p in enumerate(players):
+            for k, move in zip(own[p], strategy_lists[i][index[i]]):
+                choice[k] = move
+        totals = [sympy.Integer(0)] * len(players)
+
+        def walk(position, assignment, weight):
+            if position == len(stages):
+                values = {**zeros, **assignment}
+                for i, e in enumerate(payoff_exprs):
+                    totals[i] = totals[i] + weight * _substitute(e, values)
+                return
+            stage = stages[position]
+            if not _active(stage, {**zeros, **assignment}):
+                return walk(position + 1, assignment, weight)
+            if stage.kind == "player":
+                return walk(position + 1, {**assignment, indicators[choice[position]]: 1}, weight)
+            values = {**zeros, **assignment}
+            for m in stage.moves:
+                walk(position + 1, {**assignment, indicators[m]: 1}, weight * _substitute(stage.probs[m], values))
+
+        walk(0, {}, sympy.Integer(1))
+        for i in range(len(players)):
+            tensor[(i,) + index] = sympy.expand(totals[i]) if chance_stages else totals[i]
+    return NormalFormGame(tuple(players), tuple(tuple(n) for n in names), tensor, info)
