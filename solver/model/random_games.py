@@ -103,6 +103,45 @@ def _collector_paused():
             gc.enable()
 
 
+def _chance_probabilities(chance_nodes, num_children, first_child, n, rng, exact) -> np.ndarray:
+    """Random probabilities on the chance nodes' edges (bounded away from 0), 1 on other edges."""
+    chance_counts = num_children[chance_nodes]
+    chance_children = (np.repeat(first_child[chance_nodes], chance_counts)
+                       + np.arange(int(chance_counts.sum())) - np.repeat(np.cumsum(chance_counts) - chance_counts, chance_counts))
+    offsets = np.cumsum(chance_counts) - chance_counts
+    if exact:
+        weights = rng.integers(1, 10, size=chance_children.size)
+        totals = np.repeat(np.add.reduceat(weights, offsets), chance_counts) if weights.size else weights
+        chance_probs = np.ones(n, dtype=object)                 # Python int 1 on non-chance edges
+        chance_probs[chance_children] = [Fraction(w, t) for w, t in zip(weights.tolist(), totals.tolist())]
+        return chance_probs
+    weights = rng.random(chance_children.size) + 0.05
+    totals = np.repeat(np.add.reduceat(weights, offsets), chance_counts) if weights.size else weights
+    chance_probs = np.ones(n, dtype=float)
+    chance_probs[chance_children] = weights / totals
+    return chance_probs
+
+
+def _leaf_payoffs(leaves, n, num_players, rng, exact, integer_payoffs, payoff_range) -> np.ndarray:
+    """Random payoffs on the leaves (0 on inner nodes): integers in ``payoff_range`` or fractions."""
+    shape = (leaves.size, num_players)
+    low, high = payoff_range
+    if exact:
+        leaf_payoffs = np.zeros((n, num_players), dtype=object)  # Python int 0 on inner nodes
+        if integer_payoffs:
+            leaf_payoffs[leaves] = rng.integers(low, high, size=shape, endpoint=True).astype(object)
+        else:
+            numerators = rng.integers(0, 100, size=shape).tolist()
+            denominators = rng.integers(1, 9, size=shape).tolist()
+            leaf_payoffs[leaves] = [[Fraction(a, b) for a, b in zip(row_a, row_b)]
+                                    for row_a, row_b in zip(numerators, denominators)]
+        return leaf_payoffs
+    leaf_payoffs = np.zeros((n, num_players), dtype=float)
+    leaf_payoffs[leaves] = (rng.integers(low, high, size=shape, endpoint=True).astype(float)
+                            if integer_payoffs else rng.random(shape))
+    return leaf_payoffs
+
+
 def _build_tree(num_leaves_target, num_players, rng, chance_fraction, max_branching, integer_payoffs, exact,
                 stop_probability, payoff_range) -> ExtensiveGame:
 
@@ -143,40 +182,8 @@ def _build_tree(num_leaves_target, num_players, rng, chance_fraction, max_branch
                      for v, p, k in zip(decision_nodes.tolist(), node_player[decision_nodes].tolist(),
                                         num_children[decision_nodes].tolist()))
 
-    # ---- chance probabilities ----------------------------------------------------------------
-    chance_nodes = inner_nodes[movers == CHANCE]
-    chance_counts = num_children[chance_nodes]
-    chance_children = (np.repeat(first_child[chance_nodes], chance_counts)
-                       + np.arange(int(chance_counts.sum())) - np.repeat(np.cumsum(chance_counts) - chance_counts, chance_counts))
-    offsets = np.cumsum(chance_counts) - chance_counts
-    if exact:
-        weights = rng.integers(1, 10, size=chance_children.size)
-        totals = np.repeat(np.add.reduceat(weights, offsets), chance_counts) if weights.size else weights
-        chance_probs = np.ones(n, dtype=object)                 # Python int 1 on non-chance edges
-        chance_probs[chance_children] = [Fraction(w, t) for w, t in zip(weights.tolist(), totals.tolist())]
-    else:
-        weights = rng.random(chance_children.size) + 0.05       # bounded away from 0
-        totals = np.repeat(np.add.reduceat(weights, offsets), chance_counts) if weights.size else weights
-        chance_probs = np.ones(n, dtype=float)
-        chance_probs[chance_children] = weights / totals
-
-    # ---- payoffs on the leaves ---------------------------------------------------------------
-    leaves = np.flatnonzero(~is_inner)
-    shape = (leaves.size, num_players)
-    low, high = payoff_range
-    if exact:
-        leaf_payoffs = np.zeros((n, num_players), dtype=object)  # Python int 0 on inner nodes
-        if integer_payoffs:
-            leaf_payoffs[leaves] = rng.integers(low, high, size=shape, endpoint=True).astype(object)
-        else:
-            numerators = rng.integers(0, 100, size=shape).tolist()
-            denominators = rng.integers(1, 9, size=shape).tolist()
-            leaf_payoffs[leaves] = [[Fraction(a, b) for a, b in zip(row_a, row_b)]
-                                    for row_a, row_b in zip(numerators, denominators)]
-    else:
-        leaf_payoffs = np.zeros((n, num_players), dtype=float)
-        leaf_payoffs[leaves] = (rng.integers(low, high, size=shape, endpoint=True).astype(float)
-                                if integer_payoffs else rng.random(shape))
+    chance_probs = _chance_probabilities(inner_nodes[movers == CHANCE], num_children, first_child, n, rng, exact)
+    leaf_payoffs = _leaf_payoffs(np.flatnonzero(~is_inner), n, num_players, rng, exact, integer_payoffs, payoff_range)
 
     arrays = (parent, node_player, first_child, num_children, move_index, depth, node_infoset,
               chance_probs, leaf_payoffs)
