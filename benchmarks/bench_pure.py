@@ -97,7 +97,7 @@ def main():
             for name, payoffs in variants:
                 slow = payoffs.dtype == object
                 t, found = time_ours(payoffs, repeats=1 if slow else 5)
-                peak = None if slow else peak_memory(lambda: pure_equilibrium_indices(payoffs))[0]
+                peak = None if slow else peak_memory(lambda p=payoffs: pure_equilibrium_indices(p))[0]
                 results.append((name, t, peak, set(found)))
             if gbt is not None:
                 g_build, g_solve, g_found = gambit_pure(fast_payoffs)

@@ -36,7 +36,6 @@ from solver.io.gambit import load_gambit
 from solver.io.yamlfile import GameFileError
 from solver.model.normal import NormalFormGame
 from solver.model.reduce import reduced_normal_form
-from solver.model.tree import TERMINAL, ExtensiveGame
 
 CORPUS = Path(os.environ.get("GAMBIT_CORPUS", "/work/shared/corpus/gambit"))
 VENDORED = Path(__file__).parent / "data" / "gambit"

@@ -1,6 +1,4 @@
 """Bad input: exit status 2, one line naming the file, the line and the key, no traceback."""
-import os
-import textwrap
 
 import pytest
 from click.testing import CliRunner

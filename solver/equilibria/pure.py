@@ -13,10 +13,6 @@ Leading batch axes are allowed: ``payoffs`` of shape ``(*batch, N, n_1, ..., n_N
 shape ``(*batch, n_1, ..., n_N)``, which the parameter sweeps use to solve a whole grid at once.
 
 >>> import numpy as np
-
-from solver.core.numbers import TIE_TOLERANCE, is_exact_array
-from solver.core.profiles import pure_profile
-from solver.equilibria.result import ONLY_PURE, AlgorithmResult, Note
 >>> from fractions import Fraction
 >>> stag = np.array([[[4, 0], [3, 3]], [[4, 3], [0, 3]]], dtype=object)
 >>> pure_equilibrium_indices(stag)
@@ -30,6 +26,10 @@ import math
 from fractions import Fraction
 
 import numpy as np
+
+from solver.core.numbers import TIE_TOLERANCE, is_exact_array
+from solver.core.profiles import pure_profile
+from solver.equilibria.result import ONLY_PURE, AlgorithmResult, Note
 
 _NUMERATOR = np.frompyfunc(lambda v: v.numerator, 1, 1)
 _DENOMINATOR = np.frompyfunc(lambda v: v.denominator, 1, 1)

@@ -508,7 +508,7 @@ class _EfgReader:
         records = self.records
         children_of: list[list[int]] = [[] for _ in records]
         open_nodes: list[int] = []
-        for index, (kind, _, key, _, line) in enumerate(records):
+        for index, (kind, _, _, _, line) in enumerate(records):
             if index > 0:
                 if not open_nodes:
                     raise GameFileError(self.path, line, f"node {index + 1}", "the tree is already complete before "

@@ -76,7 +76,8 @@ class YamlReader:
         if isinstance(node, yaml.SequenceNode):
             return Located([self.convert(v, f"{key}[{i}]") for i, v in enumerate(node.value)], line, key)
         if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
-            constructor = yaml.SafeLoader(""); value = constructor.construct_object(node, deep=True)
+            constructor = yaml.SafeLoader("")
+            value = constructor.construct_object(node, deep=True)
             return Located(value, line, key)
         raise GameFileError(self.path, line, key, f"YAML tag {node.tag} is not allowed")
 

@@ -197,30 +197,36 @@ def _simultaneous(reader, players, stages, payoff_exprs, indicators, info):
     shape = tuple(len(c) for c in strategy_lists)
     tensor = np.empty((len(players),) + shape, dtype=object)
     chance_stages = [k for k, s in enumerate(stages) if s.kind == "chance"]
-    zeros = {s: 0 for s in indicators.values()}
     for index in itertools.product(*[range(n) for n in shape]):
         choice = {}
         for i, p in enumerate(players):
             for k, move in zip(own[p], strategy_lists[i][index[i]]):
                 choice[k] = move
-        totals = [sympy.Integer(0)] * len(players)
-
-        def walk(position, assignment, weight):
-            if position == len(stages):
-                values = {**zeros, **assignment}
-                for i, e in enumerate(payoff_exprs):
-                    totals[i] = totals[i] + weight * _substitute(e, values)
-                return
-            stage = stages[position]
-            if not _active(stage, {**zeros, **assignment}):
-                return walk(position + 1, assignment, weight)
-            if stage.kind == "player":
-                return walk(position + 1, {**assignment, indicators[choice[position]]: 1}, weight)
-            values = {**zeros, **assignment}
-            for m in stage.moves:
-                walk(position + 1, {**assignment, indicators[m]: 1}, weight * _substitute(stage.probs[m], values))
-
-        walk(0, {}, sympy.Integer(1))
+        totals = _expected_payoffs(stages, choice, payoff_exprs, indicators)
         for i in range(len(players)):
             tensor[(i,) + index] = sympy.expand(totals[i]) if chance_stages else totals[i]
     return NormalFormGame(tuple(players), tuple(tuple(n) for n in names), tensor, info)
+
+
+def _expected_payoffs(stages, choice, payoff_exprs, indicators) -> list:
+    """Each player's payoff when the players' stages take the moves in ``choice`` (stage position →
+    move), averaged over the chance stages, as sympy expressions in the parameters."""
+    zeros = {s: 0 for s in indicators.values()}
+    totals = [sympy.Integer(0)] * len(payoff_exprs)
+    pending = [(0, {}, sympy.Integer(1))]          # (stage position, indicators set so far, probability)
+    while pending:
+        position, assignment, weight = pending.pop()
+        values = {**zeros, **assignment}
+        if position == len(stages):
+            for i, e in enumerate(payoff_exprs):
+                totals[i] = totals[i] + weight * _substitute(e, values)
+            continue
+        stage = stages[position]
+        if not _active(stage, values):
+            pending.append((position + 1, assignment, weight))
+        elif stage.kind == "player":
+            pending.append((position + 1, {**assignment, indicators[choice[position]]: 1}, weight))
+        else:
+            for m in reversed(stage.moves):
+                pending.append((position + 1, {**assignment, indicators[m]: 1}, weight * _substitute(stage.probs[m], values)))
+    return totals
