@@ -18,8 +18,8 @@ per inner node, 10% chance nodes, float payoffs uniform on [0, 1), leaves at man
     ``add_outcome`` / ``set_outcome`` per leaf) is reported, under a time cap; a build that hits
     the cap is stopped and larger sizes are reported as ``skipped``. Nothing is extrapolated.
   * ours is timed twice: ``cold`` includes building the per-level index plan that depends only
-    on the tree's shape (what a single solve pays); ``warm`` reuses it (what each point of a
-    sweep over one tree shape pays). The headline ratio uses the cold time.
+    on the tree's shape (``ExtensiveGame.levels``, what a single solve pays); ``warm`` reuses it
+    (what each point of a sweep over one tree shape pays). The headline ratio uses the cold time.
 
 A second table does the same on exact trees (Fraction payoffs and probabilities). Times are the
 best of up to 7 runs (2 for the slow ones), both wall-clock and CPU time of this process; the
@@ -29,6 +29,7 @@ the extra memory one call of ours allocates (tracemalloc, in a separate untimed 
 from __future__ import annotations
 
 import argparse
+import functools
 import os
 import sys
 import time
@@ -41,8 +42,8 @@ sys.setrecursionlimit(100_000)
 
 from benchmarks.common import (TimeLimit, best_of, fmt_bytes, fmt_ratio, fmt_time,  # noqa: E402
                                machine_info, peak_memory, print_table)
-from solver.equilibria.backward import (FLOAT_TIE_TOLERANCE, BackwardInduction,  # noqa: E402
-                                        vectorised_backward_induction)
+from solver.core.numbers import TIE_TOLERANCE  # noqa: E402
+from solver.equilibria.backward import BackwardInduction, vectorised_backward_induction  # noqa: E402
 from solver.model.random_games import random_perfect_information_tree  # noqa: E402
 from solver.model.tree import CHANCE, ExtensiveGame  # noqa: E402
 
@@ -66,7 +67,7 @@ def to_python(tree: ExtensiveGame):
         tolerance = 0
     else:
         leaves = tree.leaf_payoffs[tree.num_children == 0]
-        tolerance = FLOAT_TIE_TOLERANCE * max(1.0, float(np.ptp(leaves))) if leaves.size else 0.0
+        tolerance = TIE_TOLERANCE * max(1.0, float(np.ptp(leaves))) if leaves.size else 0.0
     return kids, tree.node_player.tolist(), tree.chance_probs.tolist(), payoffs, tree.num_players, tolerance
 
 
@@ -193,14 +194,14 @@ def run_size(leaves, exact, seed, args, gambit_state):
 
     slow = leaves >= 10**5 or exact
     def cold():
-        tree.__dict__.pop("_backward_plan", None)
+        tree.__dict__.pop("levels", None)            # drop the cached shape plan (ExtensiveGame.levels)
         return vectorised_backward_induction(tree)
 
     t_ours, ours = best_of(cold, repeats=7, budget=10)
     t_warm, _ = best_of(lambda: vectorised_backward_induction(tree), repeats=7, budget=10)
     peak, _ = peak_memory(lambda: vectorised_backward_induction(tree))
     plain = to_python(tree)
-    t_rec, peer = best_of(lambda: recursive_backward_induction(*plain), repeats=2 if slow else 7, budget=20)
+    t_rec, peer = best_of(functools.partial(recursive_backward_induction, *plain), repeats=2 if slow else 7, budget=20)
     del plain
     problem = same_outputs(ours, peer, exact)
     if problem:

@@ -80,7 +80,7 @@ def run_ours(A, B, kind):
         A, B = A.astype(object), B.astype(object)
     start = time.process_time()
     result = enumerate_extreme_equilibria(A, B)
-    return time.process_time() - start, [(list(x), list(y)) for x, y in result.equilibria]
+    return time.process_time() - start, [(list(x), list(y)) for x, y in result.profiles]
 
 
 def run_gambit(A, B, kind, rational):

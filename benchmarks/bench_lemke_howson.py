@@ -104,7 +104,7 @@ def run_nashpy(A, B, label, cap):
 
 def run_ours(A, B, label, **kwargs):
     start = _clock()
-    x, y = lemke_howson(A, B, label, **kwargs)
+    x, y = lemke_howson(A, B, label, **kwargs).profiles[0]
     elapsed = _clock() - start
     payoffs = np.stack([A, B]).astype(object if A.dtype.kind == "i" else float)
     return ("ok" if is_nash(payoffs, [x, y]) else "invalid"), elapsed
@@ -184,7 +184,7 @@ def main():
                     Ai, Bi = A.astype(np.int64), B.astype(np.int64)
                     ours_g += [run_ours(Ai, Bi, k, float_guided=True) for k in labels]
                     if n <= exact_max_n:
-                        runs_x = [run_ours(Ai, Bi, k) for k in labels]
+                        runs_x = [run_ours(Ai, Bi, k, float_guided=False) for k in labels]
                         ours_x += runs_x
                         ours_x_per_game.append(sum(t for _, t in runs_x) / len(runs_x))
                 if gbt is not None:

@@ -9,8 +9,8 @@ Seeded random games of several shapes — Gaussian payoffs (generic) and small i
 
 * ``ours s`` / ``gambit s`` — solve time (Gambit's measured inside its process, without import);
 * ``eq`` — isolated equilibria (ours / Gambit's), ``fam`` — our families (continua);
-* ``agree`` — how many of Gambit's equilibria we also report (isolated or as a family sample
-  point) out of Gambit's count; ``extra`` — our verified isolated equilibria Gambit did not list;
+* ``agree`` — how many of Gambit's equilibria we also report (isolated or as a point found on a
+  family) out of Gambit's count; ``extra`` — our verified isolated equilibria Gambit did not list;
 * ``ratio`` — Gambit time / our time (> 1: we are faster); with a timeout it is a lower bound.
 """
 from __future__ import annotations
@@ -102,7 +102,8 @@ def main(argv=None):
     except ImportError:
         have_gambit = False
         print("pygambit not importable: Gambit columns left empty")
-    head = f"{'game':22} {'ours s':>8} {'eq':>4} {'fam':>4} {'done':>5} | {'gambit s':>9} {'eq':>4} | {'agree':>7} {'extra':>5} {'ratio':>8}"
+    head = (f"{'game':22} {'ours s':>8} {'eq':>4} {'fam':>4} {'done':>5} | {'gambit s':>9} {'eq':>4} | "
+            f"{'agree':>7} {'extra':>5} {'ratio':>8}")
     print(head)
     print("-" * len(head))
     totals = {"ours": 0.0, "gambit": 0.0, "gambit_timeouts": 0, "missed": 0}
@@ -110,10 +111,10 @@ def main(argv=None):
         start = time.perf_counter()
         res = enumerate_polynomial(U, deadline=time.monotonic() + args.timeout)
         ours = time.perf_counter() - start
-        assert all(is_nash(U, eq) for eq in res.equilibria)
-        assert all(is_nash(U, sp) for f in res.families for sp in f.sample_points)
+        assert all(is_nash(U, eq) for eq in res.profiles)
+        assert all(is_nash(U, sp) for f in res.families for sp in f.extreme_points)
         totals["ours"] += ours
-        pool = list(res.equilibria) + [sp for f in res.families for sp in f.sample_points]
+        pool = list(res.profiles) + [sp for f in res.families for sp in f.extreme_points]
         g_txt = g_eq = agree = extra = ratio = "-"
         if have_gambit:
             ref, info = gambit_enumpoly(U, args.timeout)
@@ -129,9 +130,9 @@ def main(argv=None):
                 hit = sum(any(_same(p, q) for p in pool) for q in ref)
                 totals["missed"] += len(ref) - hit
                 agree = f"{hit}/{len(ref)}"
-                extra = str(sum(not any(_same(p, q) for q in ref) for p in res.equilibria))
+                extra = str(sum(not any(_same(p, q) for q in ref) for p in res.profiles))
                 ratio = f"{info / ours:.3f}"
-        print(f"{label:22} {ours:8.3f} {len(res.equilibria):4d} {len(res.families):4d} "
+        print(f"{label:22} {ours:8.3f} {len(res.profiles):4d} {len(res.families):4d} "
               f"{str(res.complete):>5} | {g_txt:>9} {g_eq:>4} | {agree:>7} {extra:>5} {ratio:>8}", flush=True)
     print("-" * len(head))
     print(f"total ours {totals['ours']:.1f} s; Gambit {totals['gambit']:.1f} s on the games it finished, "

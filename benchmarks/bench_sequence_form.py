@@ -34,13 +34,13 @@ import tempfile
 import time
 from fractions import Fraction
 
+import numpy as np
+
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
 
 from benchmarks.common import fmt_ratio, fmt_time, machine_info, print_table  # noqa: E402
 from solver.model.random_games import two_round_poker as poker  # noqa: E402
 from solver.equilibria.sequence_form import sequence_form_equilibrium, sequences_of  # noqa: E402
-from solver.equilibria.subgames import behaviour_payoffs  # noqa: E402
-from solver.model.tree import Chance, Decision, Terminal, build_tree  # noqa: E402
 
 try:
     import pygambit as gbt
@@ -61,8 +61,7 @@ def timed(fn, repeats=3):
 
 
 def ours(tree):
-    behaviour = sequence_form_equilibrium(tree)
-    return behaviour_payoffs(tree, behaviour)[0]
+    return sequence_form_equilibrium(tree).payoffs[0][0]
 
 
 def normal_form_route(tree):
@@ -70,7 +69,7 @@ def normal_form_route(tree):
     from solver.model.reduce import reduced_normal_form
     reduced = reduced_normal_form(tree)
     A, B = reduced.game.payoffs
-    x, y = lemke_howson(A, B, 0)
+    x, y = (np.array(p, dtype=object) for p in lemke_howson(A, B, 0).profiles[0])
     return x @ A @ y
 
 
@@ -105,21 +104,21 @@ def main(argv=None):
         tree = poker(*ranks)
         seqs = sequences_of(tree)
         profiles = 3 ** ranks[0] * 4 ** ranks[1]
-        t_ours, value = timed(lambda: ours(tree))
+        t_ours, value = timed(lambda tree=tree: ours(tree))
         t_nf = t_gb = t_gf = None
         if not stopped["normal form"] and profiles <= args.nf_cap:
-            t_nf, nf_value = timed(lambda: normal_form_route(tree))
+            t_nf, nf_value = timed(lambda tree=tree: normal_form_route(tree))
             if nf_value != value:
                 raise SystemExit(f"k={k}: normal-form value {nf_value} differs from ours {value}")
             stopped["normal form"] = t_nf > args.cap
         game = to_gambit(tree) if gbt is not None else None
         if not stopped["pygambit"]:
-            t_gb, gb_value = timed(lambda: gambit_lcp(game))
+            t_gb, gb_value = timed(lambda game=game: gambit_lcp(game))
             if gb_value != value:
                 raise SystemExit(f"k={k}: pygambit value {gb_value} differs from ours {value}")
             stopped["pygambit"] = t_gb > args.cap
         if not stopped["pygambit float"]:
-            t_gf, gf_value = timed(lambda: gambit_lcp(game, rational=False))
+            t_gf, gf_value = timed(lambda game=game: gambit_lcp(game, rational=False))
             if abs(gf_value - float(value)) > 1e-9:
                 raise SystemExit(f"k={k}: pygambit float value {gf_value} differs from ours {value}")
             stopped["pygambit float"] = t_gf > args.cap

@@ -45,6 +45,7 @@ from solver.analysis.batched import GridPayoffs  # noqa: E402
 from solver.analysis.sweep import Axis, sweep  # noqa: E402
 from solver.api import parameter_values  # noqa: E402
 from solver.model.tree import CHANCE  # noqa: E402
+from solver.present.sweep_text import boundary_text  # noqa: E402
 
 try:
     import pygambit as gbt
@@ -114,7 +115,7 @@ def bench(name, game, axes, sample, rows, notes):
     regions = [r for r in result.regions() if not r.boundary]
     print(f"  sweep: {fmt_time(ours)}, {len(regions)} regions, {result.exact_points} tie points solved exactly")
     for b in result.boundaries()[:2]:
-        print(f"    {b.text[:150]}")
+        print(f"    {boundary_text(b, result.axes)[:150]}")
     peak, _ = peak_memory(lambda: sweep(game, axes, processes=1))
     rows.append([name, "sweep (vectorised)", total, fmt_time(ours), fmt_time(ours), "1.0x", fmt_bytes(peak)])
 
@@ -162,12 +163,10 @@ def main():
                 "nashpy": getattr(nashpy, "__version__", "not installed") if nashpy else "not installed"}
     print(machine_info(versions))
     rows, notes = [], []
-    tree = load_game(os.path.join(ROOT, "games/tech_transfer.yaml"))
-    bench("tech_transfer", tree, [Axis("ammo_gain", Fraction(0), Fraction(10), args.points), Axis("china_squeeze", Fraction(0), Fraction(10), args.points)],
-          args.sample, rows, notes)
-    stag = load_game(os.path.join(ROOT, "games/peninsula_stability.yaml"))
-    bench("peninsula_stability", stag, [Axis("stability_gain", Fraction(0), Fraction(10), args.points), Axis("competitive_edge", Fraction(0), Fraction(10), args.points)],
-          args.sample, rows, notes)
+    for name, swept in (("tech_transfer", ("ammo_gain", "china_squeeze")),
+                        ("peninsula_stability", ("stability_gain", "competitive_edge"))):
+        game = load_game(os.path.join(ROOT, f"games/{name}.yaml"))
+        bench(name, game, [Axis(p, Fraction(0), Fraction(10), args.points) for p in swept], args.sample, rows, notes)
     print()
     print_table(["game", "method", "points timed", "per point / run", "whole grid", "slower than sweep", "peak memory"],
                 [[r[0], r[1], r[2], r[3] if "loop" in r[1] else "-", r[4], r[5], r[6]] for r in rows])

@@ -14,6 +14,8 @@ from solver import load_game
 from solver.analysis.sweep import parse_axis, sweep
 from solver.analysis.thresholds import find_thresholds
 from solver.present.sweep_plot import plot_sweep
+from solver.present.sweep_text import sweep_text
+from solver.present.thresholds_text import thresholds_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GAME = os.path.join(HERE, "..", "games", "alliance_rupture.yaml")
@@ -24,7 +26,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     game = load_game(GAME)
     for parameter in ("p_end", "tech_value"):
-        print(find_thresholds(game, parameter, game_path="games/alliance_rupture.yaml").to_text(symbolic=True))
+        print(thresholds_text(find_thresholds(game, parameter, game_path="games/alliance_rupture.yaml"), symbolic=True))
     runs = [
         ("alliance_rupture_p_end.png", ["p_end=0:1:501"]),
         ("alliance_rupture_p_end_vs_tech_value.png", ["p_end=0:1:401", "tech_value=0:10:401"]),
@@ -32,7 +34,7 @@ def main():
     for name, params in runs:
         result = sweep(game, [parse_axis(p) for p in params], game_path="games/alliance_rupture.yaml")
         plot_sweep(result, os.path.join(OUT, name))
-        print(result.to_text())
+        print(sweep_text(result))
         print(f"wrote examples/output/{name}\n")
 
 

@@ -18,6 +18,8 @@ from solver import load_game
 from solver.analysis.sweep import parse_axis, sweep
 from solver.analysis.thresholds import find_thresholds
 from solver.present.sweep_plot import plot_sweep
+from solver.present.sweep_text import sweep_text
+from solver.present.thresholds_text import thresholds_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GAME = os.path.join(HERE, "..", "games", "buffer_discipline.yaml")
@@ -28,7 +30,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     game = load_game(GAME)
     for parameter in ("enforce_cost", "enforcement_penalty"):
-        print(find_thresholds(game, parameter, game_path="games/buffer_discipline.yaml").to_text())
+        print(thresholds_text(find_thresholds(game, parameter, game_path="games/buffer_discipline.yaml")))
     runs = [
         ("buffer_discipline_enforcement_penalty.png", ["enforcement_penalty=0:20:401"]),
         ("buffer_discipline_enforce_cost.png", ["enforce_cost=0:5:401"]),
@@ -37,7 +39,7 @@ def main():
     for name, params in runs:
         result = sweep(game, [parse_axis(p) for p in params], game_path="games/buffer_discipline.yaml")
         plot_sweep(result, os.path.join(OUT, name))
-        print(result.to_text())
+        print(sweep_text(result))
         print(f"wrote examples/output/{name}\n")
 
 

@@ -13,7 +13,10 @@ import os
 from solver import load_game
 from solver.analysis.sweep import parse_axis, sweep
 from solver.analysis.thresholds import find_thresholds
+from solver.present.progress import ProgressBar
 from solver.present.sweep_plot import plot_sweep
+from solver.present.sweep_text import sweep_text
+from solver.present.thresholds_text import thresholds_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GAME = os.path.join(HERE, "..", "games", "covert_transfer.yaml")
@@ -24,7 +27,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     game = load_game(GAME)
     for parameter in ("deter_cost", "q_detect"):
-        print(find_thresholds(game, parameter, game_path="games/covert_transfer.yaml").to_text())
+        print(thresholds_text(find_thresholds(game, parameter, game_path="games/covert_transfer.yaml")))
     runs = [
         ("covert_transfer_deter_cost.png", ["deter_cost=0:10:101"]),
         ("covert_transfer_q_detect.png", ["q_detect=0:1:101"]),
@@ -32,9 +35,9 @@ def main():
     ]
     for name, params in runs:
         result = sweep(game, [parse_axis(p) for p in params], game_path="games/covert_transfer.yaml",
-                       progress=True)
+                       progress=ProgressBar())
         plot_sweep(result, os.path.join(OUT, name))
-        print(result.to_text())
+        print(sweep_text(result))
         print(f"wrote examples/output/{name}\n")
 
 

@@ -14,6 +14,8 @@ from solver import load_game
 from solver.analysis.sweep import parse_axis, sweep
 from solver.analysis.thresholds import find_thresholds
 from solver.present.sweep_plot import plot_sweep
+from solver.present.sweep_text import sweep_text
+from solver.present.thresholds_text import thresholds_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GAME = os.path.join(HERE, "..", "games", "peninsula_stability.yaml")
@@ -24,7 +26,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     game = load_game(GAME)
     for parameter in ("stability_gain", "competitive_edge"):
-        print(find_thresholds(game, parameter, game_path="games/peninsula_stability.yaml").to_text(symbolic=True))
+        print(thresholds_text(find_thresholds(game, parameter, game_path="games/peninsula_stability.yaml"), symbolic=True))
     runs = [
         ("peninsula_stability_stability_gain.png", ["stability_gain=0:10:501"]),
         ("peninsula_stability_gain_vs_edge.png", ["stability_gain=0:10:401", "competitive_edge=0:10:401"]),
@@ -32,7 +34,7 @@ def main():
     for name, params in runs:
         result = sweep(game, [parse_axis(p) for p in params], game_path="games/peninsula_stability.yaml")
         plot_sweep(result, os.path.join(OUT, name))
-        print(result.to_text())
+        print(sweep_text(result))
         print(f"wrote examples/output/{name}\n")
 
 

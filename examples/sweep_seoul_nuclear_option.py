@@ -14,6 +14,8 @@ from solver import load_game
 from solver.analysis.sweep import parse_axis, sweep
 from solver.analysis.thresholds import find_thresholds
 from solver.present.sweep_plot import plot_sweep
+from solver.present.sweep_text import sweep_text
+from solver.present.thresholds_text import thresholds_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GAME = os.path.join(HERE, "..", "games", "seoul_nuclear_option.yaml")
@@ -24,7 +26,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     game = load_game(GAME)
     for parameter in ("nk_threat", "standard_credibility", "reassure_cost"):
-        print(find_thresholds(game, parameter, game_path="games/seoul_nuclear_option.yaml").to_text())
+        print(thresholds_text(find_thresholds(game, parameter, game_path="games/seoul_nuclear_option.yaml")))
     runs = [
         ("seoul_nuclear_option_nk_threat.png", ["nk_threat=0:10:501"]),
         ("seoul_nuclear_option_threat_vs_credibility.png", ["nk_threat=0:10:401", "standard_credibility=0:1:401"]),
@@ -33,7 +35,7 @@ def main():
     for name, params in runs:
         result = sweep(game, [parse_axis(p) for p in params], game_path="games/seoul_nuclear_option.yaml")
         plot_sweep(result, os.path.join(OUT, name))
-        print(result.to_text())
+        print(sweep_text(result))
         print(f"wrote examples/output/{name}\n")
 
 

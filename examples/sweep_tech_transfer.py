@@ -16,6 +16,8 @@ from solver import load_game
 from solver.analysis.sweep import parse_axis, sweep
 from solver.analysis.thresholds import find_thresholds
 from solver.present.sweep_plot import plot_sweep
+from solver.present.sweep_text import sweep_text
+from solver.present.thresholds_text import thresholds_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GAME = os.path.join(HERE, "..", "games", "tech_transfer.yaml")
@@ -26,7 +28,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     game = load_game(GAME)
     for parameter in ("ammo_gain", "deter_cost", "bloc_cost"):
-        print(find_thresholds(game, parameter, game_path="games/tech_transfer.yaml").to_text())
+        print(thresholds_text(find_thresholds(game, parameter, game_path="games/tech_transfer.yaml")))
     runs = [
         ("tech_transfer_ammo_gain.png", ["ammo_gain=0:10:501"]),
         ("tech_transfer_deter_cost.png", ["deter_cost=0:10:501"]),
@@ -37,7 +39,7 @@ def main():
     for name, params in runs:
         result = sweep(game, [parse_axis(p) for p in params], game_path="games/tech_transfer.yaml")
         plot_sweep(result, os.path.join(OUT, name))
-        print(result.to_text())
+        print(sweep_text(result))
         print(f"wrote examples/output/{name}\n")
 
 

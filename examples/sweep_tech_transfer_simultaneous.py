@@ -14,6 +14,8 @@ from solver import load_game
 from solver.analysis.sweep import parse_axis, sweep
 from solver.analysis.thresholds import find_thresholds
 from solver.present.sweep_plot import plot_sweep
+from solver.present.sweep_text import sweep_text
+from solver.present.thresholds_text import thresholds_text
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 GAME = os.path.join(HERE, "..", "games", "tech_transfer_simultaneous.yaml")
@@ -24,7 +26,7 @@ def main():
     os.makedirs(OUT, exist_ok=True)
     game = load_game(GAME)
     for parameter in ("ammo_gain", "china_squeeze", "deter_cost"):
-        print(find_thresholds(game, parameter, game_path="games/tech_transfer_simultaneous.yaml").to_text())
+        print(thresholds_text(find_thresholds(game, parameter, game_path="games/tech_transfer_simultaneous.yaml")))
     runs = [
         ("tech_transfer_simultaneous_ammo_vs_squeeze.png", ["ammo_gain=0:10:401", "china_squeeze=0:10:401"]),
         ("tech_transfer_simultaneous_deter_cost.png", ["deter_cost=0:10:501"]),
@@ -32,7 +34,7 @@ def main():
     for name, params in runs:
         result = sweep(game, [parse_axis(p) for p in params], game_path="games/tech_transfer_simultaneous.yaml")
         plot_sweep(result, os.path.join(OUT, name))
-        print(result.to_text())
+        print(sweep_text(result))
         print(f"wrote examples/output/{name}\n")
 
 

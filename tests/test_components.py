@@ -13,7 +13,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from solver.equilibria.components import distinct_strategies, equilibrium_components, maximal_nash_subsets
+from solver.equilibria.components import (distinct_strategies, equilibrium_components, equilibrium_families,
+                                          maximal_nash_subsets)
 from solver.equilibria.enumerate2 import enumerate_extreme_equilibria
 
 F = Fraction
@@ -25,7 +26,7 @@ def obj(rows) -> np.ndarray:
 
 def solve(A, B):
     A, B = obj(A), obj(B)
-    extremes = enumerate_extreme_equilibria(A, B).equilibria
+    extremes = enumerate_extreme_equilibria(A, B).profiles
     return A, B, extremes
 
 
@@ -79,6 +80,20 @@ def test_three_nash_subsets_in_one_component():
     }
 
 
+def test_families_describe_components_with_several_members():
+    # The game above: one component; its Nash subset ({e0}, {e0, e1, m}) is a triangle, so the
+    # component has dimension 2; both players' strategies vary across it.
+    A, B, extremes = solve([[1, 1, 0], [0, 1, 1]], [[0, 0, 0], [0, 0, 0]])
+    (family,) = equilibrium_families(extremes)
+    assert family.members == tuple(range(6)) and family.dimension == 2 and family.varying == (0, 1)
+    assert family.support == ((0, 1), (0, 1, 2))
+    assert family.extreme_points == tuple((tuple(x), tuple(y)) for x, y in extremes)
+    # Two separate segments: two families of dimension 1; isolated equilibria give none.
+    A, B, extremes = solve([[1, 0, 0], [0, 1, 0]], [[1, 1, 0], [0, 1, 1]])
+    assert [(f.dimension, f.varying) for f in equilibrium_families(extremes)] == [(1, (1,)), (1, (1,))]
+    assert equilibrium_families(solve([[2, 0], [0, 1]], [[1, 0], [0, 2]])[2]) == ()
+
+
 def test_two_components():
     # Two separate edge continua: x = e0 with y on [(1,0,0), (1/2,1/2,0)], x = e1 with y on [e1, e2].
     A, B, extremes = solve([[1, 0, 0], [0, 1, 0]], [[1, 1, 0], [0, 1, 1]])
@@ -90,7 +105,7 @@ def test_two_components():
 def test_float_extremes_and_validation():
     A = np.array([[1.0, 1.0], [0.0, 0.0]])
     B = np.zeros((2, 2))
-    extremes = enumerate_extreme_equilibria(A, B).equilibria
+    extremes = enumerate_extreme_equilibria(A, B).profiles
     assert equilibrium_components(A, B, extremes) == ((0, 1),)
     with pytest.raises(ValueError):
         equilibrium_components(A, B, [(np.array([0.0, 1.0]), np.array([1.0, 0.0]))])  # not Nash

@@ -1,6 +1,4 @@
 """`solve convert`: round trips through YAML and Gambit's formats keep the game and its equilibria."""
-import json
-
 import numpy as np
 import pytest
 from click.testing import CliRunner

@@ -7,6 +7,7 @@ import xml.etree.ElementTree as ET
 import pytest
 from click.testing import CliRunner
 
+from solver.analysis.pictures import marked_matrix, played_tree
 from solver.api import evaluate_game, load_game, parameter_values, solve
 from solver.cli import main
 from solver.model.tree import Decision, Terminal, build_tree
@@ -102,8 +103,9 @@ def test_sixty_four_leaves_readable(tmp_path):
     assert len(leaves) == 64
     assert sorted(y[leaf] for leaf in leaves) == list(range(64))     # one row per leaf, no overlap
     solution = solve(tree)
-    figure = tree_figure(tree, solution)
-    small = tree_figure(load_game("games/tech_transfer.yaml").evaluated(parameter_values(load_game("games/tech_transfer.yaml"))))
+    figure = tree_figure(played_tree(tree, solution))
+    game = load_game("games/tech_transfer.yaml")
+    small = tree_figure(played_tree(game.evaluated(parameter_values(game))))
     assert figure.get_size_inches()[1] > 3 * small.get_size_inches()[1]   # grows with the leaves
     out = tmp_path / "big.svg"
     save_figure(figure, str(out))
@@ -114,7 +116,7 @@ def test_sixty_four_leaves_readable(tmp_path):
 
 def test_svg_markup_is_inline_svg():
     game = load_game("games/battle_of_the_sexes.yaml")
-    markup = svg_markup(matrix_figure(evaluate_game(game, parameter_values(game))))
+    markup = svg_markup(matrix_figure(marked_matrix(evaluate_game(game, parameter_values(game)))))
     assert markup.startswith("<svg") and "<?xml" not in markup
     assert ">Stravinsky<" in markup
 
@@ -130,7 +132,7 @@ def test_bad_extension_is_one_line_and_writes_nothing(tmp_path):
 def test_text_matrix_marks_best_responses():
     game = load_game("games/battle_of_the_sexes.yaml")
     # Row's best replies: Bach (2) to Bach, Stravinsky (1) to Stravinsky; Column's likewise.
-    assert render_matrix(evaluate_game(game, parameter_values(game))) == (
+    assert render_matrix(marked_matrix(evaluate_game(game, parameter_values(game)))) == (
         "Row ╲ Column │ Bach   │ Stravinsky\n"
         "─────────────┼────────┼───────────\n"
         "Bach         │ 2*, 1* │ 0, 0\n"
@@ -141,7 +143,7 @@ def test_text_matrix_marks_best_responses():
 def test_text_tree_marks_the_equilibrium_moves():
     game = load_game("games/entry_deterrence.yaml")
     solution = solve(game)
-    assert render_tree(solution.game, solution) == (
+    assert render_tree(played_tree(solution.game, solution)) == (
         "Entrant\n"
         "├── Out: (1, 2)  Entrant stays out\n"
         "└━▶ In: Incumbent\n"
@@ -163,7 +165,7 @@ def test_text_tree_of_tech_transfer_via_cli():
 def test_chance_in_text_tree():
     game = load_game("games/oil_drilling.yaml")
     solution = solve(game)
-    text = render_tree(solution.game, solution)
+    text = render_tree(played_tree(solution.game, solution))
     assert "│   ├── Oil (3/10): Firm" in text
     assert "    ├━▶ Drill: Chance" in text
 

@@ -10,6 +10,7 @@ from solver.analysis.dynamics import (fictitious_play, regrets, replicator, run_
                                       verdict)
 from solver.api import load_game
 from solver.cli import main
+from solver.present.dynamics import summary
 
 PD_A = np.array([[2.0, 0.0], [3.0, 1.0]])            # Row: Cooperate, Defect
 PD_B = PD_A.T
@@ -89,7 +90,7 @@ def test_fictitious_play_is_reproducible_with_a_seed():
 
 def test_summary_names_the_equilibrium():
     report = run_dynamics(load_game("games/prisoners_dilemma.yaml"), "replicator", steps=400)
-    text = report.summary()
+    text = summary(report)
     assert text.startswith("Replicator dynamics for Prisoner's dilemma")
     assert "Verdict: converges to the Nash equilibrium (Defect; Defect)." in text
     assert len(report.runs) > 1                      # extra starts for the 2×2 phase plot

@@ -16,7 +16,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.core import regret
-from solver.equilibria.enumerate2 import BimatrixEquilibria, enumerate_extreme_equilibria
+from solver.core.profiles import pure_first_order
+from solver.equilibria.enumerate2 import enumerate_extreme_equilibria
+from solver.equilibria.result import CONSTANT_SUM, DEADLINE, AlgorithmResult
 
 F = Fraction
 
@@ -25,8 +27,8 @@ def obj(rows) -> np.ndarray:
     return np.array(rows, dtype=object)
 
 
-def as_set(result: BimatrixEquilibria) -> set[tuple[tuple, tuple]]:
-    return {(tuple(x), tuple(y)) for x, y in result.equilibria}
+def as_set(result: AlgorithmResult) -> set[tuple[tuple, tuple]]:
+    return {(tuple(x), tuple(y)) for x, y in result.profiles}
 
 
 def frac_pairs(*pairs) -> set[tuple[tuple, tuple]]:
@@ -130,11 +132,11 @@ def oracle_support_enumeration(A, B) -> set[tuple[tuple, tuple]]:
     return out
 
 
-def check_against_oracle(A, B) -> BimatrixEquilibria:
+def check_against_oracle(A, B) -> AlgorithmResult:
     result = enumerate_extreme_equilibria(obj(A), obj(B))
     assert result.complete
     ours = as_set(result)
-    assert len(ours) == len(result.equilibria), "duplicates reported"
+    assert len(ours) == len(result.profiles), "duplicates reported"
     assert ours == oracle_extreme_equilibria(A, B)
     assert oracle_support_enumeration(A, B) <= ours
     assert len(ours) >= 1  # every finite game has an equilibrium [Nash 1951]
@@ -147,10 +149,10 @@ def check_against_oracle(A, B) -> BimatrixEquilibria:
 
 def test_battle_of_the_sexes():
     result = enumerate_extreme_equilibria(obj([[2, 0], [0, 1]]), obj([[1, 0], [0, 2]]))
-    assert result.complete and result.method == "vertex-enumeration"
+    assert result.complete and result.label == "vertex-enumeration" and result.method == "enumerate"
     assert as_set(result) == frac_pairs(((1, 0), (1, 0)), ((0, 1), (0, 1)),
                                         ((F(2, 3), F(1, 3)), (F(1, 3), F(2, 3))))
-    for x, y in result.equilibria:
+    for x, y in result.profiles:
         assert all(isinstance(v, Fraction) for v in list(x) + list(y))
 
 
@@ -247,7 +249,7 @@ def test_small_integer_games_match_oracle(game):
     A, B = game
     result = check_against_oracle(A, B)
     payoffs = np.array([A, B], dtype=object)
-    for x, y in result.equilibria:
+    for x, y in result.profiles:
         assert regret.max_regret(payoffs, [x, y]) == 0
 
 
@@ -258,13 +260,13 @@ def test_gaussian_float_games_match_exact_oracle(m, n, seed):
     A, B = rng.normal(size=(m, n)), rng.normal(size=(m, n))
     result = enumerate_extreme_equilibria(A, B)
     assert result.complete
-    for x, y in result.equilibria:
-        assert x.dtype == np.float64 and y.dtype == np.float64
+    for x, y in result.profiles:
+        assert all(type(v) is float for v in x + y)
         assert regret.is_nash(np.array([A, B]), [x, y])
     # The oracle works on the exact values of the floats.
     expected = oracle_extreme_equilibria([[F(v) for v in r] for r in A], [[F(v) for v in r] for r in B])
     expected = sorted((tuple(map(float, x)), tuple(map(float, y))) for x, y in expected)
-    got = sorted((tuple(x), tuple(y)) for x, y in result.equilibria)
+    got = sorted((tuple(x), tuple(y)) for x, y in result.profiles)
     assert len(got) == len(expected)
     for (gx, gy), (ex, ey) in zip(got, expected):
         assert np.allclose(gx, ex, atol=1e-12) and np.allclose(gy, ey, atol=1e-12)
@@ -297,7 +299,7 @@ def test_permutation_and_affine_invariance(game, rnd, scale, shift):
     rnd.shuffle(cols)
     permuted = enumerate_extreme_equilibria(A[np.ix_(rows, cols)], B[np.ix_(rows, cols)])
     unpermuted = {(tuple(np.array(x)[np.argsort(rows)]), tuple(np.array(y)[np.argsort(cols)]))
-                  for x, y in permuted.equilibria}
+                  for x, y in permuted.profiles}
     assert unpermuted == base
 
     transformed = enumerate_extreme_equilibria(A * scale + shift, B * F(1, 3) - scale)
@@ -321,7 +323,7 @@ def test_agrees_with_nashpy_on_nondegenerate_games(seed):
     def rounded(pairs):
         return sorted((tuple(np.round(x, 9) + 0.0), tuple(np.round(y, 9) + 0.0)) for x, y in pairs)
 
-    ours = rounded(enumerate_extreme_equilibria(A, B).equilibria)
+    ours = rounded(enumerate_extreme_equilibria(A, B).profiles)
     game = nashpy.Game(A, B)
     assert ours == rounded(game.vertex_enumeration())
     assert set(rounded(game.support_enumeration())) <= set(ours)
@@ -332,10 +334,10 @@ def test_beats_nashpy_vertex_enumeration_on_zero_column():
     A = np.array([[1.0, 0.0], [0.0, 1.0]])
     B = np.array([[0.0, 1.0], [0.0, 2.0]])  # player 2's column 0 pays 0 everywhere
     ours = enumerate_extreme_equilibria(A, B)
-    assert len(ours.equilibria) >= 1
+    assert len(ours.profiles) >= 1
     oracle = oracle_extreme_equilibria(A.astype(int).tolist(), B.astype(int).tolist())
     assert {(tuple(map(float, x)), tuple(map(float, y))) for x, y in oracle} == \
-        {(tuple(x), tuple(y)) for x, y in ours.equilibria}
+        {(tuple(x), tuple(y)) for x, y in ours.profiles}
     _ = list(nashpy.Game(A, B).vertex_enumeration())  # may be empty or wrong; ours must not be
 
 
@@ -364,8 +366,9 @@ def test_deadline_in_the_past_returns_incomplete_verified_subset():
     full = enumerate_extreme_equilibria(A, B)
     partial = enumerate_extreme_equilibria(A, B, deadline=time.monotonic() - 1)
     assert full.complete and not partial.complete
-    full_set = {(tuple(x), tuple(y)) for x, y in full.equilibria}
-    for x, y in partial.equilibria:
+    assert partial.has_note(DEADLINE) and not full.has_note(DEADLINE)
+    full_set = {(tuple(x), tuple(y)) for x, y in full.profiles}
+    for x, y in partial.profiles:
         assert (tuple(x), tuple(y)) in full_set
 
 
@@ -375,20 +378,49 @@ def test_deadline_in_the_past_on_a_degenerate_game():
     A, B = rng.integers(0, 2, size=(8, 8)).astype(object), rng.integers(0, 2, size=(8, 8)).astype(object)
     full = enumerate_extreme_equilibria(A, B)
     partial = enumerate_extreme_equilibria(A, B, deadline=time.monotonic() - 1)
-    assert full.complete and not partial.complete
+    assert full.complete and partial.complete is False and partial.has_note(DEADLINE)
     assert as_set(partial) <= as_set(full)
 
 
 def test_output_is_sorted_and_inputs_validated():
     result = enumerate_extreme_equilibria(obj([[2, 0], [0, 1]]), obj([[1, 0], [0, 2]]))
-    keys = [(tuple(x), tuple(y)) for x, y in result.equilibria]
-    assert keys == sorted(keys)
+    assert list(result.profiles) == sorted(result.profiles, key=pure_first_order)
     int_result = enumerate_extreme_equilibria(np.array([[2, 0], [0, 1]]), np.array([[1, 0], [0, 2]]))
     assert as_set(int_result) == as_set(result)
     with pytest.raises(ValueError):
         enumerate_extreme_equilibria(obj([[1, 2]]), obj([[1], [2]]))
     with pytest.raises(ValueError):
         enumerate_extreme_equilibria(np.array([[np.nan, 0.0]]), np.array([[0.0, 0.0]]))
+
+
+def test_components_with_several_members_are_families():
+    # Row 0 strictly dominant; the column player is indifferent: x = (1, 0) with any y, a segment.
+    result = enumerate_extreme_equilibria(obj([[1, 1], [0, 0]]), obj([[0, 0], [0, 0]]))
+    (family,) = result.families
+    assert family.members == (0, 1) and family.extreme_points == result.profiles
+    assert family.support == ((0,), (0, 1)) and family.varying == (1,) and family.dimension == 1
+    # The all-zero 2×3 game: every profile is an equilibrium, a polytope of dimension 1 + 2.
+    (family,) = enumerate_extreme_equilibria(np.zeros((2, 3), dtype=int), np.zeros((2, 3), dtype=int)).families
+    assert family.dimension == 3 and family.varying == (0, 1) and len(family.members) == 6
+    # Non-degenerate games have isolated extreme equilibria only.
+    assert enumerate_extreme_equilibria(obj([[2, 0], [0, 1]]), obj([[1, 0], [0, 2]])).families == ()
+
+
+def test_float_families_carry_float_points():
+    result = enumerate_extreme_equilibria(np.array([[1.0, 1.0], [0.0, 0.0]]), np.zeros((2, 2)))
+    (family,) = result.families
+    assert family.extreme_points == result.profiles
+    assert all(type(v) is float for profile in family.extreme_points for p in profile for v in p)
+
+
+def test_constant_sum_games_report_their_value():
+    A = obj([[2, -1], [-1, 1]])           # value 1/5 (see test_zerosum)
+    result = enumerate_extreme_equilibria(A, 5 - A)
+    assert result.has_note(CONSTANT_SUM) and result.value == F(1, 5)
+    floats = enumerate_extreme_equilibria(A.astype(float), -A.astype(float))
+    assert floats.has_note(CONSTANT_SUM) and floats.value == pytest.approx(0.2)
+    bos = enumerate_extreme_equilibria(obj([[2, 0], [0, 1]]), obj([[1, 0], [0, 2]]))
+    assert not bos.has_note(CONSTANT_SUM) and bos.value is None
 
 
 @pytest.mark.parametrize("seed", range(6))

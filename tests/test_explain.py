@@ -11,7 +11,8 @@ from click.testing import CliRunner
 
 from solver.api import load_game
 from solver.cli import main
-from solver.present.explain import explain, explanation, linear_text
+from solver.analysis.explanation import explain_game
+from solver.present.explain import linear_text, render, sections
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -108,7 +109,7 @@ def test_battle_of_the_sexes_indifference_equations():
 
 
 def test_rock_paper_scissors_three_way_indifference():
-    text = explain(load_game("games/rock_paper_scissors.yaml"))
+    text = render(explain_game(load_game("games/rock_paper_scissors.yaml")))
     assert "There is no equilibrium in pure strategies." in text
     assert "q(Rock) = 1/3, q(Paper) = 1/3, q(Scissors) = 1/3" in text
     assert "−q(Paper) + q(Scissors)" in text or "−1q(Paper) + 1q(Scissors)" in text
@@ -185,11 +186,11 @@ def test_imperfect_information_beliefs_and_indifference(tmp_path):
 
 
 def test_sections_for_reports():
-    sections = explanation(load_game("games/entry_deterrence.yaml"))
-    titles = [s.title for s in sections]
+    parts = sections(explain_game(load_game("games/entry_deterrence.yaml")))
+    titles = [s.title for s in parts]
     assert titles == ["Backward induction", "The equilibrium path", "Off the equilibrium path",
                       "Nash equilibria that rest on empty threats"]
-    threats = sections[-1]
+    threats = parts[-1]
     # (Out, Fight) is Nash but Fight (0) < Accommodate (1) once the entrant is in.
     assert any("Incumbent after In would play Fight (0) though Accommodate gives 1" in text for _, text in threats.items)
 

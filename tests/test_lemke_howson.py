@@ -16,7 +16,9 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.extra import numpy as hnp
 
 import solver.equilibria.lemke_howson as lh_module
-from solver.equilibria.lemke_howson import LemkeHowsonTimeout, lemke_howson, lemke_howson_all_labels
+from solver.core.linear import InconsistentSystem, IntegerTableau, rref, solve_any, solve_integer
+from solver.equilibria.lemke_howson import lemke_howson, lemke_howson_all_labels
+from solver.equilibria.result import DEADLINE, ONE_EQUILIBRIUM
 from solver.core.regret import is_nash
 
 
@@ -29,13 +31,13 @@ def as_tuple(x, y):
 
 
 def check_exact(A, B, x, y):
-    assert x.dtype == object and y.dtype == object
+    assert type(x) is tuple and type(y) is tuple
     assert all(isinstance(v, F) for v in list(x) + list(y))
     assert is_nash(np.stack([exact(A), exact(B)]), [x, y])
 
 
 def check_float(A, B, x, y):
-    assert x.dtype == np.float64 and y.dtype == np.float64
+    assert all(type(v) is float for v in x + y)
     assert is_nash(np.stack([np.asarray(A, float), np.asarray(B, float)]), [x, y])
 
 
@@ -59,10 +61,10 @@ VS_E3 = ((F(0), F(1, 3), F(2, 3)), (F(1, 3), F(2, 3)))
 
 @pytest.mark.parametrize("label", range(4))
 def test_battle_of_the_sexes_each_label(label):
-    x, y = lemke_howson(exact(BOS_A), exact(BOS_B), label)
+    x, y = lemke_howson(exact(BOS_A), exact(BOS_B), label).profiles[0]
     check_exact(BOS_A, BOS_B, x, y)
     assert as_tuple(x, y) in BOS_EQUILIBRIA
-    xf, yf = lemke_howson(np.array(BOS_A, float), np.array(BOS_B, float), label)
+    xf, yf = lemke_howson(np.array(BOS_A, float), np.array(BOS_B, float), label).profiles[0]
     check_float(BOS_A, BOS_B, xf, yf)
     assert np.allclose(xf, np.array(x, float)) and np.allclose(yf, np.array(y, float))
 
@@ -70,7 +72,7 @@ def test_battle_of_the_sexes_each_label(label):
 def test_battle_of_the_sexes_never_reaches_mixed():
     # Every Lemke-Howson path from the artificial equilibrium ends at an equilibrium of index +1
     # (Shapley 1974); the mixed equilibrium of this game has index -1.
-    found = {as_tuple(x, y) for x, y in lemke_howson_all_labels(exact(BOS_A), exact(BOS_B))}
+    found = {as_tuple(x, y) for x, y in lemke_howson_all_labels(exact(BOS_A), exact(BOS_B)).profiles}
     assert found == {((F(1), F(0)), (F(1), F(0))), ((F(0), F(1)), (F(0), F(1)))}
 
 
@@ -78,22 +80,22 @@ def test_battle_of_the_sexes_never_reaches_mixed():
 def test_matching_pennies(label):
     A = [[1, -1], [-1, 1]]
     B = [[-1, 1], [1, -1]]
-    x, y = lemke_howson(exact(A), exact(B), label)
+    x, y = lemke_howson(exact(A), exact(B), label).profiles[0]
     check_exact(A, B, x, y)
     assert as_tuple(x, y) == ((F(1, 2), F(1, 2)), (F(1, 2), F(1, 2)))
-    xf, yf = lemke_howson(np.array(A, float), np.array(B, float), label)
+    xf, yf = lemke_howson(np.array(A, float), np.array(B, float), label).profiles[0]
     assert np.allclose(xf, 0.5) and np.allclose(yf, 0.5)
 
 
 @pytest.mark.parametrize("label", range(5))
 def test_von_stengel_3x2_each_label(label):
-    x, y = lemke_howson(exact(VS_A), exact(VS_B), label)
+    x, y = lemke_howson(exact(VS_A), exact(VS_B), label).profiles[0]
     check_exact(VS_A, VS_B, x, y)
     assert as_tuple(x, y) in {VS_E1, VS_E2, VS_E3}
 
 
 def test_von_stengel_3x2_all_labels():
-    found = lemke_howson_all_labels(exact(VS_A), exact(VS_B))
+    found = lemke_howson_all_labels(exact(VS_A), exact(VS_B)).profiles
     # E2 lies between E1 and E3 and has index -1, so no path from (0, 0) reaches it.
     assert {as_tuple(x, y) for x, y in found} == {VS_E1, VS_E3}
     assert len(found) == 2
@@ -102,9 +104,9 @@ def test_von_stengel_3x2_all_labels():
 def test_fraction_and_int_inputs_give_fractions():
     A = np.array([[F(1, 2), F(0)], [F(0), F(1, 3)]], dtype=object)
     B = np.array([[1, 0], [0, 2]], dtype=np.int64)
-    x, y = lemke_howson(A, B, 2)
+    x, y = lemke_howson(A, B, 2).profiles[0]
     check_exact(A, B, x, y)
-    x2, y2 = lemke_howson([[1, 2], [3, 4]], [[4, 3], [2, 1]])
+    x2, y2 = lemke_howson([[1, 2], [3, 4]], [[4, 3], [2, 1]]).profiles[0]
     check_exact([[1, 2], [3, 4]], [[4, 3], [2, 1]], x2, y2)
 
 
@@ -121,8 +123,8 @@ def test_fraction_and_int_inputs_give_fractions():
 def test_hand_made_degenerate(A, B):
     m, n = A.shape
     for label in range(m + n):
-        check_exact(A, B, *lemke_howson(A, B, label))
-        check_float(A, B, *lemke_howson(A.astype(float), B.astype(float), label))
+        check_exact(A, B, *lemke_howson(A, B, label).profiles[0])
+        check_float(A, B, *lemke_howson(A.astype(float), B.astype(float), label).profiles[0])
 
 
 @st.composite
@@ -148,11 +150,11 @@ def test_degenerate_every_label_terminates_with_equilibrium(game):
     A, B = game
     m, n = A.shape
     for label in range(m + n):
-        x, y = lemke_howson(A, B, label)
+        x, y = lemke_howson(A, B, label).profiles[0]
         check_exact(A, B, x, y)
-        xf, yf = lemke_howson(A.astype(float), B.astype(float), label)
+        xf, yf = lemke_howson(A.astype(float), B.astype(float), label).profiles[0]
         check_float(A, B, xf, yf)
-        xg, yg = lemke_howson(A, B, label, float_guided=True)
+        xg, yg = lemke_howson(A, B, label, float_guided=True).profiles[0]
         check_exact(A, B, xg, yg)
 
 
@@ -160,7 +162,7 @@ def test_degenerate_every_label_terminates_with_equilibrium(game):
 @given(degenerate_games())
 def test_all_labels_distinct_and_verified(game):
     A, B = game
-    found = lemke_howson_all_labels(A, B)
+    found = lemke_howson_all_labels(A, B).profiles
     keys = [as_tuple(x, y) for x, y in found]
     assert len(keys) == len(set(keys)) >= 1
     for x, y in found:
@@ -171,27 +173,27 @@ def test_float_fallback_to_exact(monkeypatch):
     """If the float path fails, the exact path on Fraction(float) payoffs answers."""
     rng = np.random.default_rng(5)
     A, B = rng.integers(0, 3, (5, 4)).astype(float), rng.integers(0, 3, (5, 4)).astype(float)
-    expected = [lemke_howson(A.astype(int), B.astype(int), k) for k in range(9)]
+    expected = [lemke_howson(A.astype(int), B.astype(int), k).profiles[0] for k in range(9)]
 
     def broken(*args):
         raise lh_module._NumericalFailure("forced")
 
     monkeypatch.setattr(lh_module, "_float_path", broken)
     for k in range(9):
-        x, y = lemke_howson(A, B, k)
+        x, y = lemke_howson(A, B, k).profiles[0]
         check_float(A, B, x, y)
-        assert np.allclose(x, expected[k][0].astype(float)) and np.allclose(y, expected[k][1].astype(float))
+        assert np.allclose(x, np.array(expected[k][0], float)) and np.allclose(y, np.array(expected[k][1], float))
 
 
 def test_float_guided_falls_back_when_certificate_fails(monkeypatch):
     A, B = exact(VS_A), exact(VS_B)
-    expected = [as_tuple(*lemke_howson(A, B, k)) for k in range(5)]
+    expected = [as_tuple(*lemke_howson(A, B, k).profiles[0]) for k in range(5)]
 
     def artificial_vertex(Mp, Mq, k, deadline):   # the (0, 0) bases: not an equilibrium
         return list(range(Mp.shape[1], sum(Mp.shape))), list(range(Mq.shape[1], sum(Mq.shape)))
 
     monkeypatch.setattr(lh_module, "_float_path", artificial_vertex)
-    assert [as_tuple(*lemke_howson(A, B, k, float_guided=True)) for k in range(5)] == expected
+    assert [as_tuple(*lemke_howson(A, B, k, float_guided=True).profiles[0]) for k in range(5)] == expected
 
 
 class _CyclingTableau:
@@ -225,7 +227,8 @@ def test_brent_checkpoints_do_not_misfire(monkeypatch):
 
 def test_exact_solve_bareiss():
     M = exact([[2, 1, 0], [1, 3, 1], [0, 1, 4]])
-    z = lh_module._solve_exact(M)
+    numerators, det = solve_integer(M.tolist(), [1, 1, 1])
+    z = [F(v, det) for v in numerators]
     assert all(sum(M[i, j] * z[j] for j in range(3)) == 1 for i in range(3))
 
 
@@ -273,7 +276,7 @@ def test_same_equilibrium_as_nashpy_on_nondegenerate_games(seed):
             theirs = _nashpy_with_timeout(A, B, label)
             if theirs is None:
                 continue
-            x, y = lemke_howson(A, B, label)
+            x, y = lemke_howson(A, B, label).profiles[0]
             assert np.allclose(x, theirs[0], atol=1e-9) and np.allclose(y, theirs[1], atol=1e-9)
             compared += 1
     assert compared > 0
@@ -284,11 +287,11 @@ def test_exact_and_float_paths_agree_on_nondegenerate_games(seed):
     rng = np.random.default_rng(100 + seed)
     A, B = rng.integers(0, 10**6, (7, 6)), rng.integers(0, 10**6, (7, 6))
     for label in range(13):
-        x, y = lemke_howson(A, B, label)
-        xg, yg = lemke_howson(A, B, label, float_guided=True)
-        xf, yf = lemke_howson(A.astype(float), B.astype(float), label)
+        x, y = lemke_howson(A, B, label).profiles[0]
+        xg, yg = lemke_howson(A, B, label, float_guided=True).profiles[0]
+        xf, yf = lemke_howson(A.astype(float), B.astype(float), label).profiles[0]
         assert list(x) == list(xg) and list(y) == list(yg)
-        assert np.allclose(xf, x.astype(float)) and np.allclose(yf, y.astype(float))
+        assert np.allclose(xf, np.array(x, float)) and np.allclose(yf, np.array(y, float))
 
 
 @pytest.mark.parametrize("seed", range(3))
@@ -298,7 +301,7 @@ def test_pygambit_agrees_result_is_equilibrium(seed):
     A, B = rng.integers(-5, 6, (6, 5)), rng.integers(-5, 6, (6, 5))
     game = gbt.Game.from_arrays(A, B)
     for label in range(11):
-        x, y = lemke_howson(A, B, label)
+        x, y = lemke_howson(A, B, label).profiles[0]
         profile = game.mixed_strategy_profile(rational=True)
         for player, strategy_probs in zip(game.players, (x, y)):
             for strategy, p in zip(player.strategies, strategy_probs):
@@ -307,7 +310,7 @@ def test_pygambit_agrees_result_is_equilibrium(seed):
     # and Gambit's own answer is one we accept as an equilibrium of the same arrays
     eq = gbt.nash.lcp_solve(game, rational=True, stop_after=1).equilibria[0]
     gx, gy = ([F(str(eq[s])) for s in pl.strategies] for pl in game.players)
-    check_exact(A, B, np.array(gx, dtype=object), np.array(gy, dtype=object))
+    check_exact(A, B, tuple(gx), tuple(gy))
 
 
 # --- larger games ----------------------------------------------------------------------------
@@ -321,7 +324,7 @@ def test_large_random_float_game(monkeypatch):
     rng = np.random.default_rng(60)
     A, B = rng.random((60, 60)), rng.random((60, 60))
     for label in (0, 17, 59, 60, 119):
-        check_float(A, B, *lemke_howson(A, B, label))
+        check_float(A, B, *lemke_howson(A, B, label).profiles[0])
 
 
 def test_large_float_game_blocked_updates(monkeypatch):
@@ -330,7 +333,7 @@ def test_large_float_game_blocked_updates(monkeypatch):
     rng = np.random.default_rng(63)
     A, B = rng.random((100, 90)), rng.random((100, 90))
     for label in (3, 150):
-        check_float(A, B, *lemke_howson(A, B, label))
+        check_float(A, B, *lemke_howson(A, B, label).profiles[0])
 
 
 def test_large_degenerate_integer_game_as_floats(monkeypatch):
@@ -338,25 +341,39 @@ def test_large_degenerate_integer_game_as_floats(monkeypatch):
     rng = np.random.default_rng(61)
     A, B = rng.integers(0, 4, (60, 50)).astype(float), rng.integers(0, 4, (60, 50)).astype(float)
     for label in (0, 30, 60, 109):
-        check_float(A, B, *lemke_howson(A, B, label))
+        check_float(A, B, *lemke_howson(A, B, label).profiles[0])
 
 
 def test_medium_exact_game():
     rng = np.random.default_rng(62)
     A, B = rng.integers(0, 5, (25, 25)), rng.integers(0, 5, (25, 25))
     for label in (0, 49):
-        check_exact(A, B, *lemke_howson(A, B, label))
+        check_exact(A, B, *lemke_howson(A, B, label).profiles[0])
 
 
 # --- API details -----------------------------------------------------------------------------
 
-def test_deadline_raises_timeout():
+def test_deadline_returns_an_incomplete_result():
     A, B = np.eye(3, dtype=int), np.eye(3, dtype=int)
-    with pytest.raises(LemkeHowsonTimeout):
-        lemke_howson(A, B, 0, deadline=time.monotonic() - 1)
-    with pytest.raises(TimeoutError) as info:
-        lemke_howson_all_labels(A.astype(float), B.astype(float), deadline=time.monotonic() - 1)
-    assert info.value.partial == ()
+    result = lemke_howson(A, B, 0, deadline=time.monotonic() - 1)
+    assert result.complete is False and result.has_note(DEADLINE) and result.profiles == ()
+    result = lemke_howson_all_labels(A.astype(float), B.astype(float), deadline=time.monotonic() - 1)
+    assert result.complete is False and result.has_note(DEADLINE)
+    assert result.profiles == ()
+
+
+def test_result_describes_the_run(monkeypatch):
+    result = lemke_howson(exact(VS_A), exact(VS_B), 3)
+    assert result.method == "lemke-howson" and result.label == "lemke-howson" and result.complete is False
+    assert dict(result.parameters) == {"initial_label": 3, "float_guided": False}
+    assert [n.code for n in result.notes] == [ONE_EQUILIBRIUM] and len(result.profiles) == 1
+    # Exact games with more than FLOAT_GUIDED_LEMKE_HOWSON_SIZE strategies for a player are float-guided.
+    monkeypatch.setattr(lh_module, "FLOAT_GUIDED_LEMKE_HOWSON_SIZE", 2)
+    assert lemke_howson(exact(VS_A), exact(VS_B), 3).parameters["float_guided"] is True
+    assert lemke_howson(exact(VS_A), exact(VS_B), 3, float_guided=False).parameters["float_guided"] is False
+    assert lemke_howson(np.array(VS_A, float), np.array(VS_B, float)).parameters["float_guided"] is False
+    everything = lemke_howson_all_labels(exact(VS_A), exact(VS_B))
+    assert everything.complete is False and everything.has_note(ONE_EQUILIBRIUM)
 
 
 def test_invalid_inputs():
@@ -366,3 +383,73 @@ def test_invalid_inputs():
         lemke_howson([[1, 2]], [[1], [2]])
     with pytest.raises(ValueError):
         lemke_howson([[1.0, float("nan")]], [[1.0, 2.0]])
+
+
+# --- the shared integer tableau (solver.core.linear), which the exact path pivots on ----------
+
+def _fraction_rref(rows, ncols):
+    """Plain Gauss–Jordan on Fractions (the oracle)."""
+    rows = [[F(v) for v in row] for row in rows]
+    pivots, r = [], 0
+    for c in range(ncols):
+        k = next((k for k in range(r, len(rows)) if rows[k][c] != 0), None)
+        if k is None:
+            continue
+        rows[r], rows[k] = rows[k], rows[r]
+        rows[r] = [v / rows[r][c] for v in rows[r]]
+        for i in range(len(rows)):
+            if i != r and rows[i][c] != 0:
+                f = rows[i][c]
+                rows[i] = [a - f * b for a, b in zip(rows[i], rows[r])]
+        pivots.append(c)
+        r += 1
+    return rows[:r], pivots
+
+
+@settings(deadline=None, max_examples=150)
+@given(st.integers(1, 5).flatmap(lambda m: st.integers(1, 6).flatmap(lambda n: st.lists(
+    st.lists(st.fractions(min_value=-4, max_value=4, max_denominator=3), min_size=n, max_size=n),
+    min_size=m, max_size=m))))
+def test_rref_and_solve_any_match_fraction_elimination(rows):
+    n = len(rows[0])
+    rows = rows + [[a + b for a, b in zip(rows[0], rows[-1])]]      # a dependent row
+    assert rref(rows, n) == _fraction_rref(rows, n)
+    if n > 1:
+        solution = solve_any(rows, n - 1)
+        reduced, pivots = _fraction_rref(rows, n)
+        if pivots and pivots[-1] == n - 1:
+            assert solution is None
+        else:
+            assert all(sum(a * z for a, z in zip(row, solution)) == row[-1] for row in rows)
+
+
+def test_tableau_pivots_fraction_free_and_keeps_det_positive():
+    # x0 - x1 = 1, -2 x0 - x1 = -8 (negative pivots on the way): x = (3, 2).
+    tableau = IntegerTableau.from_equations([[1, -1, 1], [-2, -1, -8]], [0, 1])
+    assert tableau.det > 0 and (tableau.value(0), tableau.value(1)) == (3, 2)
+    assert all(type(v) is int for row in tableau.rows for v in row)
+    with pytest.raises(InconsistentSystem):
+        IntegerTableau.from_equations([[1, 1, 1], [2, 2, 3]], [0, 1])
+    start = IntegerTableau([[1, 2, 4], [3, 1, 6]], basic=[2, 3], nonbasic=[0, 1])
+    moved = start.pivoted(1, 0)
+    assert start.basic == [2, 3] and start.det == 1 and start.rows == [[1, 2, 4], [3, 1, 6]]
+    assert moved.basic == [2, 0] and moved.det == 3 and moved.value(0) == 2 and moved.value(2) == 2
+
+
+def test_lexicographic_rule_does_not_cycle_on_chvatals_example():
+    # Chvátal (1983), Linear Programming, §3: max 10x0 − 57x1 − 9x2 − 24x3 subject to
+    # ½x0 − 5½x1 − 2½x2 + 9x3 ≤ 0, ½x0 − 1½x1 − ½x2 + x3 ≤ 0, x0 ≤ 1 cycles under the largest-
+    # coefficient rule with the textbook tie-break; with the lexicographic leaving rule it ends at
+    # the optimum 1. The objective z is a free variable: its row takes no part in ratio tests.
+    rows = [[1, -11, -5, 18, 0], [1, -3, -1, 2, 0], [1, 0, 0, 0, 1], [-10, 57, 9, 24, 0]]
+    tableau = IntegerTableau(rows, basic=[4, 5, 6, "z"], nonbasic=[0, 1, 2, 3], free=["z"])
+    for _ in range(20):
+        costs = tableau.rows[3][:-1]
+        c = min(range(len(costs)), key=costs.__getitem__)
+        if costs[c] >= 0:
+            break
+        tableau.pivot(tableau.lex_min_ratio(c, [4, 5, 6]), c)
+    assert costs[c] >= 0 and tableau.value("z") == 1
+    assert [tableau.value(v) for v in range(4)] == [1, 0, 1, 0]
+    unbounded = IntegerTableau([[-1, 1]], basic=[1], nonbasic=[0])
+    assert unbounded.lex_min_ratio(0) is None

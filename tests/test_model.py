@@ -1,4 +1,6 @@
-"""Expressions, the loader's three bodies, extends, and the reduced normal form."""
+"""Expressions, the loader's three bodies, extends, the reduced normal form, the tree's level plan and
+the profile walker."""
+import dataclasses
 from fractions import Fraction
 
 import numpy as np
@@ -7,7 +9,10 @@ from hypothesis import given, settings, strategies as st
 
 from solver import load_game
 from solver.model.expr import ExpressionError, compile_numpy, evaluate, parse_expression
+from solver.model.random_games import random_perfect_information_tree, two_round_poker
 from solver.model.reduce import behaviour_from_mixed, reduced_normal_form
+from solver.model.tree import CHANCE
+from solver.model.walk import chance_reach, expected_payoffs, outcome_distribution, reach_probabilities, subtree_values
 
 
 @pytest.mark.parametrize("text, values, expected", [
@@ -83,7 +88,7 @@ def test_game_model_is_immutable():
     game = load_game("games/chicken.yaml")
     with pytest.raises(ValueError):
         game.payoffs[0, 0, 0] = 5
-    with pytest.raises(Exception):
+    with pytest.raises(dataclasses.FrozenInstanceError):
         game.players = ("x",)
     tree = load_game("games/tech_transfer.yaml")
     with pytest.raises(ValueError):
@@ -161,3 +166,129 @@ def test_behaviour_from_mixed_is_realisation_equivalent():
     stage1, stage3 = reduced.strategies[0][0].infosets
     assert behaviour[stage1] == [Fraction(1, 2), Fraction(1, 2)]
     assert behaviour[stage3] == [Fraction(1, 2), Fraction(1, 2)]
+
+
+# ---- the tree's level plan, with_changes, and the profile walker (solver.model.walk) ---------------
+def _random_behaviour(tree, rng, exact):
+    """A random behaviour profile: positive integer weights per move, normalised."""
+    behaviour = {}
+    for h, info in enumerate(tree.infosets):
+        weights = [int(w) for w in rng.integers(0, 4, size=len(info.moves))]
+        weights[int(rng.integers(len(weights)))] += 1
+        behaviour[h] = tuple(Fraction(w, sum(weights)) if exact else w / sum(weights) for w in weights)
+    return behaviour
+
+
+def _value_by_recursion(tree, behaviour, node):
+    """The expected payoffs of the subtree at ``node``, by plain recursion (the oracle)."""
+    if tree.is_terminal(node):
+        return [tree.leaf_payoffs[node, i] for i in range(tree.num_players)]
+    kids = list(tree.children(node))
+    if tree.node_player[node] == CHANCE:
+        probs = [tree.chance_probs[c] for c in kids]
+    else:
+        probs = behaviour.get(int(tree.node_infoset[node])) or [0] * len(kids)
+    values = [_value_by_recursion(tree, behaviour, c) for c in kids]
+    return [sum(p * v[i] for p, v in zip(probs, values)) for i in range(tree.num_players)]
+
+
+def _reach_by_path(tree, behaviour, node, root=0):
+    path = tree.path_to(node)
+    if root not in path:
+        return 0
+    p = 1
+    for parent, child in zip(path[path.index(root):], path[path.index(root) + 1:]):
+        if tree.node_player[parent] == CHANCE:
+            p *= tree.chance_probs[child]
+        else:
+            probs = behaviour.get(int(tree.node_infoset[parent]))
+            p *= probs[int(tree.move_index[child])] if probs is not None else 0
+    return p
+
+
+def _walk_trees():
+    rng = np.random.default_rng(3)
+    yield random_perfect_information_tree(60, 3, rng, exact=True, chance_fraction=0.3)
+    yield random_perfect_information_tree(60, 2, rng, exact=False, chance_fraction=0.3)
+    yield two_round_poker(2, 2)                                   # imperfect information, exact
+
+
+@pytest.mark.parametrize("tree", list(_walk_trees()), ids=["exact", "float", "poker"])
+def test_the_walker_agrees_with_recursion(tree):
+    exact = tree.leaf_payoffs.dtype == object
+    rng = np.random.default_rng(11)
+    inner = [n for n in range(tree.num_nodes) if not tree.is_terminal(n)]
+    for _ in range(3):
+        behaviour = _random_behaviour(tree, rng, exact)
+        values = subtree_values(tree, behaviour)
+        assert values.shape == (tree.num_nodes, tree.num_players)
+        for node in inner[:25]:
+            oracle = _value_by_recursion(tree, behaviour, node)
+            assert list(values[node]) == pytest.approx(oracle, abs=1e-12) if not exact else list(values[node]) == oracle
+        assert expected_payoffs(tree, behaviour) == tuple(values[0]) if exact else \
+            expected_payoffs(tree, behaviour) == pytest.approx(tuple(values[0]), abs=1e-12)
+        root = inner[len(inner) // 2]
+        reach = reach_probabilities(tree, behaviour, root)
+        assert [reach[n] for n in range(tree.num_nodes)] == pytest.approx(
+            [_reach_by_path(tree, behaviour, n, root) for n in range(tree.num_nodes)], abs=1e-12)
+        at_root = expected_payoffs(tree, behaviour, root)
+        assert at_root == (tuple(values[root]) if exact else pytest.approx(tuple(values[root]), abs=1e-12))
+        outcomes = outcome_distribution(tree, behaviour)
+        assert sum(p for _, p in outcomes) == (1 if exact else pytest.approx(1))
+        assert all(tree.is_terminal(n) and p > 0 for n, p in outcomes)
+        if exact:
+            assert all(isinstance(v, Fraction) for v in values.flat) and all(isinstance(v, Fraction) for v in at_root)
+
+
+def test_missing_information_sets_weigh_nothing():
+    tree = two_round_poker(1, 1)
+    behaviour = _random_behaviour(tree, np.random.default_rng(0), True)
+    missing = next(h for h, info in enumerate(tree.infosets) if info.player == 1)
+    partial = {h: (None if h == missing else p) for h, p in behaviour.items()}
+    reach = reach_probabilities(tree, partial)
+    for node in tree.infosets[missing].nodes:
+        assert all(reach[c] == 0 for c in tree.children(node)) and all(v == 0 for v in subtree_values(tree, partial)[node])
+    assert sum(p for _, p in outcome_distribution(tree, partial)) < 1
+
+
+def test_chance_reach_is_the_product_of_chance_edges():
+    tree = random_perfect_information_tree(80, 2, np.random.default_rng(5), exact=True, chance_fraction=0.4)
+    assert list(chance_reach(tree)) == [tree.reach_probability(n) for n in range(tree.num_nodes)]
+
+
+def test_levels_cover_every_inner_node_once_and_with_changes_keeps_them():
+    tree = random_perfect_information_tree(200, 3, np.random.default_rng(7), chance_fraction=0.2)
+    levels = tree.levels
+    assert [level.depth for level in levels] == sorted((level.depth for level in levels), reverse=True)
+    inner = np.concatenate([level.inner for level in levels])
+    assert sorted(inner.tolist()) == np.flatnonzero(tree.num_children > 0).tolist()
+    for level in levels:
+        children = np.arange(level.start, level.stop)
+        assert np.array_equal(tree.parent[children], np.repeat(level.inner, level.counts))
+        assert np.array_equal(level.offsets + level.start, tree.first_child[level.inner])
+        assert np.array_equal(tree.parent[level.chance_children], np.repeat(level.chance, tree.num_children[level.chance]))
+    assert tree.levels is levels                                   # cached on the frozen tree
+    other = tree.with_changes(leaf_payoffs=tree.leaf_payoffs * 2)
+    assert other.levels is levels and other.is_perfect_information
+    assert np.array_equal(other.leaf_payoffs, tree.leaf_payoffs * 2)
+    moved = tree.with_changes(node_player=np.where(tree.node_player >= 0, 0, tree.node_player))
+    assert moved.levels is not levels
+    assert not np.array_equal(moved.levels[0].mover_payoff, levels[0].mover_payoff) or tree.num_players == 1
+
+
+def test_perfect_information_is_cached_and_computed_from_the_arrays():
+    assert random_perfect_information_tree(50, 2, np.random.default_rng(1)).is_perfect_information
+    poker = two_round_poker(2, 2)
+    assert not poker.is_perfect_information
+    assert not poker.with_changes(leaf_payoffs=poker.leaf_payoffs).is_perfect_information
+
+
+def test_subtree_nodes_and_own_history():
+    tree = load_game("games/centipede.yaml").evaluated()
+    for root in range(tree.num_nodes):
+        below = [n for n in range(tree.num_nodes) if root in tree.path_to(n)]
+        assert tree.subtree_nodes(root).tolist() == below
+    leaf = int(tree.terminal_nodes()[-1])
+    assert tree.own_history(leaf, 0) == tuple((int(tree.node_infoset[a]), int(tree.move_index[b]))
+                                              for a, b in zip(tree.path_to(leaf), tree.path_to(leaf)[1:])
+                                              if tree.node_player[a] == 0)

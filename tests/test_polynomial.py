@@ -14,7 +14,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from solver.equilibria.homotopy import one_equilibrium
-from solver.equilibria.polynomial import EquilibriumFamily, enumerate_polynomial
+from solver.equilibria.polynomial import enumerate_polynomial
+from solver.equilibria.result import DEADLINE, Family
 from solver.core.numbers import payoff_scale
 from solver.core.regret import is_nash, max_regret
 
@@ -24,6 +25,18 @@ F = Fraction
 
 def _frac_profile(profile):
     return [[F(v) for v in p] for p in profile]
+
+
+def _exact(profile) -> bool:
+    return all(isinstance(v, F) for p in profile for v in p)
+
+
+def _floats(profile) -> bool:
+    return all(isinstance(v, float) for p in profile for v in p)
+
+
+def _homotopy_profile(U):
+    return one_equilibrium(U).profiles[0]
 
 
 def _same(p, q, atol=1e-6) -> bool:
@@ -56,7 +69,7 @@ def _pure_equilibria(U) -> set:
 
 def _pure_profiles_in(result) -> set:
     out = set()
-    for eq in result.equilibria:
+    for eq in result.profiles:
         if all(np.count_nonzero(np.asarray(p, dtype=float)) == 1 for p in eq):
             out.add(tuple(int(np.flatnonzero(np.asarray(p, dtype=float))[0]) for p in eq))
     return out
@@ -101,9 +114,9 @@ def jordan_matching_pennies() -> np.ndarray:
 def test_jordan_matching_pennies_unique_exact():
     res = enumerate_polynomial(jordan_matching_pennies())
     assert res.complete and not res.families
-    assert len(res.equilibria) == 1
-    eq = res.equilibria[0]
-    assert all(p.dtype == object for p in eq)
+    assert len(res.profiles) == 1
+    eq = res.profiles[0]
+    assert _exact(eq)
     assert _frac_profile(eq) == [[F(1, 2), F(1, 2)]] * 3
     assert is_nash(jordan_matching_pennies(), eq)
 
@@ -113,11 +126,11 @@ def test_mckelvey_mclennan_2x2x2_has_nine_equilibria():
     assert U[:, 0, 0, 0].tolist() == [9, 8, 12] and U[:, 1, 1, 0].tolist() == [9, 8, 2]
     res = enumerate_polynomial(U)
     assert res.complete and not res.families
-    assert len(res.equilibria) == 9
-    for eq in res.equilibria:
-        assert all(p.dtype == object for p in eq)          # all nine are rational
+    assert len(res.profiles) == 9
+    for eq in res.profiles:
+        assert _exact(eq)                                  # all nine are rational
         assert is_nash(U, eq)                              # exact zero regret
-    mixed = [eq for eq in res.equilibria if all(min(p) > 0 for p in eq)]
+    mixed = [eq for eq in res.profiles if all(min(p) > 0 for p in eq)]
     assert len(mixed) == 2
     # Gambit's reference answers for the pure equilibria
     ref = json.loads((DATA / "reference.json").read_text())["doc/2x2x2.nfg"]["pure_nash"]
@@ -131,7 +144,7 @@ def test_mckelvey_mclennan_against_pygambit():
     game = gbt.Game.from_arrays(*[U[i] for i in range(3)])
     ref = [[np.array([float(eq[s]) for s in pl.strategies]) for pl in game.players]
            for eq in gbt.nash.enumpoly_solve(game).equilibria]
-    ours = enumerate_polynomial(U).equilibria
+    ours = enumerate_polynomial(U).profiles
     assert len(ref) == len(ours) == 9
     assert all(_contains(ours, q) for q in ref)
 
@@ -156,11 +169,11 @@ def test_tech_transfer_unique_equilibrium():
     # Payoffs: Russia 4 - 2 = 2, China -3 - 6 = -9, US -7.
     U = tech_transfer_game()
     res = enumerate_polynomial(U)
-    assert res.complete and not res.families and len(res.equilibria) == 1
-    eq = res.equilibria[0]
+    assert res.complete and not res.families and len(res.profiles) == 1
+    eq = res.profiles[0]
     assert _frac_profile(eq) == [[1, 0], [0, 1], [0, 1]]
     assert [U[(i, 0, 1, 1)] for i in range(3)] == [2, -9, -7]
-    assert _same(one_equilibrium(U), eq)
+    assert _same(_homotopy_profile(U), eq)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -188,18 +201,20 @@ def test_curve_family_detected_with_endpoints():
     assert res.complete
     assert len(res.families) == 1
     fam = res.families[0]
-    assert isinstance(fam, EquilibriumFamily)
+    assert isinstance(fam, Family)
     assert fam.support == ((0, 1), (0, 1), (0, 1)) and fam.dimension == 1
-    assert len(fam.sample_points) >= 3
-    for x, y, z in fam.sample_points:
+    assert len(fam.extreme_points) >= 3
+    for x, y, z in fam.extreme_points:
         assert is_nash(U, (x, y, z))
         assert x[0] == F(1, 2) and y[0] == 1 / (2 + z[1])   # on the hand-derived curve
     # the two endpoints have player 3 pure; they are the isolated solutions of their supports
-    ends = [_frac_profile(e) for e in res.equilibria]
+    ends = [_frac_profile(e) for e in res.profiles]
     assert ends == [[[F(1, 2), F(1, 2)], [F(1, 3), F(2, 3)], [0, 1]],
                     [[F(1, 2), F(1, 2)], [F(1, 2), F(1, 2)], [1, 0]]]
-    assert all(_contains(fam.sample_points, e) for e in res.equilibria)
-    assert "1-dimensional" in fam.description
+    assert all(_contains(fam.extreme_points, e) for e in res.profiles)
+    # players 2 and 3 move along the curve, player 1 stays at 1/2; a curve's points are samples
+    assert fam.varying == (1, 2) and not fam.all_extreme
+    assert fam.members == (0, 1)
 
 
 def test_free_player_over_fixed_equilibrium():
@@ -211,9 +226,9 @@ def test_free_player_over_fixed_equilibrium():
         U[1, a, b, c] = int(a != b)
     res = enumerate_polynomial(U)
     assert [(f.support, f.dimension) for f in res.families] == [(((0, 1), (0, 1), (0, 1)), 1)]
-    zs = sorted(sp[2][1] for sp in res.families[0].sample_points)
+    zs = sorted(sp[2][1] for sp in res.families[0].extreme_points)
     assert zs[0] == 0 and zs[-1] == 1 and all(sp[0][0] == sp[1][0] == F(1, 2)
-                                               for sp in res.families[0].sample_points)
+                                               for sp in res.families[0].extreme_points)
 
 
 def test_duplicate_strategies_give_polytope_family():
@@ -230,10 +245,14 @@ def test_duplicate_strategies_give_polytope_family():
     dims = {f.support: f.dimension for f in res.families}
     assert dims[((0,), (0,), (0, 1, 2))] == 2
     assert dims[((0,), (0,), (0, 1))] == 1
-    assert len(res.equilibria) == 3 and _pure_profiles_in(res) == {(0, 0, 0), (0, 0, 1), (0, 0, 2)}
+    assert len(res.profiles) == 3 and _pure_profiles_in(res) == {(0, 0, 0), (0, 0, 1), (0, 0, 2)}
     big = next(f for f in res.families if f.dimension == 2)
-    assert all(is_nash(U, sp) for sp in big.sample_points)
-    assert "s0 ∈ [0, 1]" in big.description
+    assert all(is_nash(U, sp) for sp in big.extreme_points)
+    # player 3's probability of s0 ranges over [0, 1] on the simplex; the three vertices are listed
+    assert sorted({sp[2][0] for sp in big.extreme_points}) == [0, 1]
+    assert big.varying == (2,) and big.members == (0, 1, 2)
+    segment = next(f for f in res.families if f.dimension == 1)
+    assert segment.all_extreme and len(segment.extreme_points) == 2      # a segment's two ends
 
 
 def test_family_on_one_of_several_components():
@@ -256,7 +275,7 @@ def test_family_on_one_of_several_components():
     fam = next(f for f in res.families if f.support == ((1, 2), (0, 2), (0, 2)))
     assert fam.dimension == 1
     ys = set()
-    for x, y, z in fam.sample_points:
+    for x, y, z in fam.extreme_points:
         assert is_nash(U, (x, y, z))
         assert x[2] == z[2] == F(1, 2) and 0 <= y[2] <= F(1, 2)
         ys.add(y[2])
@@ -268,7 +287,7 @@ def test_all_zero_game_is_one_big_family():
     res = enumerate_polynomial(U)
     assert res.complete
     assert max(f.dimension for f in res.families) == 3
-    assert len(res.equilibria) == 8        # the pure profiles
+    assert len(res.profiles) == 8        # the pure profiles
 
 
 # ---------------------------------------------------------------------------------------------
@@ -289,16 +308,16 @@ def _games(shapes, kind):
 
 
 def _check_result(U, res):
-    for eq in res.equilibria:
+    for eq in res.profiles:
         assert is_nash(U, eq)
     for fam in res.families:
-        assert fam.dimension >= 1 and fam.sample_points
-        for sp in fam.sample_points:
+        assert fam.dimension >= 1 and fam.extreme_points
+        for sp in fam.extreme_points:
             assert is_nash(U, sp)
     assert _pure_profiles_in(res) == _pure_equilibria(U)
-    keys = [tuple(float(v) for p in eq for v in p) for eq in res.equilibria]
+    keys = [tuple(float(v) for p in eq for v in p) for eq in res.profiles]
     assert keys == sorted(keys, key=lambda k: tuple(round(v, 7) for v in k))
-    for a, b in itertools.combinations(res.equilibria, 2):
+    for a, b in itertools.combinations(res.profiles, 2):
         assert not _same(a, b)
 
 
@@ -308,7 +327,7 @@ def test_random_small_integer_games(U):
     res = enumerate_polynomial(U)
     _check_result(U, res)
     # exact in -> exact out wherever the solution is rational
-    assert res.method.startswith("support enumeration + exact")
+    assert res.label.startswith("support enumeration + exact")
 
 
 @settings(max_examples=12, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow])
@@ -317,9 +336,9 @@ def test_random_gaussian_games(U):
     res = enumerate_polynomial(U)
     _check_result(np.asarray(U, dtype=float), res)
     assert res.complete and not res.families
-    assert all(p.dtype == np.float64 for eq in res.equilibria for p in eq)
+    assert all(_floats(eq) for eq in res.profiles)
     # the logit homotopy's equilibrium is one of them
-    assert _contains(res.equilibria, one_equilibrium(U))
+    assert _contains(res.profiles, _homotopy_profile(U))
     try:
         import pygambit as gbt
     except ImportError:
@@ -329,7 +348,7 @@ def test_random_gaussian_games(U):
            for eq in gbt.nash.enumpoly_solve(game).equilibria]
     # every equilibrium Gambit finds is ours (Gambit sometimes misses mixed ones)
     for q in ref:
-        assert _contains(res.equilibria, q, atol=1e-4)
+        assert _contains(res.profiles, q, atol=1e-4)
 
 
 def test_random_3x3x3_against_pygambit():
@@ -342,7 +361,7 @@ def test_random_3x3x3_against_pygambit():
         game = gbt.Game.from_arrays(*[U[i] for i in range(3)])
         ref = [[np.array([float(eq[s]) for s in pl.strategies]) for pl in game.players]
                for eq in gbt.nash.enumpoly_solve(game).equilibria]
-        assert all(_contains(res.equilibria, q, atol=1e-4) for q in ref)
+        assert all(_contains(res.profiles, q, atol=1e-4) for q in ref)
 
 
 def test_four_players_and_homotopy():
@@ -350,7 +369,7 @@ def test_four_players_and_homotopy():
     U = rng.normal(size=(4, 2, 2, 2, 2))
     res = enumerate_polynomial(U)
     _check_result(U, res)
-    assert res.complete and _contains(res.equilibria, one_equilibrium(U))
+    assert res.complete and _contains(res.profiles, _homotopy_profile(U))
 
 
 def test_two_players_match_nashpy():
@@ -358,7 +377,7 @@ def test_two_players_match_nashpy():
     rng = np.random.default_rng(11)
     for _ in range(3):
         A, B = rng.normal(size=(2, 3, 4))
-        ours = enumerate_polynomial(np.array([A, B])).equilibria
+        ours = enumerate_polynomial(np.array([A, B])).profiles
         ref = list(nashpy.Game(A, B).vertex_enumeration())
         assert len(ours) == len(ref) and all(_contains(ours, q) for q in ref)
 
@@ -366,17 +385,17 @@ def test_two_players_match_nashpy():
 def test_integer_valued_floats_are_solved_exactly_and_returned_as_floats():
     U = _read_nfg_outcomes(DATA / "doc" / "2x2x2.nfg").astype(float)
     res = enumerate_polynomial(U)
-    assert len(res.equilibria) == 9
-    assert all(p.dtype == np.float64 for eq in res.equilibria for p in eq)
-    assert all(max_regret(U, eq) <= 1e-12 * payoff_scale(U) for eq in res.equilibria)
+    assert len(res.profiles) == 9
+    assert all(_floats(eq) for eq in res.profiles)
+    assert all(max_regret(U, eq) <= 1e-12 * payoff_scale(U) for eq in res.profiles)
 
 
 def test_deadline_in_the_past_marks_incomplete():
     U = np.random.default_rng(0).normal(size=(3, 3, 3, 3))
     res = enumerate_polynomial(U, deadline=time.monotonic() - 1)
     assert not res.complete
-    assert any("deadline" in n for n in res.notes)
-    assert all(is_nash(U, eq) for eq in res.equilibria)
+    assert res.complete is False and res.has_note(DEADLINE)
+    assert all(is_nash(U, eq) for eq in res.profiles)
 
 
 def test_bad_shape_rejected():

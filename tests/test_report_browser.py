@@ -8,6 +8,7 @@ import subprocess
 import pytest
 from click.testing import CliRunner
 
+from solver.analysis.report import build_report
 from solver.api import load_game
 from solver.cli import main
 from solver.present.html import render_report
@@ -56,7 +57,7 @@ def test_sections_and_content(tech_transfer_page):
 
 
 def test_normal_form_report():
-    page = render_report(load_game("games/battle_of_the_sexes.yaml"), source_path="games/battle_of_the_sexes.yaml")
+    page = render_report(build_report(load_game("games/battle_of_the_sexes.yaml")), source_path="games/battle_of_the_sexes.yaml")
     assert page.count("<h3>Equilibrium ") == 3
     assert "Row ╲ Column" in page                                      # the matrix picture, as SVG text
     assert "2q = 1(1 − q), so q = 1/3." in page
@@ -75,7 +76,7 @@ def test_no_sweeps_and_errors(tmp_path):
 
 
 def test_sweep_over_chicken_crash_cost():
-    page = render_report(load_game("games/chicken.yaml"), sweep_points=5)
+    page = render_report(build_report(load_game("games/chicken.yaml"), sweep_points=5))
     assert 'id="sweep-crash_cost"' in page
 
 

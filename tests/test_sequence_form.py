@@ -24,11 +24,14 @@ from hypothesis import strategies as st
 
 from solver.model.random_games import two_round_poker as poker
 from solver.equilibria.recall import perfect_recall_violation
-from solver.equilibria.sequence_form import SequenceFormTimeout, sequence_form_equilibrium, sequences_of
-from solver.equilibria.subgames import behaviour_payoffs, is_nash_behaviour
+from solver.equilibria import sequence_form
+from solver.equilibria.result import DEADLINE, ONE_EQUILIBRIUM, SUBGAME
+from solver.equilibria.sequence_form import sequences_of
+from solver.equilibria.subgames import is_nash_behaviour
 from solver.io.yamlfile import load_yaml_game
 from solver.model.reduce import reduced_normal_form
 from solver.model.tree import Chance, Decision, Terminal, build_tree
+from solver.model.walk import expected_payoffs
 
 from test_subgames import as_float, nash_by_normal_form, random_tree
 
@@ -41,12 +44,22 @@ def labelled(tree, behaviour):
     return {tree.infosets[h].label: tuple(p) for h, p in behaviour.items()}
 
 
+def sequence_form_equilibrium(tree, **options):
+    """The one behaviour profile of ``sequence_form.sequence_form_equilibrium``, after checking
+    the result's shape: one profile, its payoffs, not complete, a one-equilibrium note."""
+    result = sequence_form.sequence_form_equilibrium(tree, **options)
+    (behaviour,) = result.profiles
+    assert result.payoffs == (expected_payoffs(tree, behaviour),)
+    assert result.complete is False and [n.code for n in result.notes] == [ONE_EQUILIBRIUM]
+    return behaviour
+
+
 def test_one_card_poker():
     tree = load_yaml_game(str(ROOT / "games" / "simple_poker.yaml")).evaluated()
     behaviour = sequence_form_equilibrium(tree)
     assert labelled(tree, behaviour) == {"Alice holds the King": (1, 0), "Alice holds the Queen": (F(1, 3), F(2, 3)),
                                          "Bob facing a raise": (F(2, 3), F(1, 3))}
-    assert behaviour_payoffs(tree, behaviour) == (F(1, 3), F(-1, 3))
+    assert expected_payoffs(tree, behaviour) == (F(1, 3), F(-1, 3))
     assert all(isinstance(p, F) for probs in behaviour.values() for p in probs)
 
 
@@ -70,15 +83,15 @@ def test_zero_sum_poker_value_agrees_with_the_normal_form(ranks):
     if ranks in ((1, 1), (2, 1), (2, 2)):
         reduced = reduced_normal_form(tree)
         A, B = reduced.game.payoffs
-        x, y = enumerate_extreme_equilibria(A, B).equilibria[0]
-        assert behaviour_payoffs(tree, behaviour)[0] == x @ A @ y
+        x, y = (np.array(p, dtype=object) for p in enumerate_extreme_equilibria(A, B).profiles[0])
+        assert expected_payoffs(tree, behaviour)[0] == x @ A @ y
 
 
 def test_sequences():
     tree = poker(2, 1)
     seqs = sequences_of(tree)
     assert [len(s) for s in seqs.sequences] == [1 + 2 * 2 * 2, 1 + 2 * 2]
-    for h, infoset in enumerate(tree.infosets):       # the sequence into a set is the same at every node
+    for infoset in tree.infosets:       # the sequence into a set is the same at every node
         assert len({int(seqs.node_sequence[infoset.player, n]) for n in infoset.nodes}) == 1
 
 
@@ -114,8 +127,8 @@ def test_refuses_three_movers_imperfect_recall_and_symbols():
 
 
 def test_deadline():
-    with pytest.raises(SequenceFormTimeout):
-        sequence_form_equilibrium(poker(8, 8), deadline=time.monotonic() - 1)
+    result = sequence_form.sequence_form_equilibrium(poker(8, 8), deadline=time.monotonic() - 1)
+    assert result.complete is False and result.profiles == () and [n.code for n in result.notes] == [DEADLINE]
 
 
 # ---- random trees ----------------------------------------------------------------------------------
@@ -192,7 +205,7 @@ def test_value_agrees_with_pygambit_lcp(ranks):
     tree = poker(*ranks)
     gbt, game = to_pygambit(tree)
     theirs = gbt.nash.lcp_solve(game, rational=True).equilibria[0]
-    ours = behaviour_payoffs(tree, sequence_form_equilibrium(tree))
+    ours = expected_payoffs(tree, sequence_form_equilibrium(tree))
     assert ours[0] == F(str(theirs.payoff(list(game.players)[0])))
 
 
@@ -200,7 +213,9 @@ def test_subgame_perfection_falls_back_to_the_sequence_form_on_large_levels():
     from solver.equilibria.subgames import subgame_perfect_equilibria
     tree = poker(8, 8)                  # reduced normal form: 3^8 x 4^8 pure profiles
     result = subgame_perfect_equilibria(tree)
-    assert not result.complete and any("sequence form instead" in note for note in result.notes)
-    (eq,) = result.equilibria
-    assert eq.payoffs[0] == F(-5, 96)    # the value (zero-sum), as in the benchmark's three-way check
-    assert is_nash_behaviour(tree, eq.behaviour)
+    assert not result.complete
+    assert any(n.code == SUBGAME and "sequence form instead" in n.text() and n.data["profiles"] == 3 ** 8 * 4 ** 8
+               for n in result.notes)
+    (behaviour,) = result.profiles
+    assert result.payoffs[0][0] == F(-5, 96)    # the value (zero-sum), as in the benchmark's three-way check
+    assert is_nash_behaviour(tree, behaviour)

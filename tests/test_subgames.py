@@ -10,6 +10,7 @@ information, a Nash check of every subgame through its reduced normal form and r
 from __future__ import annotations
 
 import random
+import time
 from fractions import Fraction as F
 from pathlib import Path
 
@@ -19,14 +20,14 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from solver.core import regret
-from solver.equilibria.backward import subgame_perfect_equilibria as backward_spe
-from solver.equilibria.backward import vectorised_backward_induction
+from solver.equilibria.backward import backward_induction, vectorised_backward_induction
 from solver.equilibria.recall import perfect_recall_violation
-from solver.equilibria.subgames import (BehaviourEquilibrium, SubgamePerfectResult, behaviour_payoffs,
-                                        is_nash_behaviour, proper_subgame_roots, subgame_perfect_equilibria)
+from solver.equilibria.result import DEADLINE, FAMILY, LIMIT, TIES, AlgorithmResult
+from solver.equilibria.subgames import is_nash_behaviour, proper_subgame_roots, subgame_perfect_equilibria
 from solver.io.yamlfile import load_yaml_game
 from solver.model.reduce import reduced_normal_form
 from solver.model.tree import CHANCE, TERMINAL, Chance, Decision, Terminal, build_tree
+from solver.model.walk import expected_payoffs, outcome_distribution
 
 GAMES = Path(__file__).resolve().parent.parent / "games"
 
@@ -37,6 +38,12 @@ def load(name: str, **values):
 
 def by_label(tree, behaviour) -> dict[str, tuple]:
     return {tree.infosets[h].label: tuple(p) for h, p in behaviour.items()}
+
+
+def equilibria(result):
+    """(behaviour, payoffs) per listed equilibrium; checks that the payoffs are the profiles'."""
+    assert len(result.payoffs) == len(result.profiles)
+    return list(zip(result.profiles, result.payoffs))
 
 
 # ---- random trees with perfect recall -------------------------------------------------------------
@@ -122,13 +129,13 @@ def test_covert_transfer(route):
     tree = load("covert_transfer.yaml")
     assert tree.is_exact
     result = subgame_perfect_equilibria(tree, route=route)
-    assert len(result.equilibria) == 1
-    eq = result.equilibria[0]
-    assert by_label(tree, eq.behaviour) == {"Russia": (F(3, 10), F(7, 10)), "Alarm": (F(20, 27), F(7, 27)),
-                                            "Quiet": (F(0), F(1))}
-    assert eq.payoffs == (F(-4, 27), F(-12, 5))
-    assert behaviour_payoffs(tree, eq.behaviour) == eq.payoffs
-    assert sum(p for _, p in eq.outcome_distribution) == 1
+    assert len(result.profiles) == 1
+    (behaviour, payoffs), = equilibria(result)
+    assert by_label(tree, behaviour) == {"Russia": (F(3, 10), F(7, 10)), "Alarm": (F(20, 27), F(7, 27)),
+                                         "Quiet": (F(0), F(1))}
+    assert payoffs == (F(-4, 27), F(-12, 5))
+    assert expected_payoffs(tree, behaviour) == payoffs
+    assert sum(p for _, p in outcome_distribution(tree, behaviour)) == 1
     assert result.complete is (route == "normal-form")
     assert proper_subgame_roots(tree) == [0]
 
@@ -137,8 +144,8 @@ def test_covert_transfer_posterior_is_where_deterrence_pays():
     """Bayes: in equilibrium an alarm means a transfer with probability 3/4, exactly the belief
     at which deterring pays as much as engaging (nk_threat · deter_efficacy · 3/4 = deter_cost)."""
     tree = load("covert_transfer.yaml")
-    (eq,) = subgame_perfect_equilibria(tree).equilibria
-    russia = eq.behaviour[0]
+    (behaviour,) = subgame_perfect_equilibria(tree).profiles
+    russia = behaviour[0]
     alarm = next(s for s in tree.infosets if s.label == "Alarm")
     weight = {n: russia[int(tree.move_index[tree.parent[n]])] * tree.chance_probs[n] for n in alarm.nodes}
     after_transfer = next(n for n in alarm.nodes if tree.move_index[tree.parent[n]] == 0)
@@ -149,16 +156,15 @@ def test_covert_transfer_posterior_is_where_deterrence_pays():
 
 
 def as_float(tree):
-    from solver.model.tree import _replace
-    return _replace(tree, chance_probs=np.asarray(tree.chance_probs, dtype=float),
-                    leaf_payoffs=np.asarray(tree.leaf_payoffs, dtype=float))
+    return tree.with_changes(chance_probs=np.asarray(tree.chance_probs, dtype=float),
+                             leaf_payoffs=np.asarray(tree.leaf_payoffs, dtype=float))
 
 
 def test_covert_transfer_with_floats():
     tree = as_float(load("covert_transfer.yaml"))
     assert not tree.is_exact
-    (eq,) = subgame_perfect_equilibria(tree).equilibria
-    probs = by_label(tree, eq.behaviour)
+    (behaviour,) = subgame_perfect_equilibria(tree).profiles
+    probs = by_label(tree, behaviour)
     assert probs["Russia"][0] == pytest.approx(0.3, abs=1e-6)
     assert probs["Alarm"][0] == pytest.approx(20 / 27, abs=1e-6)
     assert isinstance(probs["Alarm"][0], float)
@@ -169,16 +175,16 @@ def test_alliance_rupture(route):
     tree = load("alliance_rupture.yaml")
     result = subgame_perfect_equilibria(tree, route=route)
     assert result.complete
-    (eq,) = result.equilibria
-    assert by_label(tree, eq.behaviour) == {"NorthKorea": (1, 0), "Supply/WarEnds": (0, 1), "Supply/WarGoesOn": (1, 0)}
-    assert eq.payoffs == (F(8, 5), F(23, 5))
+    (behaviour, payoffs), = equilibria(result)
+    assert by_label(tree, behaviour) == {"NorthKorea": (1, 0), "Supply/WarEnds": (0, 1), "Supply/WarGoesOn": (1, 0)}
+    assert payoffs == (F(8, 5), F(23, 5))
 
 
 def test_alliance_rupture_threshold():
     """North Korea supplies iff (1 − p_end)·g > n, i.e. p_end < 2/3."""
     for p_end, supplies in ((F(3, 5), True), (F(7, 10), False)):
-        (eq,) = subgame_perfect_equilibria(load("alliance_rupture.yaml", p_end=p_end)).equilibria
-        assert by_label(load("alliance_rupture.yaml"), eq.behaviour)["NorthKorea"] == ((1, 0) if supplies else (0, 1))
+        (behaviour,) = subgame_perfect_equilibria(load("alliance_rupture.yaml", p_end=p_end)).profiles
+        assert by_label(load("alliance_rupture.yaml"), behaviour)["NorthKorea"] == ((1, 0) if supplies else (0, 1))
 
 
 def test_outside_option_battle_of_the_sexes_has_three_spe():
@@ -186,8 +192,8 @@ def test_outside_option_battle_of_the_sexes_has_three_spe():
     assert proper_subgame_roots(tree) == [0, 2]
     result = subgame_perfect_equilibria(tree)
     assert result.complete
-    found = {(by_label(tree, e.behaviour)["entry"], by_label(tree, e.behaviour)["player 1 in the game"],
-              by_label(tree, e.behaviour)["player 2 in the game"], e.payoffs) for e in result.equilibria}
+    found = {(by_label(tree, b)["entry"], by_label(tree, b)["player 1 in the game"],
+              by_label(tree, b)["player 2 in the game"], v) for b, v in equilibria(result)}
     assert found == {
         ((0, 1), (1, 0), (1, 0), (3, 1)),                         # In, then (B, B)
         ((1, 0), (0, 1), (0, 1), (2, 2)),                         # Out; (S, S) in the subgame
@@ -203,10 +209,10 @@ def test_one_card_poker_matches_gambit():
     tree = load("simple_poker.yaml")
     result = subgame_perfect_equilibria(tree)
     assert result.complete
-    (eq,) = result.equilibria
-    assert by_label(tree, eq.behaviour) == {"Alice holds the King": (1, 0), "Alice holds the Queen": (F(1, 3), F(2, 3)),
-                                            "Bob facing a raise": (F(2, 3), F(1, 3))}
-    assert eq.payoffs == (F(1, 3), F(-1, 3))
+    (behaviour, payoffs), = equilibria(result)
+    assert by_label(tree, behaviour) == {"Alice holds the King": (1, 0), "Alice holds the Queen": (F(1, 3), F(2, 3)),
+                                         "Bob facing a raise": (F(2, 3), F(1, 3))}
+    assert payoffs == (F(1, 3), F(-1, 3))
 
 
 def _horse_profile(tree, p1_r, p2_r, p3_r):
@@ -225,7 +231,7 @@ def test_selten_horse_components_by_nash_check():
     for r in (F(1, 3), F(2, 3), F(1)):
         assert is_nash_behaviour(tree, _horse_profile(tree, 0, r, 1))
     assert not is_nash_behaviour(tree, _horse_profile(tree, 0, F(1, 3) - F(1, 100), 1))
-    assert behaviour_payoffs(tree, _horse_profile(tree, 0, F(1, 2), 1)) == (3, 2, 2)
+    assert expected_payoffs(tree, _horse_profile(tree, 0, F(1, 2), 1)) == (3, 2, 2)
 
 
 def test_selten_horse_spe():
@@ -233,13 +239,14 @@ def test_selten_horse_spe():
     tree = load("selten_horse.yaml")
     result = subgame_perfect_equilibria(tree)
     assert result.complete
-    profiles = {tuple(tuple(p) for _, p in sorted(e.behaviour.items())): e.payoffs for e in result.equilibria}
+    profiles = {tuple(tuple(p) for _, p in sorted(b.items())): v for b, v in equilibria(result)}
     # Gambit 16.7 enumpure: (R, R, L) and (L, R, R)
     assert profiles[((1, 0), (1, 0), (0, 1))] == (1, 1, 1)
     assert profiles[((0, 1), (1, 0), (1, 0))] == (3, 2, 2)
-    for e in result.equilibria:
-        assert e.payoffs in {(1, 1, 1), (3, 2, 2)}
-    assert sum("family" in note for note in result.notes) == 2
+    for _, payoffs in equilibria(result):
+        assert payoffs in {(1, 1, 1), (3, 2, 2)}
+    assert sum(note.code == FAMILY for note in result.notes) == 2
+    assert len(result.families) == 2 and all(f.where == "root" for f in result.families)
 
 
 # ---- structure and errors ------------------------------------------------------------------------
@@ -272,11 +279,11 @@ def test_ties_list_every_pure_choice_and_the_limit_cuts():
     bob = lambda v: Decision("Bob", {"x": Terminal((v, 0)), "y": Terminal((v, 0))})
     tree = build_tree(["Ann", "Bob"], Decision("Ann", {"a": bob(3), "b": bob(2), "c": bob(1)})).evaluated()
     result = subgame_perfect_equilibria(tree)
-    assert len(result.equilibria) == 8 and result.complete
-    assert any("indifferent" in note for note in result.notes)
+    assert len(result.profiles) == 8 and result.complete
+    assert any(n.code == TIES and "indifferent" in n.text() for n in result.notes)
     cut = subgame_perfect_equilibria(tree, limit=5)
-    assert len(cut.equilibria) == 5 and not cut.complete
-    assert any("cut" in note for note in cut.notes)
+    assert len(cut.profiles) == 5 and len(cut.payoffs) == 5 and not cut.complete
+    assert any(n.code == LIMIT and "cut" in n.text() for n in cut.notes)
 
 
 def test_off_path_information_sets_get_behaviour():
@@ -288,28 +295,23 @@ def test_off_path_information_sets_get_behaviour():
                                "d": Decision("Ann", {"l": Terminal((0, 0)), "r": Terminal((2, 2))}, infoset="late")},
                        infoset="bob")})).evaluated()
     result = subgame_perfect_equilibria(tree)
-    for eq in result.equilibria:
-        assert set(eq.behaviour) == set(range(len(tree.infosets)))
-        assert by_label(tree, eq.behaviour)["late"] == (0, 1)
+    for behaviour in result.profiles:
+        assert set(behaviour) == set(range(len(tree.infosets)))
+        assert by_label(tree, behaviour)["late"] == (0, 1)
 
 
 # ---- random trees ----------------------------------------------------------------------------------
-def _choices(tree, profile) -> dict[int, tuple]:
-    return {int(tree.node_infoset[n]): tuple(F(int(k == m)) for k in range(int(tree.num_children[n])))
-            for n, m in profile.items()}
-
-
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, 10**9))
 def test_perfect_information_without_ties_agrees_with_backward_induction(seed):
     tree = random_tree(random.Random(seed), players=3, max_depth=5, imperfect=False, low=-10**6, high=10**6)
     assume(not vectorised_backward_induction(tree).tie_below[0])
-    profiles, values, complete = backward_spe(tree)
+    backward = backward_induction(tree)
     result = subgame_perfect_equilibria(tree)
-    assert result.complete and complete and len(profiles) == 1 and len(result.equilibria) == 1
-    (eq,) = result.equilibria
-    assert eq.behaviour == _choices(tree, profiles[0])
-    assert eq.payoffs == tuple(values[0])
+    assert result.complete and backward.complete and len(backward.profiles) == 1 and len(result.profiles) == 1
+    (behaviour, payoffs), = equilibria(result)
+    assert behaviour == backward.profiles[0]
+    assert payoffs == backward.payoffs[0] == tuple(vectorised_backward_induction(tree).values[0])
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -319,13 +321,13 @@ def test_random_imperfect_information_spe_are_nash_in_every_subgame(seed):
     assert perfect_recall_violation(tree) is None
     roots = proper_subgame_roots(tree)
     result = subgame_perfect_equilibria(tree)
-    assert result.complete and result.equilibria
-    for eq in result.equilibria[:20]:
-        assert set(eq.behaviour) == set(range(len(tree.infosets)))
-        assert eq.payoffs == behaviour_payoffs(tree, eq.behaviour)
+    assert result.complete and result.profiles
+    for behaviour, payoffs in equilibria(result)[:20]:
+        assert set(behaviour) == set(range(len(tree.infosets)))
+        assert payoffs == expected_payoffs(tree, behaviour)
         for r in roots:
-            assert is_nash_behaviour(tree, eq.behaviour, r)
-            assert nash_by_normal_form(tree, eq.behaviour, r)
+            assert is_nash_behaviour(tree, behaviour, r)
+            assert nash_by_normal_form(tree, behaviour, r)
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -334,12 +336,12 @@ def test_random_trees_the_two_routes_agree(seed):
     tree = random_tree(random.Random(seed), max_depth=4)
     normal = subgame_perfect_equilibria(tree, route="normal-form")
     sequence = subgame_perfect_equilibria(tree, route="sequence-form")
-    listed = {e.payoffs for e in normal.equilibria}
-    for eq in sequence.equilibria[:10]:      # several only where a perfect-information mover is indifferent
+    listed = set(normal.payoffs)
+    for behaviour, payoffs in equilibria(sequence)[:10]:   # several only where a perfect-information mover is indifferent
         for r in proper_subgame_roots(tree):
-            assert nash_by_normal_form(tree, eq.behaviour, r)
+            assert nash_by_normal_form(tree, behaviour, r)
         # generic payoffs: the sequence-form equilibrium is one the normal-form route lists
-        assert eq.payoffs in listed
+        assert payoffs in listed
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -349,13 +351,18 @@ def test_random_float_trees(seed):
     assert not tree.is_exact
     for route in ("normal-form", "sequence-form"):
         result = subgame_perfect_equilibria(tree, route=route)
-        for eq in result.equilibria[:5]:
-            assert all(isinstance(p, float) for probs in eq.behaviour.values() for p in probs)
+        for behaviour in result.profiles[:5]:
+            assert all(isinstance(p, float) for probs in behaviour.values() for p in probs)
             for r in proper_subgame_roots(tree):
-                assert is_nash_behaviour(tree, eq.behaviour, r)
+                assert is_nash_behaviour(tree, behaviour, r)
 
 
 def test_result_types():
     result = subgame_perfect_equilibria(load("simple_poker.yaml"))
-    assert isinstance(result, SubgamePerfectResult) and isinstance(result.equilibria[0], BehaviourEquilibrium)
-    assert "reduced normal form" in result.method
+    assert isinstance(result, AlgorithmResult) and isinstance(result.profiles[0], dict)
+    assert result.method == "subgames" and "reduced normal form" in result.label
+
+
+def test_a_passed_deadline_returns_an_incomplete_result():
+    result = subgame_perfect_equilibria(load("outside_option_bos.yaml"), deadline=time.monotonic() - 1)
+    assert result.complete is False and result.profiles == () and result.has_note(DEADLINE)

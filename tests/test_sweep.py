@@ -14,6 +14,8 @@ from solver.analysis.batched import exact_game, outcome_from_solution
 from solver.analysis.sweep import Axis, parse_axis, sweep
 from solver.api import SolveError, parameter_values
 from solver.cli import main
+from solver.present.progress import ProgressBar
+from solver.present.sweep_text import boundary_text, grid_value
 
 ARTICLE_GAMES = ["tech_transfer", "tech_transfer_simultaneous", "buffer_discipline", "peninsula_stability",
                  "seoul_nuclear_option", "covert_transfer", "alliance_rupture"]
@@ -175,9 +177,9 @@ def test_ammo_gain_sweep_finds_the_tie_at_six():
     # scenarios.md §1: Russia transfers iff a > s = 6; at a = 6 Russia is indifferent (two SPE paths).
     result = sweep(load_game("games/tech_transfer.yaml"), [parse_axis("ammo_gain=0:10:101")])
     regions = [r for r in result.regions() if not r.boundary]
-    assert [(r.outcome.label, r.ranges["ammo_gain"]) for r in regions] == [
+    assert [(r.outcome.label, tuple(map(grid_value, r.ranges["ammo_gain"]))) for r in regions] == [
         ("Withhold → Enable → Engage", ("0", "5.9")), ("Transfer → Restrain → Engage", ("6.1", "10"))]
-    assert [b.text for b in result.boundaries()] == [
+    assert [boundary_text(b, result.axes) for b in result.boundaries()] == [
         "ammo_gain = 6 (a tie, solved exactly: Transfer → Restrain → Engage | Withhold → Enable → Engage)"]
     assert result.exact_points == 1
     # payoffs on the transfer side: Russia a - s, China -i - k = -5, US -t(1 - h) = -4
@@ -335,12 +337,7 @@ def test_larger_two_player_games_are_solved_point_by_point_in_a_pool(tmp_path):
 
 
 def test_progress_bar_only_when_enabled(capsys):
-    from solver.analysis.batched import Progress
-    bar = Progress(10, "solving points", enabled=False)
-    bar.update(10)
-    bar.close()
+    ProgressBar(enabled=False)("solving points", 10, 10)
     assert capsys.readouterr().err == ""
-    bar = Progress(10, "solving points", enabled=True)
-    bar.update(10)
-    bar.close()
+    ProgressBar(enabled=True)("solving points", 10, 10)
     assert "solving points [" in capsys.readouterr().err

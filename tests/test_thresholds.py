@@ -10,8 +10,10 @@ from click.testing import CliRunner
 
 from solver import load_game
 from solver.analysis.sweep import Axis, sweep
-from solver.analysis.thresholds import find_thresholds, real_roots
+from solver.analysis.roots import real_roots
+from solver.analysis.thresholds import find_thresholds
 from solver.cli import main
+from solver.present.thresholds_text import cause_sentence, thresholds_text
 
 ARTICLE_GAMES = ["tech_transfer", "tech_transfer_simultaneous", "buffer_discipline", "peninsula_stability",
                  "seoul_nuclear_option", "covert_transfer", "alliance_rupture"]
@@ -47,7 +49,7 @@ def test_deter_cost_thresholds_are_two_and_four_with_three_outcomes():
     assert values(report) == [2, 4]
     assert [i.label for i in report.intervals] == ["Transfer → Enable → Deter", "Withhold → Enable → Engage",
                                                    "Transfer → Enable → Engage"]
-    out = report.to_text()
+    out = thresholds_text(report)
     assert "deter_cost = 2  (= deter_efficacy*nk_threat*(1 - restraint_efficacy))\n" \
            "  US after Transfer → Restrain: Engage rather than Deter iff deter_cost > 2 " \
            "(= deter_efficacy*nk_threat*(1 - restraint_efficacy))\n" in out
@@ -67,14 +69,14 @@ def test_bloc_cost_below_restraint_cost_makes_china_enable():
     # scenarios.md §1: b < k makes China enable (k = 2).
     report = find_thresholds(load_game("games/tech_transfer.yaml"), "bloc_cost")
     assert values(report) == [2]
-    assert report.points[0].causes[0].sentence(report, 2) == \
+    assert cause_sentence(report, report.points[0].causes[0], 2) == \
         "China after Transfer: Restrain rather than Enable iff bloc_cost > 2 (= restraint_cost)"
 
 
 def test_seoul_goes_nuclear_above_six_and_a_quarter():
     report = find_thresholds(load_game("games/seoul_nuclear_option.yaml"), "nk_threat")
     assert values(report) == [sympy.Rational(25, 4)]
-    assert report.points[0].causes[0].sentence(report, sympy.Rational(25, 4)) == (
+    assert cause_sentence(report, report.points[0].causes[0], sympy.Rational(25, 4)) == (
         "SouthKorea after Standard: GoNuclear rather than StayNonNuclear iff nk_threat > 25/4 "
         "(= proliferation_penalty/(nuclear_deterrence - standard_credibility))")
     assert [i.label for i in report.intervals] == ["Standard → StayNonNuclear", "Reassure → StayNonNuclear"]
@@ -169,8 +171,8 @@ def test_irrational_threshold(tmp_path):
     path.write_text(QUADRATIC)
     report = find_thresholds(load_game(path), "x")
     assert values(report) == [sympy.sqrt(2)]
-    assert "x = sqrt(2)\n  A: safe rather than risky iff x < sqrt(2)\n" in report.to_text()
-    assert "a sweep of 1001 points over the range agrees" in report.to_text()
+    assert "x = sqrt(2)\n  A: safe rather than risky iff x < sqrt(2)\n" in thresholds_text(report)
+    assert "a sweep of 1001 points over the range agrees" in thresholds_text(report)
 
 
 COVERT = """\
@@ -194,7 +196,7 @@ def test_imperfect_information_thresholds_by_bisection(tmp_path):
     report = find_thresholds(load_game(path), "gain")
     assert all(p.approximate for p in report.points if not p.edge)
     assert 5 in values(report)         # Russia's gain outweighs the full penalty 5 (scenarios.md §5 values)
-    assert "no symbolic candidates" in report.notes[0]
+    assert "no symbolic candidates" in report.notes[0].text()
 
 
 # ---- the command line ------------------------------------------------------------------------------

@@ -14,15 +14,14 @@ Floats are compared with a tie window; a point where some mover or player is (ne
 is flagged, never silently resolved: the sweep solves such points again exactly with the project's
 single-point ``solve``. ``exact_game`` evaluates a game at rational parameter values through
 compiled exact functions (much faster than sympy substitution) and gives the same numeric game as
-``game.evaluated``; ``PointSolver`` runs ``solve`` on it and reduces the result to an outcome.
+``game.evaluated``; ``PointSolver`` runs ``solve`` on it, with the method the registry chooses for
+batch work, and reduces the result to an outcome.
 """
 from __future__ import annotations
 
 import math
 import operator
 import os
-import sys
-import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -31,12 +30,20 @@ from typing import Callable, Mapping, Sequence
 import numpy as np
 import sympy
 
+from solver.api import SolveError, evaluate_game, solve
+from solver.core.numbers import FLOAT_TOLERANCE
+from solver.equilibria import registry
+from solver.equilibria.pure import pure_equilibrium_mask
 from solver.model.expr import compile_numpy, evaluate
 from solver.model.normal import NormalFormGame
-from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame, _replace
+from solver.model.tree import CHANCE, ExtensiveGame
 
-TIE_WINDOW = 1e-9          # relative: differences this small are treated as possible ties
-PROBABILITY_WINDOW = 1e-9
+#: Relative to the payoff scale: float differences this small may be rounding, so the point is
+#: flagged as a possible tie and solved again exactly (generous: a false flag only costs time).
+TIE_WINDOW = FLOAT_TOLERANCE
+PROBABILITY_WINDOW = FLOAT_TOLERANCE
+#: ``progress(what, done, total)``: told as points are solved (a presenter draws it).
+ProgressReport = Callable[[str, int, int], None]
 INVALID = "the game is undefined here (invalid chance probabilities or payoffs)"
 
 
@@ -146,7 +153,7 @@ class ExactEvaluator:
             probs = [f(env) for f in self.prob_fns]
             exact = all(isinstance(v, Fraction) for v in payoffs + probs)
             payoff_array = _array(payoffs, exact).reshape(game.leaf_payoffs.shape)
-            return _replace(game, chance_probs=_array(probs, exact), leaf_payoffs=payoff_array)
+            return game.with_changes(chance_probs=_array(probs, exact), leaf_payoffs=payoff_array)
         exact = all(isinstance(v, Fraction) for v in payoffs)
         return NormalFormGame(game.players, game.strategies, _array(payoffs, exact).reshape(game.payoffs.shape), game.info)
 
@@ -211,7 +218,7 @@ def outcome_from_solution(solution, game, by: str = "path") -> PointOutcome:
             profiles = []
             for e in equilibria:
                 chosen = {}
-                for player, points in e.strategies.items():
+                for points in e.strategies.values():
                     for label, probs in points.items():
                         chosen[label] = tuple(m for m, p in probs.items() if p != 0)
                 profiles.append(tuple((label, chosen.get(label, ())) for label in labels))
@@ -237,17 +244,18 @@ def outcome_from_solution(solution, game, by: str = "path") -> PointOutcome:
 
 class PointSolver:
     """Solves one grid point exactly with the project's ``solve`` (the game evaluated by compiled
-    exact functions first), and reduces the solution to a ``PointOutcome``."""
+    exact functions first), and reduces the solution to a ``PointOutcome``.
 
-    def __init__(self, game, fixed: Mapping[str, object], by: str = "path", method: str = "auto"):
+    ``method``: a registry method name; by default the registry's choice for batch work."""
+
+    def __init__(self, game, fixed: Mapping[str, object], by: str = "path", method: str | None = None):
         self.game = game
         self.fixed = dict(fixed)
         self.by = by
-        self.method = method
+        self.method = method or registry.choose(game, purpose="batch").name
         self.evaluate = ExactEvaluator(game)
 
     def __call__(self, values: Mapping[str, object]) -> PointOutcome:
-        from solver.api import SolveError, evaluate_game, solve
         merged = {**self.fixed, **values}
         try:
             numeric = self.evaluate(merged)
@@ -271,54 +279,30 @@ def _solve_batch(batch):
     return [(index, _WORKER(values)) for index, values in batch]
 
 
-class Progress:
-    """A one-line progress bar on stderr (only when enabled)."""
-
-    def __init__(self, total: int, label: str, enabled: bool):
-        self.total, self.label, self.enabled = total, label, enabled and total > 0
-        self.done = 0
-        self.started = time.monotonic()
-        self.shown = 0.0
-
-    def update(self, count: int):
-        self.done += count
-        if not self.enabled:
-            return
-        now = time.monotonic()
-        if now - self.shown < 0.1 and self.done < self.total:
-            return
-        self.shown = now
-        share = self.done / self.total
-        bar = "#" * int(30 * share)
-        sys.stderr.write(f"\r{self.label} [{bar:<30}] {self.done}/{self.total} {share:5.1%} {now - self.started:6.1f}s")
-        sys.stderr.flush()
-
-    def close(self):
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 def solve_points(solver: PointSolver, points: Sequence[Mapping[str, object]], processes: int | None = None,
-                 progress: bool = False, label: str = "solving points") -> list[PointOutcome]:
+                 progress: ProgressReport | None = None, label: str = "solving points") -> list[PointOutcome]:
     """Solve each point with ``solver``; a process pool when there are many points."""
     processes = processes or os.cpu_count() or 1
-    bar = Progress(len(points), label, progress)
-    results: list[PointOutcome | None] = [None] * len(points)
-    if processes <= 1 or len(points) < 64:
+    total = len(points)
+    results: list[PointOutcome | None] = [None] * total
+    done = 0
+    if progress:
+        progress(label, done, total)
+    if processes <= 1 or total < 64:
         for k, values in enumerate(points):
             results[k] = solver(values)
-            bar.update(1)
-        bar.close()
+            if progress:
+                progress(label, k + 1, total)
         return results     # type: ignore[return-value]
-    size = max(1, min(256, len(points) // (processes * 8) or 1))
-    batches = [list(enumerate(points))[k:k + size] for k in range(0, len(points), size)]
+    size = max(1, min(256, total // (processes * 8) or 1))
+    batches = [list(enumerate(points))[k:k + size] for k in range(0, total, size)]
     with ProcessPoolExecutor(max_workers=processes, initializer=_init_worker, initargs=(solver,)) as pool:
-        for done in pool.map(_solve_batch, batches):
-            for index, outcome in done:
+        for solved in pool.map(_solve_batch, batches):
+            for index, outcome in solved:
                 results[index] = outcome
-            bar.update(len(done))
-    bar.close()
+            done += len(solved)
+            if progress:
+                progress(label, done, total)
     return results     # type: ignore[return-value]
 
 
@@ -380,110 +364,112 @@ class BatchedTreeSolution:
     decision_nodes: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
-def _levels(tree: ExtensiveGame):
-    depth = np.asarray(tree.depth)
-    edges = np.flatnonzero(np.diff(depth)) + 1
-    starts = np.concatenate(([0], edges))
-    stops = np.concatenate((edges, [len(depth)]))
-    return list(zip(starts.tolist(), stops.tolist()))
-
-
 def batched_backward_induction(tree: ExtensiveGame, leaf_values: np.ndarray, probs: np.ndarray,
                                tie_window: float = TIE_WINDOW) -> BatchedTreeSolution:
     """Backward induction at G points at once: ``leaf_values`` (L, N, G), ``probs`` (num_nodes, G).
 
     The grid axis is last so that every node's values are contiguous. Each level of the
-    BFS-ordered tree is one block of nodes; their children are gathered into a padded array of
-    shape (nodes, max children, N, G), so that a decision is a maximum of the mover's values along
-    the children axis (keeping the first best child) and a chance node an expectation. Points where
-    a mover's best and second-best values differ by at most ``tie_window`` × the payoff scale are
-    flagged in ``tie``.
+    BFS-ordered tree (``tree.levels``) is one block of nodes; their children are gathered into a
+    padded array of shape (nodes, max children, N, G), so that a decision is a maximum of the
+    mover's values along the children axis (keeping the first best child) and a chance node an
+    expectation. Points where a mover's best and second-best values differ by at most
+    ``tie_window`` × the payoff scale are flagged in ``tie``.
     """
     if not tree.is_perfect_information:
         raise ValueError("batched backward induction needs perfect information")
     G, N = leaf_values.shape[2], tree.num_players
     n = tree.num_nodes
-    players = np.asarray(tree.node_player)
-    first_child = np.asarray(tree.first_child)
-    num_children = np.asarray(tree.num_children)
-    parents = np.asarray(tree.parent)
     leaves = tree.terminal_nodes()
-    has_chance = bool(np.any(players == CHANCE))
     values = np.zeros((n + 1, N, G))          # row n: padding for uneven branching
     values[leaves] = leaf_values
-    probs_ext = np.concatenate([probs, np.zeros((1, G))], axis=0) if has_chance else None
     finite = np.isfinite(leaf_values).all(axis=(0, 1))
-    if has_chance:
+    if tree.has_chance:
         finite &= np.isfinite(probs).all(axis=0)
     scale = max(1.0, float(np.nanmax(leaf_values)), -float(np.nanmin(leaf_values))) if leaf_values.size and finite.any() else 1.0
-    window = tie_window * scale
-    chosen_child = np.full((n, G), -1, dtype=np.int16)       # move index at decision nodes
-    tie = np.zeros(G, dtype=bool)
-    invalid = ~finite
-    for start, stop in reversed(_levels(tree)):
-        nodes = np.arange(start, stop)
-        inner = nodes[players[nodes] != TERMINAL]
-        if inner.size == 0:
-            continue
-        first, counts = first_child[inner], num_children[inner]
+    padded_probs = np.concatenate([probs, np.zeros((1, G))], axis=0) if tree.has_chance else probs
+    step = _LevelStep(tree, values, padded_probs, tie_window * scale, ~finite)
+    for level in tree.levels:                 # deepest first
+        step.solve(level.inner)
+    reach = _reach(tree, step.chosen_child, probs)
+    decision_nodes = np.flatnonzero(tree.node_player >= 0)
+    return BatchedTreeSolution(values[0].T, step.chosen_child[decision_nodes].T, reach[leaves].T, step.tie, step.invalid,
+                               decision_nodes)
+
+
+class _LevelStep:
+    """Solves one level of inner nodes at every grid point, writing into the shared arrays."""
+
+    def __init__(self, tree: ExtensiveGame, values: np.ndarray, probs: np.ndarray, window: float, invalid: np.ndarray):
+        self.tree, self.values, self.probs, self.window = tree, values, probs, window
+        G = values.shape[2]
+        self.chosen_child = np.full((tree.num_nodes, G), -1, dtype=np.int16)       # move index at decision nodes
+        self.tie = np.zeros(G, dtype=bool)
+        self.invalid = invalid
+
+    def solve(self, inner: np.ndarray):
+        tree, values = self.tree, self.values
+        first, counts = tree.first_child[inner], tree.num_children[inner]
         width = int(counts.max())
-        uniform = bool(np.all(counts == width))
-        if uniform:       # children of consecutive nodes are consecutive: a view, no copy
-            kids = values[int(first[0]):int(first[0]) + width * inner.size].reshape(inner.size, width, N, G)
-            pad = None
+        n = tree.num_nodes
+        if bool(np.all(counts == width)):     # children of consecutive nodes are consecutive: a view, no copy
+            index = first[:, None] + np.arange(width)[None, :]
+            kids = values[int(first[0]):int(first[0]) + width * inner.size].reshape(inner.size, width, *values.shape[1:])
+            own = self._mover_values(kids, inner)
         else:
             slots = np.arange(width)
-            pad = np.where(slots[None, :] < counts[:, None], first[:, None] + slots[None, :], n)
-            kids = values[pad]                                                 # (I, W, N, G)
-        mover = players[inner]
-        is_decision = mover >= 0
-        effective = np.where(is_decision, mover, 0)
-        if np.all(effective == effective[0]):
-            own = kids[:, :, int(effective[0]), :]                             # (I, W, G)
-        else:
-            own = np.empty((inner.size, width, G))
-            for m in np.unique(effective):
-                rows = effective == m
-                own[rows] = kids[rows][:, :, int(m), :]
-        if not uniform:
-            own = np.where((pad < n)[:, :, None], own, -np.inf)
+            index = np.where(slots[None, :] < counts[:, None], first[:, None] + slots[None, :], n)
+            kids = values[index]                                                # (I, W, N, G)
+            own = np.where((index < n)[:, :, None], self._mover_values(kids, inner), -np.inf)
+        is_decision = tree.node_player[inner] >= 0
         best = own[:, 0].copy()
-        first_best = np.zeros((inner.size, G), dtype=np.int16)
+        first_best = np.zeros(best.shape, dtype=np.int16)
         for w in range(1, width):
             better = own[:, w] > best
             first_best[better] = w
             np.maximum(best, own[:, w], out=best)
         if np.any(is_decision):
-            near = np.zeros((inner.size, G), dtype=np.int8)
+            near = np.zeros(best.shape, dtype=np.int8)
             for w in range(width):
-                near += (best - own[:, w]) <= window
-            tie |= np.any(near[is_decision] > 1, axis=0)
-        chosen = kids[:, 0].copy()                                             # (I, N, G)
+                near += (best - own[:, w]) <= self.window
+            self.tie |= np.any(near[is_decision] > 1, axis=0)
+        chosen = kids[:, 0].copy()                                              # (I, N, G)
         for w in range(1, width):
             np.copyto(chosen, kids[:, w], where=(first_best == w)[:, None, :])
         if not np.all(is_decision):
             chance = ~is_decision
-            index = pad if pad is not None else first[:, None] + np.arange(width)[None, :]
-            p = probs_ext[index[chance]]                                       # (Ic, W, G)
+            p = self.probs[index[chance]]                                       # (Ic, W, G)
             chosen[chance] = (np.where(p[:, :, None, :] != 0, kids[chance], 0.0) * p[:, :, None, :]).sum(axis=1)
             total = p.sum(axis=1)
-            invalid |= np.any(p < -PROBABILITY_WINDOW, axis=(0, 1)) | np.any(np.abs(total - 1) > PROBABILITY_WINDOW, axis=0)
+            self.invalid |= (np.any(p < -PROBABILITY_WINDOW, axis=(0, 1))
+                             | np.any(np.abs(total - 1) > PROBABILITY_WINDOW, axis=0))
         values[inner] = chosen
-        chosen_child[inner] = np.where(is_decision[:, None], first_best, -1)
-    # reach probabilities, top down
-    reach = np.zeros((n, G))
+        self.chosen_child[inner] = np.where(is_decision[:, None], first_best, -1)
+
+    def _mover_values(self, kids: np.ndarray, inner: np.ndarray) -> np.ndarray:
+        """(I, W, G): each child's value to the player moving at its parent (player 0 at chance)."""
+        effective = np.maximum(self.tree.node_player[inner], 0)
+        if np.all(effective == effective[0]):
+            return kids[:, :, int(effective[0]), :]
+        own = np.empty((inner.size, kids.shape[1], kids.shape[3]))
+        for m in np.unique(effective):
+            rows = effective == m
+            own[rows] = kids[rows][:, :, int(m), :]
+        return own
+
+
+def _reach(tree: ExtensiveGame, chosen_child: np.ndarray, probs: np.ndarray) -> np.ndarray:
+    """(num_nodes, G): the probability of reaching each node, top down."""
+    reach = np.zeros(chosen_child.shape)
     reach[0] = 1.0
-    for start, stop in _levels(tree)[1:]:
-        nodes = np.arange(start, stop)
-        parent = parents[nodes]
-        move = np.asarray(tree.move_index)[nodes]
-        from_chance = players[parent] == CHANCE
-        factor = chosen_child[parent] == move[:, None]
-        if has_chance and np.any(from_chance):
+    for level in reversed(tree.levels):       # shallowest first: parents before children
+        nodes = np.arange(level.start, level.stop)
+        parent = tree.parent[nodes]
+        factor = chosen_child[parent] == tree.move_index[nodes][:, None]
+        from_chance = tree.node_player[parent] == CHANCE
+        if np.any(from_chance):
             factor = np.where(from_chance[:, None], probs[nodes], factor)
         reach[nodes] = reach[parent] * factor
-    decision_nodes = np.flatnonzero(players >= 0)
-    return BatchedTreeSolution(values[0].T, chosen_child[decision_nodes].T, reach[leaves].T, tie, invalid, decision_nodes)
+    return reach
 
 
 # ---- batched normal forms ------------------------------------------------------------------------
@@ -500,7 +486,6 @@ class BatchedNormalSolution:
 def batched_normal_form(payoffs: np.ndarray, tie_window: float = TIE_WINDOW) -> BatchedNormalSolution:
     """Pure equilibria at G points (``payoffs`` of shape (G, N, n_1, ..., n_N)), with tie flags,
     and for 2×2 games the completely mixed equilibrium in closed form."""
-    from solver.equilibria.pure import pure_equilibrium_mask
     G, N = payoffs.shape[0], payoffs.shape[1]
     finite = np.all(np.isfinite(payoffs.reshape(G, -1)), axis=1)
     safe = np.where(finite.reshape((G,) + (1,) * (payoffs.ndim - 1)), payoffs, 0.0)
@@ -551,18 +536,11 @@ def chunk_size(bytes_per_point: int, budget: int = 24 * 2**20) -> int:
     return int(max(1, min(65_536, budget // max(1, bytes_per_point))))
 
 
-def exact_grid_value(lo: Fraction, hi: Fraction, count: int, k: int) -> Fraction:
-    """The k-th of ``count`` evenly spaced exact values from lo to hi."""
-    if count == 1:
-        return lo
-    return lo + (hi - lo) * k / (count - 1)
-
-
 def float_value(value) -> float:
     return float(value) if not isinstance(value, float) else value
 
 
 __all__ = ["ExactEvaluator", "exact_game", "PointSolver", "PointOutcome", "solve_points", "GridPayoffs",
-           "batched_backward_induction", "batched_normal_form", "outcome_from_solution", "Progress",
+           "batched_backward_induction", "batched_normal_form", "outcome_from_solution", "ProgressReport",
            "tree_path_key", "tree_profile_key", "normal_key", "invalid_key", "leaf_label", "pack_rows",
-           "chunk_size", "exact_grid_value", "float_value"]
+           "chunk_size", "float_value"]

@@ -16,7 +16,8 @@ probabilities still move in the last quarter of the run with how much they moved
 1/4 of it; for fictitious play, whose frequencies always move less and less, it asks whether the
 players' regret against the empirical frequencies vanishes, shrinks, or stays (Shapley 1964).
 
-Works on floats (float64 arrays).
+Works on floats (float64 arrays). :mod:`solver.present.dynamics` writes the summary and draws
+the trajectories.
 
 >>> import numpy as np
 >>> A = np.array([[2., 0.], [3., 1.]]); B = A.T           # the prisoner's dilemma
@@ -30,6 +31,10 @@ from dataclasses import dataclass, field
 from typing import Sequence
 
 import numpy as np
+
+from solver.api import SolveError, evaluate_game, parameter_values, solve
+from solver.model.reduce import reduced_normal_form
+from solver.model.tree import ExtensiveGame
 
 METHODS = ("replicator", "fictitious-play")
 CONVERGED = 2e-3          # largest movement of a probability in the last quarter that counts as settled
@@ -64,7 +69,7 @@ def _scaled(A: np.ndarray, B: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def replicator(A, B, x0=None, y0=None, steps: int = 2000, horizon: float = 60.0) -> Trajectory:
     """Two-population replicator dynamics from (x0, y0) over ``steps`` time points in [0, horizon]."""
-    import nashpy
+    import nashpy  # slow to import: only when dynamics run
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     A, B = _scaled(A, B)
@@ -79,7 +84,7 @@ def replicator(A, B, x0=None, y0=None, steps: int = 2000, horizon: float = 60.0)
 
 def fictitious_play(A, B, steps: int = 2000, seed: int = 0) -> Trajectory:
     """Empirical frequencies of play over ``steps`` rounds of fictitious play."""
-    import nashpy
+    import nashpy  # slow to import: only when dynamics run
     A = np.asarray(A, dtype=float)
     B = np.asarray(B, dtype=float)
     state = np.random.get_state()
@@ -160,74 +165,58 @@ def vector_field_2x2(A, B, grid: int = 15):
 
 @dataclass
 class DynamicsReport:
+    """The runs (the first from the default start; for 2×2 games more, for the phase plot), the
+    verdict on the first, the game's Nash equilibria as (row, column, strategies by player), and
+    which of them the verdict's point (or time average, when cycling) is near (None: none)."""
     title: str
     players: tuple
     strategies: tuple
     method: str
     runs: list
     verdict: Verdict
-    equilibria: list = field(default_factory=list)          # (row, column, label)
+    equilibria: list = field(default_factory=list)
     A: np.ndarray | None = None
     B: np.ndarray | None = None
     settings: dict = field(default_factory=dict)
-
-    def summary(self) -> str:
-        run = self.runs[0]
-        names = self.strategies
-        def shares(pair, digits=3):
-            return "; ".join(f"{p} " + ", ".join(f"{s} {v:.{digits}g}" for s, v in zip(names[i], vec))
-                             for i, (p, vec) in enumerate(zip(self.players, pair)))
-        what = ("Replicator dynamics" if self.method == "replicator" else "Fictitious play")
-        span = (f"t = 0..{run.times[-1]:g}, {len(run.times)} time points; payoffs scaled to a range of 1"
-                if self.method == "replicator" else f"{len(run.times)} rounds, seed {self.settings.get('seed', 0)}")
-        lines = [f"{what} for {self.title} ({span})",
-                 f"Start:  {shares((run.row[0], run.column[0]))}",
-                 f"End:    {shares((run.row[-1], run.column[-1]))}"]
-        v = self.verdict
-        equilibria = [(x, y) for x, y, _ in self.equilibria]
-        if v.kind == "cycles":
-            near = nearest_equilibrium(v.average, equilibria, 0.05)
-            if self.method == "fictitious-play":
-                text = ("Verdict: cycles — the empirical frequencies do not approach an equilibrium (the players' "
-                        "regret against them does not shrink). ")
-            else:
-                text = (f"Verdict: cycles — the probabilities keep oscillating (they still move by up to {v.spread:.2f} "
-                        f"in the last quarter of the run). ")
-            text += f"Time average over the second half: {shares(v.average)}"
-            if near is not None:
-                text += f", close to the equilibrium {self.equilibria[near][2]}"
-            lines.append(text + ".")
-        else:
-            near = nearest_equilibrium(v.limit, equilibria, 0.03 if v.kind == "converges" else 0.08)
-            target = f"the Nash equilibrium {self.equilibria[near][2]}" if near is not None else shares(v.limit)
-            if v.kind == "converges":
-                lines.append(f"Verdict: converges to {target}.")
-            elif self.method == "fictitious-play":
-                lines.append(f"Verdict: converges slowly towards {target} (the players' regret against the "
-                             f"empirical frequencies keeps shrinking).")
-            else:
-                lines.append(f"Verdict: converges slowly towards {target} (the oscillations shrink; still moving "
-                             f"by up to {v.spread:.2f} in the last quarter).")
-        return "\n".join(lines) + "\n"
+    nearest: int | None = None
 
 
 def two_player_game(numeric):
     """The 2-player normal form to run dynamics on (a tree becomes its reduced normal form)."""
-    from solver.model.tree import ExtensiveGame
     if isinstance(numeric, ExtensiveGame):
-        from solver.model.reduce import reduced_normal_form
         numeric = reduced_normal_form(numeric).game
     if numeric.num_players != 2:
         raise ValueError(f"dynamics needs a 2-player game; this game has {numeric.num_players} players")
     return numeric
 
 
+def _nearest(verdict: Verdict, equilibria) -> int | None:
+    """The equilibrium the verdict's point is near: the time average when cycling (within 0.05),
+    the end point when converging (0.03; 0.08 when converging slowly)."""
+    points = [(x, y) for x, y, _ in equilibria]
+    if verdict.kind == "cycles":
+        return nearest_equilibrium(verdict.average, points, 0.05)
+    return nearest_equilibrium(verdict.limit, points, 0.03 if verdict.kind == "converges" else 0.08)
+
+
+def _equilibria(numeric) -> list:
+    """The Nash equilibria as (row, column, strategies by player); none when they cannot be found."""
+    try:
+        solution = solve(numeric)
+    except ValueError:
+        return []
+    out = []
+    for e in solution.equilibria:
+        x = [float(e.strategies[numeric.players[0]][s]) for s in numeric.strategies[0]]
+        y = [float(e.strategies[numeric.players[1]][s]) for s in numeric.strategies[1]]
+        out.append((x, y, e.strategies))
+    return out
+
+
 def run_dynamics(game, method: str = "replicator", parameters=None, steps: int | None = None,
                  horizon: float = 60.0, seed: int = 0) -> DynamicsReport:
     """Evaluate ``game`` (as loaded) at ``parameters`` and run the dynamics; for 2×2 games the
     replicator is also run from a few more starting points (for the phase plot)."""
-    from solver.api import SolveError, evaluate_game, parameter_values, solve
-    from solver.present.text import describe_mixed
     if method not in METHODS:
         raise SolveError(f"unknown dynamics '{method}' (use {' or '.join(METHODS)})", "--method")
     values = parameter_values(game, parameters)
@@ -246,63 +235,8 @@ def run_dynamics(game, method: str = "replicator", parameters=None, steps: int |
                 runs.append(replicator(A, B, [x, 1 - x], [y, 1 - y], steps=min(steps, 800), horizon=horizon))
     else:
         runs.append(fictitious_play(A, B, steps=steps, seed=seed))
-    equilibria = []
-    try:
-        solution = solve(numeric)
-        for e in solution.equilibria:
-            x = [float(e.strategies[numeric.players[0]][s]) for s in numeric.strategies[0]]
-            y = [float(e.strategies[numeric.players[1]][s]) for s in numeric.strategies[1]]
-            label = "(" + "; ".join(describe_mixed(e.strategies[p]) for p in numeric.players) + ")"
-            equilibria.append((x, y, label))
-    except (ImportError, ValueError):
-        pass
+    result = verdict(runs[0], A, B)
+    equilibria = _equilibria(numeric)
     return DynamicsReport(game.info.title or "(untitled game)", tuple(numeric.players), tuple(numeric.strategies),
-                          method, runs, verdict(runs[0], A, B), equilibria, A, B, {"seed": seed, "horizon": horizon})
-
-
-def dynamics_figure(report: DynamicsReport):
-    """Strategy probabilities over time (both players); for 2×2 games also the phase plot."""
-    from matplotlib.figure import Figure
-    from solver.present.draw import PLAYER_COLOURS
-    run = report.runs[0]
-    phase = report.A is not None and report.A.shape == (2, 2)
-    fig = Figure(figsize=(11, 4.4) if phase else (8, 6))
-    if phase:
-        axes = [fig.add_axes([0.06, 0.56, 0.42, 0.36]), fig.add_axes([0.06, 0.11, 0.42, 0.36])]
-        phase_ax = fig.add_axes([0.58, 0.11, 0.38, 0.81])
-    else:
-        axes = [fig.add_axes([0.09, 0.57, 0.86, 0.36]), fig.add_axes([0.09, 0.09, 0.86, 0.36])]
-        phase_ax = None
-    xlabel = "time" if report.method == "replicator" else "round"
-    for i, (ax, data) in enumerate(zip(axes, (run.row, run.column))):
-        for k, name in enumerate(report.strategies[i]):
-            ax.plot(run.times, data[:, k], linewidth=1.6, label=name)
-        ax.set_ylim(-0.03, 1.03)
-        ax.set_ylabel(f"{report.players[i]}", fontsize=10, color=PLAYER_COLOURS[i])
-        ax.legend(fontsize=8, loc="upper right", framealpha=0.8)
-        ax.tick_params(labelsize=8)
-        if report.method == "fictitious-play":
-            ax.set_xscale("log")
-    axes[1].set_xlabel(xlabel, fontsize=10)
-    what = "Replicator dynamics" if report.method == "replicator" else "Fictitious play (empirical frequencies)"
-    axes[0].set_title(f"{what}: {report.title}", fontsize=10, loc="left")
-    if phase_ax is not None:
-        if report.method == "replicator":
-            X, Y, U, V = vector_field_2x2(report.A, report.B)
-            phase_ax.quiver(X, Y, U, V, color="#b0b7bd", angles="xy", width=0.003)
-        for k, r in enumerate(report.runs):
-            phase_ax.plot(r.row[:, 0], r.column[:, 0], color="#d35400" if k == 0 else "#5d6d7e",
-                          linewidth=1.8 if k == 0 else 1.0, zorder=3 if k == 0 else 2)
-            phase_ax.plot([r.row[0, 0]], [r.column[0, 0]], marker="o", markersize=4,
-                          color="#d35400" if k == 0 else "#5d6d7e")
-        for x, y, label in report.equilibria:
-            phase_ax.plot([x[0]], [y[0]], marker="*", markersize=14, color="#1e8449", zorder=4,
-                          markeredgecolor="white")
-        phase_ax.set_xlim(0, 1)
-        phase_ax.set_ylim(0, 1)
-        phase_ax.set_aspect("equal")
-        phase_ax.set_xlabel(f"P({report.players[0]} plays {report.strategies[0][0]})", fontsize=10)
-        phase_ax.set_ylabel(f"P({report.players[1]} plays {report.strategies[1][0]})", fontsize=10)
-        phase_ax.set_title("Phase plot (stars: Nash equilibria)", fontsize=10)
-        phase_ax.tick_params(labelsize=8)
-    return fig
+                          method, runs, result, equilibria, A, B, {"seed": seed, "horizon": horizon},
+                          _nearest(result, equilibria))

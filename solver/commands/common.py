@@ -13,6 +13,7 @@ import click
 
 from solver.api import SolveError, load_game
 from solver.io.yamlfile import GameFileError
+from solver.present.draw import picture_format, save_figure
 
 
 class UserError(click.ClickException):
@@ -21,10 +22,6 @@ class UserError(click.ClickException):
 
     def show(self, file=None):
         click.echo(f"Error: {self.message}", err=True)
-
-
-def fail(message: str):
-    raise UserError(message)
 
 
 def reports_errors(function):
@@ -74,14 +71,35 @@ set_option = click.option(
 game_argument = click.argument("game_file", metavar="FILE", type=click.Path(dir_okay=True, path_type=str))
 
 
-def write_output(text: str, output: str | None):
+def write_output(text: str, output: str | None, what: str = "the output"):
     """Print, or write to a file only once everything has succeeded."""
     if output is None or output == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
-    with open(output, "w", encoding="utf-8") as handle:
-        handle.write(text)
+    try:
+        with open(output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    except OSError as error:
+        raise UserError(f"{output}: cannot write {what} ({error.strerror or error})") from None
     click.echo(f"wrote {output}", err=True)
+
+
+def check_picture_path(path: str | None):
+    """A picture file's extension must name a format we write (checked before any work is done)."""
+    if path is None:
+        return
+    try:
+        picture_format(path)
+    except ValueError as error:
+        raise UserError(f"{path}: {error}") from None
+
+
+def write_picture(figure, path: str):
+    try:
+        save_figure(figure, path)
+    except OSError as error:
+        raise UserError(f"{path}: cannot write the picture ({error.strerror or error})") from None
+    click.echo(f"wrote {path}", err=True)
 
 
 def warn(message: str):

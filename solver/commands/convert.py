@@ -1,13 +1,15 @@
 """``solve convert FILE --to yaml|efg|nfg``: write a game in another format."""
 from __future__ import annotations
 
-import os
-
 import click
 
 from solver.api import evaluate_game, parameter_values
 from solver.commands.common import (game_argument, parse_settings, read_game, reports_errors, set_option, warn,
                                     write_output)
+from solver.io.gambit_write import write_efg, write_nfg
+from solver.io.yamlwrite import write_yaml
+from solver.model.normal import NormalFormGame
+from solver.model.reduce import reduced_normal_form, tree_of_normal_form
 
 
 @click.command("convert")
@@ -29,11 +31,6 @@ def convert_command(game_file, target, settings, output):
       solve convert games/tech_transfer.yaml --to efg -o tech_transfer.efg
       solve convert ../shared/corpus/gambit/doc/poker.efg --to yaml
     """
-    from solver.io.gambit import write_efg, write_nfg
-    from solver.io.yamlwrite import write_yaml
-    from solver.model.normal import NormalFormGame
-    from solver.model.reduce import reduced_normal_form, tree_of_normal_form
-
     game = read_game(game_file)
     overrides = parse_settings(settings, game_file)
     numeric = evaluate_game(game, parameter_values(game, overrides))

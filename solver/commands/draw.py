@@ -1,11 +1,13 @@
 """``solve draw FILE -o picture.svg``: the game as a picture (tree or matrix), or as text."""
 from __future__ import annotations
 
-import os
-
 import click
 
-from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option
+from solver.analysis.pictures import game_picture
+from solver.commands.common import (check_picture_path, game_argument, parse_settings, read_game, reports_errors,
+                                    set_option, write_output, write_picture)
+from solver.present.ascii import render_picture
+from solver.present.draw import game_figure
 
 
 @click.command("draw")
@@ -29,29 +31,10 @@ def draw_command(game_file, settings, output):
       solve draw games/tech_transfer.yaml --set ammo_gain=6.5 -o transfer.svg
       solve draw games/tech_transfer.yaml
     """
-    from solver.api import evaluate_game, parameter_values, solve
-    from solver.model.tree import ExtensiveGame
     game = read_game(game_file)
-    values = parse_settings(settings, game_file)
-    numeric = evaluate_game(game, parameter_values(game, values))
-    solution = None
-    if isinstance(numeric, ExtensiveGame):
-        try:
-            solution = solve(game, values)
-        except ImportError:
-            solution = None
+    check_picture_path(output)
+    picture = game_picture(game, parse_settings(settings, game_file))
     if output is None:
-        from solver.present.ascii import render_matrix, render_tree
-        text = render_tree(numeric, solution) if isinstance(numeric, ExtensiveGame) else render_matrix(numeric)
-        click.echo(text, nl=False)
+        write_output(render_picture(picture), None)
         return
-    from solver.present.draw import FORMATS, game_figure, save_figure
-    extension = os.path.splitext(output)[1].lower()
-    if extension not in FORMATS:
-        raise UserError(f"{output}: unknown picture format '{extension or '(none)'}'; use .svg, .png or .pdf")
-    figure = game_figure(numeric, solution, game.info.title)
-    try:
-        save_figure(figure, output)
-    except OSError as error:
-        raise UserError(f"{output}: cannot write the picture ({error.strerror or error})") from None
-    click.echo(f"wrote {output}", err=True)
+    write_picture(game_figure(picture, game.info.title), output)

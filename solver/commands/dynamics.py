@@ -1,17 +1,18 @@
 """``solve dynamics FILE``: replicator dynamics or fictitious play on a 2-player game."""
 from __future__ import annotations
 
-import os
-
 import click
 
-from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option
+from solver.analysis.dynamics import METHODS, run_dynamics
+from solver.commands.common import (check_picture_path, game_argument, parse_settings, read_game, reports_errors,
+                                    set_option, write_output, write_picture)
+from solver.present.dynamics import dynamics_figure, summary
 
 
 @click.command("dynamics")
 @game_argument
 @set_option
-@click.option("--method", type=click.Choice(["replicator", "fictitious-play"]), default="replicator", show_default=True,
+@click.option("--method", type=click.Choice(METHODS), default="replicator", show_default=True,
               help="Replicator dynamics (two populations) or fictitious play (best replies to past frequencies).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="PICTURE",
               help="Also plot the trajectories (.png, .svg or .pdf): probabilities over time, and for 2×2 games a phase plot.")
@@ -34,19 +35,9 @@ def dynamics_command(game_file, settings, method, output, steps, horizon, seed):
       solve dynamics games/battle_of_the_sexes.yaml --method fictitious-play --steps 5000
       solve dynamics games/stag_hunt.yaml -o stag_hunt_dynamics.png
     """
-    from solver.analysis.dynamics import dynamics_figure, run_dynamics
-    if output is not None:
-        from solver.present.draw import FORMATS
-        extension = os.path.splitext(output)[1].lower()
-        if extension not in FORMATS:
-            raise UserError(f"{output}: unknown picture format '{extension or '(none)'}'; use .svg, .png or .pdf")
+    check_picture_path(output)
     game = read_game(game_file)
     report = run_dynamics(game, method, parse_settings(settings, game_file), steps=steps, horizon=horizon, seed=seed)
-    click.echo(report.summary(), nl=False)
+    write_output(summary(report), None)
     if output is not None:
-        from solver.present.draw import save_figure
-        try:
-            save_figure(dynamics_figure(report), output)
-        except OSError as error:
-            raise UserError(f"{output}: cannot write the picture ({error.strerror or error})") from None
-        click.echo(f"wrote {output}", err=True)
+        write_picture(dynamics_figure(report), output)

@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import click
 
+from solver.analysis.explanation import explain_game
 from solver.commands.common import game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.present.explain import render
 
 
 @click.command("explain")
@@ -31,7 +33,6 @@ def explain_command(game_file, settings, weak, output):
       solve explain games/battle_of_the_sexes.yaml
       solve explain games/tech_transfer.yaml --set ammo_gain=6.5
     """
-    from solver.present.explain import explain
     game = read_game(game_file)
-    text = explain(game, parse_settings(settings, game_file), weak=weak)
-    write_output(text, output)
+    explanation = explain_game(game, parse_settings(settings, game_file), weak=weak)
+    write_output(render(explanation), output, "the explanation")

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 import click
 
-from solver.api import METHODS
+from solver.equilibria.registry import method_summaries
+from solver.present.table import columns
 
 
 @click.command("methods")
@@ -14,6 +15,4 @@ def methods_command():
     Example:
       solve methods
     """
-    width = max(len(m) for m in METHODS)
-    for name, text in METHODS.items():
-        click.echo(f"{name:<{width}}  {text}")
+    click.echo("\n".join(columns(list(method_summaries().items()))))

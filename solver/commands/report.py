@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import click
 
-from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option
+from solver.analysis.report import SWEEP_POINTS, build_report
+from solver.commands.common import game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.present.html import render_report
 
 
 @click.command("report")
@@ -11,7 +13,7 @@ from solver.commands.common import UserError, game_argument, parse_settings, rea
 @set_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="HTML",
               help="Write the report to this file (default: stdout).")
-@click.option("--sweep-points", type=click.IntRange(min=0), default=41, show_default=True, metavar="N",
+@click.option("--sweep-points", type=click.IntRange(min=0), default=SWEEP_POINTS, show_default=True, metavar="N",
               help="Points per sweep plot (one plot per parameter with a range); 0 leaves the sweeps out.")
 @click.option("--weak", is_flag=True, help="Also eliminate weakly dominated strategies in the explanation.")
 @reports_errors
@@ -29,16 +31,6 @@ def report_command(game_file, settings, output, sweep_points, weak):
       solve report games/battle_of_the_sexes.yaml -o bos.html
       solve report games/tech_transfer.yaml --set ammo_gain=6.5 --sweep-points 21 -o transfer.html
     """
-    from solver.present.html import render_report
     game = read_game(game_file)
-    page = render_report(game, parse_settings(settings, game_file), source_path=game_file,
-                         sweep_points=sweep_points, weak=weak)
-    if output is None or output == "-":
-        click.echo(page, nl=False)
-        return
-    try:
-        with open(output, "w", encoding="utf-8") as handle:
-            handle.write(page)
-    except OSError as error:
-        raise UserError(f"{output}: cannot write the report ({error.strerror or error})") from None
-    click.echo(f"wrote {output}", err=True)
+    report = build_report(game, parse_settings(settings, game_file), sweep_points=sweep_points, weak=weak)
+    write_output(render_report(report, source_path=game_file), output, "the report")

@@ -5,9 +5,12 @@ import json
 
 import click
 
-from solver.api import METHODS, solve
+from solver.analysis.pictures import picture
+from solver.api import solve
 from solver.commands.common import (game_argument, parse_settings, read_game, reports_errors, set_option,
                                     warn, write_output)
+from solver.equilibria.registry import method_summaries
+from solver.present import markdown, text
 
 
 @click.command("solve")
@@ -16,7 +19,7 @@ from solver.commands.common import (game_argument, parse_settings, read_game, re
 @click.option("--concept", type=click.Choice(["nash", "spe"]), default=None,
               help="Sequential games: subgame-perfect (spe, the default) or every Nash equilibrium (nash), "
                    "marking which are subgame-perfect.")
-@click.option("--method", type=click.Choice(list(METHODS)), default="auto", show_default=True,
+@click.option("--method", type=click.Choice(list(method_summaries())), default="auto", show_default=True,
               help="Algorithm; 'solve methods' lists them and when each applies.")
 @click.option("--format", "output_format", type=click.Choice(["text", "json", "markdown"]), default="text",
               show_default=True, help="Report for people, JSON (the documented contract), or Markdown.")
@@ -42,11 +45,9 @@ def solve_command(game_file, settings, concept, method, output_format, exact, ti
     if not solution.complete:
         warn(f"the list of equilibria is not complete ({solution.method}).")
     if output_format == "json":
-        text = json.dumps(solution.to_dict(exact=exact), indent=2, ensure_ascii=False) + "\n"
+        report = json.dumps(solution.to_dict(exact=exact), indent=2, ensure_ascii=False) + "\n"
     elif output_format == "markdown":
-        from solver.present.markdown import render
-        text = render(solution, game_file)
+        report = markdown.render(solution, game_file)
     else:
-        from solver.present.text import render
-        text = render(solution, game_file)
-    write_output(text, output)
+        report = text.render(solution, game_file, picture(solution.game, solution))
+    write_output(report, output, "the report")

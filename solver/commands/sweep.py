@@ -6,8 +6,12 @@ import os
 
 import click
 
+from solver.analysis.sweep import parse_axis, sweep
 from solver.commands.common import (UserError, game_argument, parse_settings, read_game, reports_errors, set_option,
                                     stderr_is_terminal, write_output)
+from solver.present.progress import ProgressBar
+from solver.present.sweep_plot import plot_format, plot_sweep
+from solver.present.sweep_text import sweep_csv, sweep_json, sweep_text
 
 
 @click.command("sweep")
@@ -46,11 +50,9 @@ def sweep_command(game_file, params, settings, output_format, plot_file, by, pro
       solve sweep games/buffer_discipline.yaml --param enforce_cost=0:5:51 --format csv
       solve sweep games/tech_transfer.yaml --param deter_cost=0:10:201 --set ammo_gain=7
     """
-    from solver.analysis.sweep import parse_axis, sweep
     game = read_game(game_file)
     axes = [parse_axis(p) for p in params]
     if plot_file is not None:
-        from solver.present.sweep_plot import plot_format
         try:
             plot_format(plot_file)
         except ValueError as error:
@@ -60,17 +62,16 @@ def sweep_command(game_file, params, settings, output_format, plot_file, by, pro
         directory = os.path.dirname(os.path.abspath(plot_file))
         if not os.path.isdir(directory):
             raise UserError(f"--plot {plot_file}: no such directory: {directory}")
-    progress = not quiet and stderr_is_terminal()
+    progress = ProgressBar() if not quiet and stderr_is_terminal() else None
     result = sweep(game, axes, parse_settings(settings, game_file), by=by, processes=processes, progress=progress,
                    pointwise=pointwise, game_path=game_file)
     if output_format == "json":
-        text = json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(sweep_json(result), indent=2, ensure_ascii=False) + "\n"
     elif output_format == "csv":
-        text = result.to_csv()
+        text = sweep_csv(result)
     else:
-        text = result.to_text()
+        text = sweep_text(result)
     if plot_file is not None:
-        from solver.present.sweep_plot import plot_sweep
         plot_sweep(result, plot_file)
         if not quiet:
             click.echo(f"wrote {plot_file}", err=True)

@@ -5,7 +5,9 @@ import json
 
 import click
 
+from solver.analysis.thresholds import find_thresholds, parse_range
 from solver.commands.common import game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.present.thresholds_text import thresholds_json, thresholds_text
 
 
 @click.command("thresholds")
@@ -39,12 +41,11 @@ def thresholds_command(game_file, parameter, settings, symbolic, value_range, by
       solve thresholds games/peninsula_stability.yaml --param stability_gain
       solve thresholds games/tech_transfer.yaml --param ammo_gain --set china_squeeze=8
     """
-    from solver.analysis.thresholds import find_thresholds, parse_range
     game = read_game(game_file)
     report = find_thresholds(game, parameter, parse_settings(settings, game_file), by=by,
                              domain=parse_range(value_range), check=not no_check, game_path=game_file)
     if output_format == "json":
-        text = json.dumps(report.to_dict(symbolic), indent=2, ensure_ascii=False) + "\n"
+        text = json.dumps(thresholds_json(report, symbolic), indent=2, ensure_ascii=False) + "\n"
     else:
-        text = report.to_text(symbolic)
+        text = thresholds_text(report, symbolic)
     write_output(text, output)

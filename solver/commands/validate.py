@@ -5,6 +5,7 @@ import click
 
 from solver.api import evaluate_game, parameter_values
 from solver.commands.common import read_game, reports_errors
+from solver.model.tree import ExtensiveGame
 
 
 @click.command("validate")
@@ -20,5 +21,5 @@ def validate_command(game_files):
     for path in game_files:
         game = read_game(path)
         evaluate_game(game, parameter_values(game))
-        kind = "sequential" if hasattr(game, "infosets") else "normal form"
+        kind = "sequential" if isinstance(game, ExtensiveGame) else "normal form"
         click.echo(f"{path}: ok ({kind}, {len(game.players)} players)")

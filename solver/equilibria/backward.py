@@ -6,21 +6,40 @@ solve the deepest decision nodes first, replace each subtree by the payoffs of i
 move up. Chance nodes take the expectation of their children.
 
 The first pass is vectorised: nodes are stored breadth first, so each level of the tree is one
-contiguous block and each decision is an ``np.maximum.reduceat`` over the children's values. When a
-player is indifferent somewhere, different choices lead to different payoffs for the others, so
-the pass marks the subtrees that contain ties and a second, exact enumeration lists **every** pure
-subgame-perfect equilibrium there (never silently picking one).
+contiguous block (:attr:`ExtensiveGame.levels`, the shape plan cached on the tree) and each
+decision is an ``np.maximum.reduceat`` over the children's values. When a player is indifferent
+somewhere, different choices lead to different payoffs for the others, so the pass marks the
+subtrees that contain ties and a second, exact enumeration lists **every** pure subgame-perfect
+equilibrium there (never silently picking one).
+
+    H. W. Kuhn (1953), "Extensive games and the problem of information", Annals of Mathematics
+    Studies 28, 193–216.
+    M. J. Osborne, A. Rubinstein (1994), A Course in Game Theory, MIT Press.
+
+>>> from solver.model.tree import Decision, Terminal, build_tree
+>>> game = build_tree(["A", "B"], Decision("A", {"out": Terminal((1, 0)),
+...     "in": Decision("B", {"x": Terminal((2, 1)), "y": Terminal((0, 1))})})).evaluated()
+>>> result = backward_induction(game)
+>>> [[str(p) for p in profile[0]] for profile in result.profiles], result.complete, result.notes[0].code
+([['0', '1'], ['1', '0']], True, 'ties')
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from fractions import Fraction
 
 import numpy as np
 
-from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
+from solver.core.deadline import DeadlinePassed, check
+from solver.core.numbers import clean, tie_tolerance
+from solver.core.profiles import pure_vector
+from solver.equilibria.result import DEADLINE, LIMIT, TIES, AlgorithmResult, Note
+from solver.model.tree import CHANCE, ExtensiveGame
 
-FLOAT_TIE_TOLERANCE = 1e-12
+#: At most this many equilibria are listed (``complete`` is False beyond it).
+MAX_EQUILIBRIA = 100_000
+
+TIES_TEXT = "a player is indifferent somewhere, so several subgame-perfect equilibria exist; all are listed"
+LIMIT_TEXT = "more than {limit} subgame-perfect equilibria: the list is cut at {limit}"
 
 
 @dataclass(frozen=True)
@@ -31,132 +50,126 @@ class BackwardInduction:
     tie_below: np.ndarray         # (num_nodes,) True where the subtree contains a tie
 
 
-def _plan(tree: ExtensiveGame) -> list:
-    """Per level (deepest first): the index arrays that depend only on the tree's shape. Cached on
-    the tree, so repeated solves of one shape (sweeps, benchmarks) pay for it once."""
-    cached = tree.__dict__.get("_backward_plan")
-    if cached is not None:
-        return cached
-    deciders = tree.node_infoset[tree.node_player >= 0]
-    if deciders.size != len(tree.infosets) or np.any(np.bincount(deciders, minlength=len(tree.infosets)) != 1):
-        raise ValueError("backward induction needs perfect information (every information set a single node)")
-    num_players = tree.num_players
-    leaf = tree.num_children == 0
-    players = tree.node_player
-    bounds = np.searchsorted(tree.depth, np.arange(int(tree.depth[-1]) + 2))
-    plan = []
-    for start, stop in reversed(list(zip(bounds[:-1].tolist(), bounds[1:].tolist()))):
-        inner = np.flatnonzero(~leaf[start:stop]) + start
-        if inner.size == 0:
-            continue
-        first = tree.first_child[inner]
-        counts = tree.num_children[inner]
-        c0, c1 = int(first[0]), int(first[-1] + counts[-1])
-        mover = players[inner]
-        is_decision = mover >= 0
-        # flat index, in the (num_nodes, N) payoff array, of each child's payoff to the mover
-        gather = np.arange(c0, c1) * num_players + np.repeat(np.maximum(mover, 0), counts)
-        chance = inner[~is_decision]
-        if chance.size:
-            c_counts = tree.num_children[chance]
-            c_offsets = np.cumsum(c_counts) - c_counts
-            c_children = np.repeat(tree.first_child[chance] - c_offsets, c_counts) + np.arange(int(c_counts.sum()))
-        else:
-            c_offsets = c_children = None
-        plan.append((inner, first - c0, counts, c0, c1, is_decision, gather, chance, c_offsets, c_children))
-    object.__setattr__(tree, "_backward_plan", plan)
-    return plan
-
-
 def vectorised_backward_induction(tree: ExtensiveGame) -> BackwardInduction:
     """One pass, level by level. Works on float64 or exact (Fraction object) trees.
 
     The mover's payoff of every child of a level is one flat gather into the ``(num_nodes, N)``
     payoff array; chance expectations touch only chance nodes' children.
     """
-    plan = _plan(tree)
+    if not tree.is_perfect_information:
+        raise ValueError("backward induction needs perfect information (every information set a single node)")
     exact = tree.leaf_payoffs.dtype == object
-    dtype = object if exact else float
-    if exact:
-        tolerance = 0
-    else:
-        # inner nodes hold zeros, which only widen the range the tie tolerance is scaled by
-        if not np.isfinite(tree.leaf_payoffs).all() or not np.isfinite(tree.chance_probs).all():
-            raise ValueError("payoffs and probabilities must be finite numbers (found NaN or infinity)")
-        tolerance = FLOAT_TIE_TOLERANCE * max(1.0, float(np.ptp(tree.leaf_payoffs)))
-    values = np.array(tree.leaf_payoffs, dtype=dtype)                        # (n, N), a copy we overwrite
-    probs = np.asarray(tree.chance_probs, dtype=dtype)
+    if not exact and (not np.isfinite(tree.leaf_payoffs).all() or not np.isfinite(tree.chance_probs).all()):
+        raise ValueError("payoffs and probabilities must be finite numbers (found NaN or infinity)")
+    # inner nodes hold zeros, which only widen the range the tie tolerance is scaled by
+    tolerance = 0 if exact else tie_tolerance(tree.leaf_payoffs)
+    values = np.array(tree.leaf_payoffs, dtype=object if exact else float)     # (n, N), a copy we overwrite
+    probs = np.asarray(tree.chance_probs, dtype=object if exact else float)
     flat = values.reshape(-1)
     parent = tree.parent
-    n = tree.num_nodes
-    choice = np.full(n, -1, dtype=np.int64)
-    tie = np.zeros(n, dtype=bool)
-    tie_below = np.zeros(n, dtype=bool)
-    for inner, offsets, counts, c0, c1, is_decision, gather, chance, c_offsets, c_children in plan:
-        own = flat[gather]
-        group_best = np.repeat(np.maximum.reduceat(own, offsets), counts)
+    choice = np.full(tree.num_nodes, -1, dtype=np.int64)
+    tie = np.zeros(tree.num_nodes, dtype=bool)
+    tie_below = np.zeros(tree.num_nodes, dtype=bool)
+    for level in tree.levels:                                        # deepest first
+        c0, c1, inner = level.start, level.stop, level.inner
+        own = flat[level.mover_payoff]
+        group_best = np.repeat(np.maximum.reduceat(own, level.offsets), level.counts)
         is_best = (own >= group_best - tolerance) if tolerance else (own == group_best)
         best_positions = np.flatnonzero(is_best)                     # at least one per inner node
         owners = parent[best_positions + c0]
         group_starts = np.flatnonzero(np.concatenate(([True], owners[1:] != owners[:-1])))
         first_best = best_positions[group_starts] + c0
         n_best = np.diff(np.append(group_starts, best_positions.size))
-        choice[inner] = np.where(is_decision, first_best, -1)
-        tie[inner] = tie_below[inner] = is_decision & (n_best > 1)
+        choice[inner] = np.where(level.is_decision, first_best, -1)
+        tie[inner] = tie_below[inner] = level.is_decision & (n_best > 1)
         below = np.flatnonzero(tie_below[c0:c1])
         if below.size:
             tie_below[parent[below + c0]] = True
         values[inner] = values[first_best]                           # chance rows replaced next
-        if chance.size:
-            values[chance] = np.add.reduceat(values[c_children] * probs[c_children, None], c_offsets, axis=0)
+        if level.chance.size:
+            children = level.chance_children
+            values[level.chance] = np.add.reduceat(values[children] * probs[children, None], level.chance_offsets, axis=0)
     return BackwardInduction(values, choice, tie, tie_below)
 
 
-def subgame_perfect_equilibria(tree: ExtensiveGame, limit: int = 100_000) -> tuple[list[dict[int, int]], list[np.ndarray], bool]:
-    """Every pure subgame-perfect equilibrium of a perfect-information tree.
+class _Ties:
+    """The second pass: every (subtree payoffs, overriding choices) pair of the subtrees that
+    contain ties, combining the children's solutions; at most ``limit`` per subtree."""
 
-    Returns ``(profiles, root_values, complete)``: each profile maps every decision node to the
-    index of its chosen move; ``complete`` is False only if more than ``limit`` equilibria exist.
-    """
-    result = vectorised_backward_induction(tree)
-    base = {int(node): int(result.choice[node] - tree.first_child[node])
-            for node in np.flatnonzero(tree.node_player >= 0)}
-    if not result.tie_below[0]:
-        return [base], [result.values[0]], True
-    exact = tree.leaf_payoffs.dtype == object
-    tolerance = 0 if exact else FLOAT_TIE_TOLERANCE * max(1.0, float(np.ptp(np.asarray(result.values, dtype=float))))
-    truncated = False
+    def __init__(self, tree: ExtensiveGame, first: BackwardInduction, limit: int, deadline: float | None):
+        self.tree, self.first, self.limit, self.deadline = tree, first, limit, deadline
+        self.tolerance = 0 if tree.leaf_payoffs.dtype == object else tie_tolerance(tree.leaf_payoffs)
+        self.truncated = False
 
-    def solve(node: int) -> list[tuple[tuple, dict[int, int]]]:
-        """Possible (subtree payoffs, overriding choices) pairs."""
-        nonlocal truncated
-        if not result.tie_below[node]:
-            return [(tuple(result.values[node]), {})]
-        kids = list(tree.children(node))
-        options = [solve(c) for c in kids]
-        mover = int(tree.node_player[node])
-        combos = [((), {})]
-        for k, child_options in enumerate(options):
-            combos = [(values + (v,), {**choices, **c}) for values, choices in combos for v, c in child_options]
-            if len(combos) > limit:
-                combos = combos[:limit]
-                truncated = True
+    def solve(self, node: int) -> list[tuple[tuple, dict[int, int]]]:
+        if not self.first.tie_below[node]:
+            return [(tuple(self.first.values[node]), {})]
+        check(self.deadline)
+        kids = list(self.tree.children(node))
+        combos = self._combinations([self.solve(c) for c in kids])
+        mover = int(self.tree.node_player[node])
+        if mover == CHANCE:
+            probs = [self.tree.chance_probs[c] for c in kids]
+            return [(tuple(sum(p * v[i] for p, v in zip(probs, values)) for i in range(self.tree.num_players)), choices)
+                    for values, choices in combos]
         out = []
-        for child_values, choices in combos:
-            if mover == CHANCE:
-                probs = [tree.chance_probs[c] for c in kids]
-                total = tuple(sum(p * v[i] for p, v in zip(probs, child_values)) for i in range(tree.num_players))
-                out.append((total, choices))
-                continue
-            best = max(v[mover] for v in child_values)
-            for k, v in enumerate(child_values):
-                if v[mover] >= best - tolerance:
-                    out.append((v, {**choices, node: k}))
-            if len(out) > limit:
-                truncated = True
+        for values, choices in combos:
+            best = max(v[mover] for v in values)
+            out.extend((v, {**choices, node: k}) for k, v in enumerate(values) if v[mover] >= best - self.tolerance)
+            if len(out) > self.limit:
+                self.truncated = True
                 break
-        return out[:limit]
+        return out[:self.limit]
 
-    found = solve(0)
-    profiles = [{**base, **choices} for _, choices in found]
-    return profiles, [np.array(v, dtype=object if exact else float) for v, _ in found], not truncated
+    def _combinations(self, options: list[list]) -> list[tuple[tuple, dict[int, int]]]:
+        """One (children's payoffs, merged choices) entry per combination of the children's solutions."""
+        combos = [((), {})]
+        for child_options in options:
+            combos = [(values + (v,), {**choices, **c}) for values, choices in combos for v, c in child_options]
+            if len(combos) > self.limit:
+                combos = combos[:self.limit]
+                self.truncated = True
+        return combos
+
+
+def _behaviour(tree: ExtensiveGame, choices: dict[int, int], exact: bool, vectors: dict) -> dict[int, tuple]:
+    """Decision node → move index as a behaviour profile (one information set per node); ``vectors``
+    caches the pure probability vectors, shared between profiles."""
+    behaviour = {}
+    for node, move in choices.items():
+        size = int(tree.num_children[node])
+        if (size, move) not in vectors:
+            vectors[size, move] = pure_vector(move, size, exact)
+        behaviour[int(tree.node_infoset[node])] = vectors[size, move]
+    return behaviour
+
+
+def backward_induction(tree: ExtensiveGame, *, deadline: float | None = None,
+                       limit: int = MAX_EQUILIBRIA) -> AlgorithmResult:
+    """Every pure subgame-perfect equilibrium of a numeric perfect-information tree.
+
+    Profiles are behaviour profiles (information set → pure probability vector; ``Fraction`` for
+    exact trees, floats otherwise) and ``payoffs`` their root payoffs. ``complete`` is False when
+    more than ``limit`` equilibria exist (the list is cut) or when ``deadline`` (a
+    ``time.monotonic()`` value) passes during the enumeration of ties: then the first equilibrium
+    of the vectorised pass is returned alone.
+    """
+    first = vectorised_backward_induction(tree)
+    exact = tree.leaf_payoffs.dtype == object
+    deciders = np.flatnonzero(tree.node_player >= 0)
+    base = dict(zip(deciders.tolist(), (first.choice[deciders] - tree.first_child[deciders]).tolist()))
+    found, notes, complete = [(tuple(first.values[0]), {})], [], True
+    if first.tie_below[0]:
+        ties = _Ties(tree, first, limit, deadline)
+        try:
+            found = ties.solve(0)
+            complete = not ties.truncated
+            notes.append(Note(LIMIT, LIMIT_TEXT, {"limit": limit}) if ties.truncated else Note(TIES, TIES_TEXT))
+        except DeadlinePassed:
+            complete = False
+            notes.append(Note(DEADLINE))
+    vectors: dict = {}
+    profiles = tuple(_behaviour(tree, {**base, **choices}, exact, vectors) for _, choices in found)
+    payoffs = tuple(tuple(clean(v) for v in values) for values, _ in found)
+    return AlgorithmResult("backward-induction", profiles, complete, label="backward induction", notes=tuple(notes),
+                           payoffs=payoffs)

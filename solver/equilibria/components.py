@@ -15,7 +15,9 @@ exactly the non-empty intersections of neighbourhoods N(x), which are found by c
 Wille 1999]).
 
 Strategies are matched exactly for exact (``Fraction``) input, and after rounding to 12
-significant digits for floats.
+significant digits for floats. :func:`equilibrium_families` describes each component with more
+than one extreme equilibrium as a :class:`~solver.equilibria.result.Family`; its dimension is the
+largest of its maximal Nash subsets', dim conv X' + dim conv Y'.
 
 References:
     D. Avis, G. D. Rosenberg, R. Savani, B. von Stengel (2010), "Enumeration of Nash equilibria
@@ -33,6 +35,9 @@ References:
 ((0, 1),)
 >>> maximal_nash_subsets(A, B, e)
 (((0,), (0, 1)),)
+>>> family, = equilibrium_families(e)
+>>> family.support, family.varying, family.members, family.dimension
+(((0,), (0, 1)), (1,), (0, 1), 1)
 """
 from __future__ import annotations
 
@@ -42,6 +47,9 @@ from typing import Sequence
 import numpy as np
 
 from solver.core import numbers, regret
+from solver.core.linear import rref
+from solver.core.profiles import support
+from solver.equilibria.result import Family
 
 
 def _key(vector) -> tuple:
@@ -83,6 +91,10 @@ def equilibrium_components(A, B, extremes) -> tuple[tuple[int, ...], ...]:
     check that every listed pair is an equilibrium.
     """
     _check(A, B, extremes)
+    return _components(extremes)
+
+
+def _components(extremes) -> tuple[tuple[int, ...], ...]:
     x_ids, y_ids, x_first, _ = distinct_strategies(extremes)
     # Union-find over equilibria: join each to the first one sharing its x and its y.
     parent = list(range(len(extremes)))
@@ -114,6 +126,10 @@ def maximal_nash_subsets(A, B, extremes) -> tuple[tuple[tuple[int, ...], tuple[i
     tuples.
     """
     _check(A, B, extremes)
+    return _maximal_subsets(extremes)
+
+
+def _maximal_subsets(extremes) -> tuple[tuple[tuple[int, ...], tuple[int, ...]], ...]:
     x_ids, y_ids, x_first, y_first = distinct_strategies(extremes)
     neighbours: list[int] = [0] * len(x_first)  # bit mask of y-numbers adjacent to each x-number
     for xi, yi in zip(x_ids, y_ids):
@@ -140,6 +156,42 @@ def maximal_nash_subsets(A, B, extremes) -> tuple[tuple[tuple[int, ...], tuple[i
         ys = tuple(y_first[b] for b in range(len(y_first)) if y_mask >> b & 1)
         subsets.append((tuple(sorted(xs)), tuple(sorted(ys))))
     return tuple(sorted(subsets))
+
+
+def equilibrium_families(extremes) -> tuple[Family, ...]:
+    """The components with more than one member, as families, for extreme equilibria ``extremes``
+    (pairs (x, y) already known to be equilibria; tuples of exact values give exact dimensions).
+
+    ``support``: per player, the strategies used somewhere in the component; ``varying``: the
+    players whose strategy differs between members; ``extreme_points``: the member profiles;
+    ``members``: their indices in ``extremes``; ``dimension``: the largest dim conv X' + dim conv Y'
+    over the component's maximal Nash subsets (X', Y').
+    """
+    components = [c for c in _components(extremes) if len(c) > 1]
+    if not components:
+        return ()
+    subsets = _maximal_subsets(extremes)
+    keys = [(_key(x), _key(y)) for x, y in extremes]
+    families = []
+    for members in components:
+        inside = set(members)
+        points = tuple(tuple(tuple(p) for p in extremes[k]) for k in members)
+        supports = [support(p) for p in points]
+        used = tuple(tuple(sorted({s for own in supports for s in own[i]})) for i in range(2))
+        varying = tuple(i for i in range(2) if len({keys[k][i] for k in members}) > 1)
+        dimension = max(_affine_dimension([extremes[k][0] for k in xs]) + _affine_dimension([extremes[k][1] for k in ys])
+                        for xs, ys in subsets if xs[0] in inside)
+        families.append(Family(used, varying, points, tuple(members), dimension))
+    return tuple(families)
+
+
+def _affine_dimension(points) -> int:
+    """The dimension of the affine hull of ``points`` (exact rank of the differences)."""
+    if len(points) < 2:
+        return 0
+    base = [numbers.to_fraction(v) for v in points[0]]
+    differences = [[numbers.to_fraction(v) - b for v, b in zip(p, base)] for p in points[1:]]
+    return len(rref(differences, len(base))[1])
 
 
 def _check(A, B, extremes) -> None:

@@ -12,8 +12,9 @@ Domination by a mixture is a linear programme (Shoham & Leyton-Brown 2008, §4.5
 subject to Σ_k σ_k u_i(k, t) ≥ u_i(s, t) + ε for every surviving profile t of the others, σ ≥ 0,
 Σ σ = 1; ``s`` is strictly dominated iff ε* > 0. It is solved in floats with
 ``scipy.optimize.linprog``; for exact payoffs the dominating mixture is then rounded to a nearby
-fraction (or rebuilt exactly from the optimal basis) and **verified with Fractions** before it is
-reported, so an exact game never gets a claim that only holds in floating point.
+fraction (or rebuilt exactly from the optimal basis, by fraction-free elimination with
+:func:`solver.core.linear.solve_any`) and **verified with Fractions** before it is reported, so an
+exact game never gets a claim that only holds in floating point.
 
 Accepts a payoff tensor of shape ``(N, n_1, ..., n_N)``: exact (``Fraction``/``int`` objects) or
 float64.
@@ -40,9 +41,7 @@ from typing import Sequence
 import numpy as np
 
 from solver.core.linear import solve_any
-from solver.core.numbers import is_exact_array
-
-FLOAT_TOLERANCE = 1e-9
+from solver.core.numbers import FLOAT_TOLERANCE, is_exact_array
 
 
 @dataclass(frozen=True)
@@ -122,7 +121,9 @@ def _mix(rows: dict[int, list], weights: dict[int, object]) -> list:
 
 def _linprog_mixture(rows: dict[int, list], target: list, strict: bool):
     """The LP in floats: weights over ``rows`` (dict), or None when no dominating mixture exists."""
+    # scipy.optimize is slow to import and only mixtures need it: load it here
     from scipy.optimize import linprog
+
     keys = list(rows)
     U = np.array([[float(v) for v in rows[k]] for k in keys])          # (K, T)
     u = np.array([float(v) for v in target])                           # (T,)

@@ -15,18 +15,15 @@ the vertices of the maximal Nash subsets, the set Gambit's ``enummixed`` reports
 
 Vertices are enumerated exactly, with integer (fraction-free) pivoting on a dictionary whose
 entries are minors of the constraint matrix [Edmonds 1967; Avis 2000, *lrs*], so no rounding ever
-decides anything. Degenerate polytopes (several bases for one vertex: equal payoffs, duplicated or
-weakly dominated strategies, all-zero payoffs) are handled by the lexicographic perturbation of
-the right-hand side, 1 + (ε, ε², …, εᵏ): the perturbed polytope is simple, its vertices are the
-lexicographically feasible bases, each of which has exactly one neighbour per non-basic
-variable (found by the lexicographic ratio test [Dantzig, Orden & Wolfe 1955]), its graph is
-connected, and every vertex of the original polytope is the point of at least one such basis.
-A breadth-first search over that graph from the origin therefore reaches every vertex; a vertex
-is identified by its exact set of tight inequalities, which also is its label set.
-
-Ratio tests compare quotients of big integers through Python's correctly rounded ``int / int``:
-since rounding is monotone, a strictly smaller float quotient proves a strictly smaller exact
-one, and only float ties are compared exactly (cross-multiplication, then lexicographically).
+decides anything (:class:`solver.core.linear.IntegerTableau`). Degenerate polytopes (several bases
+for one vertex: equal payoffs, duplicated or weakly dominated strategies, all-zero payoffs) are
+handled by the lexicographic perturbation of the right-hand side, 1 + (ε, ε², …, εᵏ): the
+perturbed polytope is simple, its vertices are the lexicographically feasible bases, each of which
+has exactly one neighbour per non-basic variable (found by the lexicographic ratio test [Dantzig,
+Orden & Wolfe 1955], the slack columns breaking ties), its graph is connected, and every vertex
+of the original polytope is the point of at least one such basis. A breadth-first search over
+that graph from the origin therefore reaches every vertex; a vertex is identified by its exact set
+of tight inequalities, which also is its label set.
 
 Fast path for non-degenerate games (measured 2–3× faster at 12×12, see
 ``benchmarks/bench_enumerate2.py``): a float halfspace intersection (Qhull [Barber, Dobkin &
@@ -41,7 +38,8 @@ unique y with the complementary labels [Avis et al. 2010, §5 (lrsnash)], solved
 conservative float screen (condition number < 1e6, violation > 1e-6) drops hopeless systems.
 
 Float payoffs are converted exactly (``Fraction(float)``, as Gambit does), the equilibria are
-computed exactly and returned as floats.
+computed exactly and returned as floats. The connected components of the extreme equilibria
+(:mod:`solver.equilibria.components`) with more than one member are reported as families.
 
 References:
     D. Avis, G. D. Rosenberg, R. Savani, B. von Stengel (2010), "Enumeration of Nash equilibria
@@ -53,27 +51,30 @@ References:
     C. B. Barber, D. P. Dobkin, H. Huhdanpaa (1996), "The Quickhull algorithm for convex hulls",
     ACM Transactions on Mathematical Software 22, 469–483.
 
->>> import numpy as np
->>> A = np.array([[2, 0], [0, 1]], dtype=object)   # battle of the sexes
->>> B = np.array([[1, 0], [0, 2]], dtype=object)
+>>> A = [[2, 0], [0, 1]]   # battle of the sexes
+>>> B = [[1, 0], [0, 2]]
 >>> result = enumerate_extreme_equilibria(A, B)
->>> [(list(map(str, x)), list(map(str, y))) for x, y in result.equilibria]
-[(['0', '1'], ['0', '1']), (['2/3', '1/3'], ['1/3', '2/3']), (['1', '0'], ['1', '0'])]
->>> result.complete
-True
+>>> [tuple(tuple(str(v) for v in p) for p in profile) for profile in result.profiles]
+[(('1', '0'), ('1', '0')), (('0', '1'), ('0', '1')), (('2/3', '1/3'), ('1/3', '2/3'))]
+>>> result.complete, result.label
+(True, 'vertex-enumeration')
 """
 from __future__ import annotations
 
-import math
-import time
 from collections import deque
-from dataclasses import dataclass
+from dataclasses import replace
 from fractions import Fraction
 
 import numpy as np
 
 from solver.core import numbers, regret
+from solver.core.deadline import expired
+from solver.core.linear import IntegerTableau, solve_integer
+from solver.core.profiles import pure_first_order
+from solver.equilibria.components import equilibrium_families
+from solver.equilibria.result import CONSTANT_SUM, DEADLINE, AlgorithmResult, Note
 
+#: What the result's label says about the method.
 METHOD = "vertex-enumeration"
 
 # Check the deadline once per this many visited bases (time.monotonic() costs ~50 ns, a basis ~50 µs).
@@ -82,36 +83,56 @@ _DEADLINE_STRIDE = 16
 _QHULL_MAX_LABELS = 40
 
 
-@dataclass(frozen=True)
-class BimatrixEquilibria:
-    """The extreme equilibria (x, y) of a bimatrix game.
+def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> AlgorithmResult:
+    """Every extreme Nash equilibrium of the bimatrix game (A, B), with the components they span.
 
-    ``equilibria`` holds object arrays of ``Fraction`` for exact payoffs, float64 arrays otherwise,
-    sorted lexicographically by x then y. ``complete`` is False when a deadline stopped the
-    enumeration (every listed pair is still a verified equilibrium).
-    """
-
-    equilibria: tuple[tuple[np.ndarray, np.ndarray], ...]
-    complete: bool
-    method: str
-
-
-def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> BimatrixEquilibria:
-    """Every extreme Nash equilibrium of the bimatrix game (A, B).
-
-    ``A`` and ``B`` are the row and column player's payoffs, shape (m, n). Exact inputs (int /
-    Fraction) give exact ``Fraction`` outputs; float inputs are solved exactly and returned as
-    floats. ``deadline`` is a ``time.monotonic()`` value after which the search stops and
-    returns what it has, with ``complete=False``.
+    ``A`` and ``B`` are the row and column player's payoffs, shape (m, n). The profiles are
+    ``((x_1, ..., x_m), (y_1, ..., y_n))``, exact ``Fraction`` values for exact inputs (int /
+    Fraction) and floats for float inputs (solved exactly, then rounded), pure ones first
+    (:func:`~solver.core.profiles.pure_first_order`). ``families`` are the connected components
+    with more than one extreme equilibrium (continua of equilibria). A constant-sum game gets a
+    note and its value. ``deadline`` is a ``time.monotonic()`` value after which the search stops
+    and returns what it has, with ``complete=False`` and a deadline note.
     """
     A_arr, B_arr = np.asarray(A), np.asarray(B)
     if A_arr.ndim != 2 or A_arr.shape != B_arr.shape or 0 in A_arr.shape:
         raise ValueError(f"A and B must be non-empty matrices of one shape, got {A_arr.shape} and {B_arr.shape}")
     exact = numbers.is_exact_array(A_arr) and numbers.is_exact_array(B_arr)
-    m, n = A_arr.shape
+    payoffs = np.stack([numbers.exact_array(A_arr), numbers.exact_array(B_arr)])
+    A_int = numbers.positive_integer_matrix(payoffs[0]).tolist()
+    B_int = numbers.positive_integer_matrix(payoffs[1]).tolist()
+    pairs, complete = _completely_labelled_pairs(A_int, B_int, deadline)
 
-    A_int = _positive_integer_matrix(A_arr)
-    B_int = _positive_integer_matrix(B_arr)
+    profiles = []
+    for x_point, y_point in pairs:
+        if not _is_equilibrium(A_int, B_int, x_point[0], y_point[0]):
+            raise AssertionError("vertex enumeration produced a non-equilibrium; this is a bug")
+        profiles.append((_normalise(x_point), _normalise(y_point)))
+    profiles.sort(key=pure_first_order)
+    families = equilibrium_families(profiles)
+    if not exact:
+        profiles = [tuple(tuple(float(v) for v in p) for p in profile) for profile in profiles]
+        families = tuple(replace(f, extreme_points=tuple(profiles[k] for k in f.members)) for f in families)
+    checked = payoffs if exact else np.stack([A_arr.astype(float), B_arr.astype(float)])
+    # The project-wide check; for float games it applies to the rounded output.
+    if not all(regret.is_nash(checked, list(profile)) for profile in profiles):
+        raise AssertionError("an extreme equilibrium fails regret.is_nash; this is a bug")
+
+    notes, value = [], None
+    if not complete:
+        notes.append(Note(DEADLINE))
+    if regret.is_constant_sum(A_arr, B_arr):
+        notes.append(Note(CONSTANT_SUM))
+        if profiles:
+            x, y = (np.asarray(p, dtype=object if exact else float) for p in profiles[0])
+            value = numbers.clean(x @ checked[0] @ y)
+    return AlgorithmResult("enumerate", tuple(profiles), complete, label=METHOD, families=families,
+                           notes=tuple(notes), value=value)
+
+
+def _completely_labelled_pairs(A_int: list[list[int]], B_int: list[list[int]], deadline):
+    """The (x_point, y_point) vertex pairs for positive integer payoffs and whether the list is
+    complete, enumerating the polytope with fewer vertices first."""
     # Constraint matrices of P = {x >= 0 : B'ᵀx <= 1} and Q = {y >= 0 : A'y <= 1}, and Qhull's
     # float proposals for their vertices (None when unavailable).
     P_candidates = _qhull_tight_sets(_transpose(B_int))
@@ -119,29 +140,12 @@ def enumerate_extreme_equilibria(A, B, *, deadline: float | None = None) -> Bima
     if P_candidates is not None and Q_candidates is not None:
         search_P = len(P_candidates) <= len(Q_candidates)  # the work is per vertex searched
     else:
-        search_P = m <= n  # the player with fewer strategies usually has fewer vertices
+        search_P = len(A_int) <= len(A_int[0])  # the player with fewer strategies usually has fewer vertices
     if search_P:
-        pairs, complete = _extreme_pairs(A_int, B_int, deadline, P_candidates, Q_candidates)
-    else:  # the same search on the transposed game enumerates Q first
-        transposed, complete = _extreme_pairs(_transpose(B_int), _transpose(A_int), deadline,
-                                              Q_candidates, P_candidates)
-        pairs = [(x, y) for y, x in transposed]
-
-    payoffs = (np.stack([_exact_array(A_arr), _exact_array(B_arr)]) if exact
-               else np.stack([A_arr.astype(float), B_arr.astype(float)]))
-    found = []
-    for x_point, y_point in pairs:
-        if not _is_equilibrium(A_int, B_int, x_point[0], y_point[0]):
-            raise AssertionError("vertex enumeration produced a non-equilibrium; this is a bug")
-        x, y = _normalise(x_point), _normalise(y_point)
-        if not exact:
-            x, y = x.astype(float), y.astype(float)
-        # The project-wide check; for float games it applies to the rounded output.
-        if not regret.is_nash(payoffs, [x, y]):
-            raise AssertionError("an exact equilibrium fails regret.is_nash; this is a bug")
-        found.append((x, y))
-    found.sort(key=lambda pair: (tuple(pair[0]), tuple(pair[1])))
-    return BimatrixEquilibria(tuple(found), complete, METHOD)
+        return _extreme_pairs(A_int, B_int, deadline, P_candidates, Q_candidates)
+    # the same search on the transposed game enumerates Q first
+    transposed, complete = _extreme_pairs(_transpose(B_int), _transpose(A_int), deadline, Q_candidates, P_candidates)
+    return [(x, y) for y, x in transposed], complete
 
 
 def _extreme_pairs(A, B, deadline, P_candidates, Q_candidates):
@@ -213,10 +217,10 @@ def _partners_by_solving(A, x_items, deadline):
 
     pairs = []
     for count, (index, support, responses) in enumerate(candidates):
-        if deadline is not None and count % _DEADLINE_STRIDE == 0 and time.monotonic() > deadline:
+        if count % _DEADLINE_STRIDE == 0 and expired(deadline):
             return pairs, False
         mask, x_point = x_items[index]
-        solution = _solve_integer([[A[i][j] for j in responses] for i in support], [1] * len(support))
+        solution = solve_integer([[A[i][j] for j in responses] for i in support], [1] * len(support))
         if solution is None:
             return None  # singular: Q is degenerate along this face
         numerators, det = solution
@@ -242,38 +246,6 @@ def _is_equilibrium(A: list[list[int]], B: list[list[int]], x: tuple[int, ...], 
             and all(p == best_column for p, v in zip(column_payoffs, y) if v))
 
 
-def _solve_integer(M: list[list[int]], b: list[int]):
-    """Solve the square integer system M z = b: fraction-free (Bareiss) elimination, then
-    back-substitution for the integers det·z (exact divisions, by Cramer's rule).
-
-    Returns ``(numerators, det)`` with det > 0 and z = numerators / det, or None when singular.
-    """
-    k = len(M)
-    a = [row[:] + [rhs] for row, rhs in zip(M, b)]
-    prev = 1
-    for c in range(k):
-        r = next((i for i in range(c, k) if a[i][c] != 0), None)
-        if r is None:
-            return None
-        a[c], a[r] = a[r], a[c]
-        pivot_row = a[c]
-        p = pivot_row[c]
-        tail = pivot_row[c + 1:]
-        for i in range(c + 1, k):
-            row = a[i]
-            f = row[c]
-            a[i] = row[:c + 1] + [(p * u - f * w) // prev for u, w in zip(row[c + 1:], tail)]
-        prev = p
-    det = prev  # ± det(M): the last Bareiss pivot
-    numerators = [0] * k
-    for c in range(k - 1, -1, -1):
-        row = a[c]
-        numerators[c] = (det * row[k] - sum(row[j] * numerators[j] for j in range(c + 1, k))) // row[c]
-    if det < 0:
-        det, numerators = -det, [-v for v in numerators]
-    return numerators, det
-
-
 def _qhull_tight_sets(M: list[list[int]]) -> list[int] | None:
     """Float proposals for the vertices of {z >= 0 : M z <= 1} as tight-set bit masks (bit v < d:
     z_v = 0, bit d + r: row r tight), from Qhull's halfspace intersection; None if unavailable."""
@@ -281,6 +253,7 @@ def _qhull_tight_sets(M: list[list[int]]) -> list[int] | None:
     if k + d > _QHULL_MAX_LABELS or d < 2:
         return None
     try:
+        # scipy.spatial is slow to import and the proposals are optional: load it only here
         from scipy.spatial import HalfspaceIntersection
 
         Mf = np.array(M, dtype=float)
@@ -303,7 +276,7 @@ def _prove_vertices(M: list[list[int]], candidates: list[int], deadline: float |
     vertices: dict[int, tuple[tuple[int, ...], int]] = {}
     edge_ends: dict[int, int] = {}
     for count, mask in enumerate(candidates):
-        if deadline is not None and count % _DEADLINE_STRIDE == 0 and time.monotonic() > deadline:
+        if count % _DEADLINE_STRIDE == 0 and expired(deadline):
             return vertices, False
         if bin(mask).count("1") != d or mask in vertices:
             return None
@@ -314,7 +287,7 @@ def _prove_vertices(M: list[list[int]], candidates: list[int], deadline: float |
         coords = [0] * d
         det = 1
         if support:
-            solution = _solve_integer([[M[r][v] for v in support] for r in rows], [1] * len(rows))
+            solution = solve_integer([[M[r][v] for v in support] for r in rows], [1] * len(rows))
             if solution is None:
                 return None
             numerators, det = solution
@@ -341,35 +314,10 @@ def _transpose(M: list[list[int]]) -> list[list[int]]:
     return [list(col) for col in zip(*M)]
 
 
-def _exact_array(M: np.ndarray) -> np.ndarray:
-    """``M`` with every entry an exact ``Fraction``/int (floats converted without rounding)."""
-    out = np.empty(M.shape, dtype=object)
-    for index, value in np.ndenumerate(M):
-        if isinstance(value, (int, Fraction, np.integer)) and not isinstance(value, bool):
-            out[index] = Fraction(int(value)) if isinstance(value, np.integer) else Fraction(value)
-        else:
-            value = float(value)
-            if not math.isfinite(value):
-                raise ValueError(f"payoffs must be finite, got {value}")
-            out[index] = Fraction(value)
-    return out
-
-
-def _positive_integer_matrix(M: np.ndarray) -> list[list[int]]:
-    """A positive affine image of ``M`` with integer entries >= 1 (same best responses)."""
-    exact = _exact_array(M)
-    scale = 1
-    for value in exact.flat:
-        scale = math.lcm(scale, value.denominator)
-    ints = [[int(value * scale) for value in row] for row in exact]
-    low = min(min(row) for row in ints)
-    return [[value - low + 1 for value in row] for row in ints]
-
-
-def _normalise(point: tuple[tuple[int, ...], int]) -> np.ndarray:
+def _normalise(point: tuple[tuple[int, ...], int]) -> tuple[Fraction, ...]:
     numerators, _denominator = point
     total = sum(numerators)
-    return np.array([Fraction(v, total) for v in numerators], dtype=object)
+    return tuple(Fraction(v, total) for v in numerators)
 
 
 def _vertices(M: list[list[int]], deadline: float | None, candidates: list[int] | None = None):
@@ -378,148 +326,45 @@ def _vertices(M: list[list[int]], deadline: float | None, candidates: list[int] 
     Returns ``({tight_mask: (numerators, denominator)}, complete)``: for each vertex, the bit
     mask of its tight inequalities (bit v < d: z_v = 0; bit d + r: row r of M z <= 1) and its
     coordinates z_v = numerators[v] / denominator. Float ``candidates`` (tight-set masks) are
-    proved exactly when they can be; otherwise the exact lexicographic search runs.
+    proved exactly when they can be; otherwise the exact lexicographic search runs: a breadth-first
+    search over the lexicographically feasible bases, the slack variables giving the order.
     """
     if candidates is not None:
         proved = _prove_vertices(M, candidates, deadline)
         if proved is not None:
             return proved
     k, d = len(M), len(M[0])
-    # Dictionary D·x_basic + T·x_nonbasic = rhs, stored as rows [T | rhs], integer entries.
-    table = [row[:] + [1] for row in M]
-    basic = list(range(d, d + k))
-    nonbasic = list(range(d))
-    start_key = sum(1 << v for v in basic)
+    slacks = range(d, d + k)
+    start_key = sum(1 << v for v in slacks)
     visited = {start_key}
-    queue = deque([(table, 1, basic, nonbasic, start_key)])
+    queue = deque([(IntegerTableau([row + [1] for row in M], basic=slacks, nonbasic=range(d)), start_key)])
     vertices: dict[int, tuple[tuple[int, ...], int]] = {}
     count = 0
     while queue:
         count += 1
-        if deadline is not None and count % _DEADLINE_STRIDE == 0 and time.monotonic() > deadline:
+        if count % _DEADLINE_STRIDE == 0 and expired(deadline):
             return vertices, False
-        table, det, basic, nonbasic, key = queue.popleft()
-
+        tableau, key = queue.popleft()
         tight = 0
         coords = [0] * d
-        for v in nonbasic:
+        for v in tableau.nonbasic:
             tight |= 1 << v
-        for r, v in enumerate(basic):
-            value = table[r][d]
-            if value == 0:
+        for row, v in zip(tableau.rows, tableau.basic):
+            if row[-1] == 0:
                 tight |= 1 << v
             elif v < d:
-                coords[v] = value
+                coords[v] = row[-1]
         if tight not in vertices:
-            vertices[tight] = (tuple(coords), det)
-
-        lex_cache: list[list[int]] = []
-
-        def lex_columns(basic=basic, nonbasic=nonbasic, cache=lex_cache) -> list[int]:
-            if not cache:  # built once per basis, only when a ratio test ties
-                codes = [0] * k
-                for position, v in enumerate(nonbasic):
-                    if v >= d:
-                        codes[v - d] = position
-                for r, v in enumerate(basic):
-                    if v >= d:
-                        codes[v - d] = -1 - r
-                cache.append(codes)
-            return cache[0]
-
-        for c, entering in enumerate(nonbasic):
-            r = _lex_ratio_test(table, det, c, d, lex_columns)
-            leaving = basic[r]
-            new_key = key ^ (1 << leaving) ^ (1 << entering)
-            if new_key in visited:
-                continue
-            visited.add(new_key)
-            new_table = _pivot(table, det, r, c)
-            new_basic = basic[:]
-            new_basic[r] = entering
-            new_nonbasic = nonbasic[:]
-            new_nonbasic[c] = leaving
-            queue.append((new_table, table[r][c], new_basic, new_nonbasic, new_key))
+            vertices[tight] = (tuple(coords), tableau.det)
+        for c, entering in enumerate(tableau.nonbasic):
+            r = tableau.lex_min_ratio(c, slacks)
+            if r is None:
+                raise AssertionError("unbounded edge in a bounded polytope; this is a bug")
+            new_key = key ^ (1 << tableau.basic[r]) ^ (1 << entering)
+            if new_key not in visited:
+                visited.add(new_key)
+                queue.append((tableau.pivoted(r, c), new_key))
     return vertices, True
-
-
-def _pivot(table: list[list[int]], det: int, r: int, c: int) -> list[list[int]]:
-    """Integer pivot on (r, c): entries stay minors, so the division by ``det`` is exact."""
-    pivot_row = table[r]
-    p = pivot_row[c]
-    new = []
-    for i, row in enumerate(table):
-        if i == r:
-            new_row = pivot_row[:]
-            new_row[c] = det
-        else:
-            f = row[c]
-            if f == 0:
-                new_row = [(a * p) // det for a in row]
-            else:
-                new_row = [(a * p - f * b) // det for a, b in zip(row, pivot_row)]
-                new_row[c] = -f
-        new.append(new_row)
-    return new
-
-
-def _lex_ratio_test(table, det, c, d, lex_columns) -> int:
-    """Row that leaves when non-basic column ``c`` enters, by the lexicographic minimum ratio rule.
-
-    The perturbed right-hand side of row r is rhs_r + Σ_j ε^(j+1) · (column of slack j), so ties
-    in rhs_r / T[r][c] are broken by the slack columns in order; the minimum is unique because
-    those columns form the (scaled) inverse basis. ``lex_columns()`` gives, for each slack j, its
-    dictionary column (>= 0) or, when it is basic in row r, the code -1 - r.
-    """
-    best_rows: list[int] = []
-    best = math.inf
-    for r, row in enumerate(table):
-        a = row[c]
-        if a > 0:
-            q = row[d] / a  # correctly rounded, hence monotone in the exact quotient
-            if q < best:
-                best, best_rows = q, [r]
-            elif q == best:
-                best_rows.append(r)
-    if len(best_rows) == 1:
-        return best_rows[0]
-    if not best_rows:
-        raise AssertionError("unbounded edge in a bounded polytope; this is a bug")
-
-    return _break_tie(table, det, c, d, best_rows, lex_columns)
-
-
-def _break_tie(table, det, c, d, rows: list[int], lex_columns) -> int:
-    """Exact lexicographic minimum ratio among ``rows``, one component at a time."""
-    candidates = _min_ratio_rows(table, rows, d, c)
-    if len(candidates) == 1:
-        return candidates[0]
-    for code in lex_columns():
-        if code >= 0:
-            candidates = _min_ratio_rows(table, candidates, code, c)
-        else:
-            # A basic slack's column is det·e_r: entry 0 in every row but r, so r loses the tie.
-            basic_row = -1 - code
-            if basic_row in candidates:
-                candidates = [r for r in candidates if r != basic_row]
-        if len(candidates) == 1:
-            return candidates[0]
-    raise AssertionError("lexicographic ratio test did not break a tie; this is a bug")
-
-
-def _min_ratio_rows(table, candidates: list[int], column: int, c: int) -> list[int]:
-    """The candidate rows minimising table[r][column] / table[r][c] (denominators > 0), exactly."""
-    winner = candidates[0]
-    w_num, w_den = table[winner][column], table[winner][c]
-    ties = [winner]
-    for r in candidates[1:]:
-        row = table[r]
-        lhs, rhs = row[column] * w_den, w_num * row[c]
-        if lhs < rhs:
-            w_num, w_den, ties = row[column], row[c], [r]
-        elif lhs == rhs:
-            ties.append(r)
-    return ties
 
 
 def _complementary_pairs(x_masks: list[int], y_masks: list[int], n_labels: int) -> list[tuple[int, int]]:

@@ -17,36 +17,54 @@ Method
 Payoffs are rescaled to [0, 1]. Unknowns are ``beta_i(a) = log sigma_i(a)`` and ``lambda``; the
 equations are ``sum_a exp(beta_i(a)) = 1`` and ``beta_i(a) - beta_i(0) = lambda (u_i(a) - u_i(0))``.
 The curve is followed by arclength from ``lambda = 0``. Whenever the current point is close to
-equilibrium its likely support (strategies within a few ``1/lambda`` of the best reply) is
+equilibrium its likely supports (the strategies above a few relative probability cuts) are
 *polished*: Newton's method (least squares when singular) on the indifference equations of that
-support, accepted only if :func:`solver.equilibria.verify.is_nash` passes with regret at most
-``1e-9`` times the payoff range. Failing that, tracing continues until the logit point itself has
-regret at most ``1e-6`` times the range, which is then returned (float). If tracing breaks down,
-support enumeration (:mod:`solver.equilibria.polynomial`) is used as a fallback.
+support, accepted when the regret is at most ``1e-9`` times the payoff range
+(:func:`solver.core.numbers.regret_tolerance`). Failing that, tracing continues until the logit
+point itself has regret at most ``1e-6`` times the range; that point is then polished the same way
+and, for exact payoffs, its support's exact system is solved
+(:func:`solver.equilibria.polynomial.support_equilibria`).
 
-``deadline`` is a :func:`time.monotonic` value; when it passes :class:`HomotopyTimeout` (a
-:class:`TimeoutError`) is raised.
+The answer is made exact where it can be: for exact payoffs (``int`` / ``Fraction``, or floats
+that are small-denominator rationals) the polished profile is rounded to rationals and kept when
+its regret is exactly 0, and a support with at most two mixing players is solved exactly. An
+irrational equilibrium stays a float with regret within the tolerance. If nothing verifies, the
+best logit point is returned with ``approximate=True`` and its measured regret. If tracing breaks
+down before getting close, support enumeration (:mod:`solver.equilibria.polynomial`) is the
+fallback.
+
+``deadline`` is a :func:`time.monotonic` value; when it passes the result has ``complete=False``,
+a ``deadline`` note and at most the best logit point so far (marked approximate).
 """
 from __future__ import annotations
 
 import math
-import time
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
-from solver.core.numbers import payoff_scale
+from solver.core.deadline import DeadlinePassed, check
+from solver.core.numbers import payoff_scale, regret_tolerance
+from solver.core.profiles import pure_profile
 from solver.core.regret import is_nash, max_regret
+from solver.equilibria.polynomial import enumerate_polynomial, prepared_payoffs, rational_profile, support_equilibria
+from solver.equilibria.result import APPROXIMATE, DEADLINE, INFO, ONE_EQUILIBRIUM, AlgorithmResult, Note
 
-__all__ = ["HomotopyTimeout", "one_equilibrium", "polish"]
+__all__ = ["one_equilibrium", "polish"]
 
-#: Relative regret accepted for an unpolished logit point.
+LABEL = "homotopy (logit QRE tracing)"
+#: Relative regret at which tracing stops and the logit point itself is polished.
 COARSE_TOLERANCE = 1e-6
+#: Polishing starts once the relative regret is below this and lambda above ``_POLISH_LAMBDA``.
+_POLISH_REGRET = 1e-2
+_POLISH_LAMBDA = 1.0
+#: Relative probability cuts giving candidate supports, most plausible first.
+_SUPPORT_CUTS = (1e-1, 1e-2, 1e-3, 1e-6, 1e-9)
+#: Denominator bounds tried when rounding a polished profile to rationals.
+_ROUNDING_BOUNDS = (10, 100, 1000, 10 ** 4, 10 ** 6)
+_MAX_STEPS = 50_000
 _LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-class HomotopyTimeout(TimeoutError):
-    """The deadline passed before an equilibrium was found."""
+_ONE = Note(ONE_EQUILIBRIUM, "the homotopy finds one equilibrium; others may exist")
 
 
 class _Game:
@@ -125,19 +143,6 @@ def _tangent(J: np.ndarray, prev: np.ndarray | None) -> np.ndarray:
     return t if t @ prev > 0 else -t
 
 
-def _candidate_supports(game: _Game, sigma, vals, lam):
-    """Likely equilibrium supports near a logit point, most plausible first."""
-    out = []
-    for cut in (1e-3, 1e-6, 1e-9):
-        S = []
-        for i in range(game.N):
-            rel = sigma[i] / sigma[i].max()
-            S.append(tuple(int(a) for a in np.flatnonzero(rel > cut)))
-        if S not in out:
-            out.append(S)
-    return out
-
-
 def polish(payoffs: np.ndarray, support: Sequence[Sequence[int]], start: Sequence[np.ndarray],
            iterations: int = 30):
     """Newton's method (least-squares steps) on the indifference equations of ``support`` from
@@ -209,114 +214,209 @@ def _expand(z, S, off, sizes):
     return prof
 
 
-def _check(deadline):
-    if deadline is not None and time.monotonic() > deadline:
-        raise HomotopyTimeout("logit homotopy: deadline passed")
+def _candidate_supports(prof) -> list[list[tuple[int, ...]]]:
+    """Likely equilibrium supports near a profile, most plausible first."""
+    out = []
+    for cut in _SUPPORT_CUTS:
+        S = [tuple(int(a) for a in np.flatnonzero(p / p.max() > cut)) for p in prof]
+        if S not in out:
+            out.append(S)
+    return out
 
 
-def _trace(game: _Game, U: np.ndarray, deadline, max_steps: int = 50_000):
-    """Follow the principal logit branch; return a verified profile or None on breakdown."""
-    n = game.n
+def _corrected(game: _Game, xp: np.ndarray, t: np.ndarray):
+    """Newton's method from ``xp`` on ``H = 0`` within the hyperplane orthogonal to ``t``:
+    (point, iterations used, converged)."""
+    xc = xp.copy()
+    for it in range(8):
+        H, J, _ = _system(game, xc)
+        if not (np.all(np.isfinite(H)) and np.all(np.isfinite(J))):
+            return xc, it, False
+        try:
+            dx = np.linalg.solve(np.vstack([J, t]), np.concatenate([-H, [0.0]]))
+        except np.linalg.LinAlgError:
+            return xc, it, False
+        xc += dx
+        if not np.all(np.isfinite(xc)):
+            return xc, it, False
+        if np.abs(dx).max() <= 1e-10 * (1 + np.abs(xc).max()):
+            return xc, it, True
+    return xc, 8, False
+
+
+def _logit_points(game: _Game, deadline) -> Iterator[tuple[list[np.ndarray], float, int]]:
+    """(profile, lambda, step) at each accepted point of the principal branch; stops where the
+    tracing breaks down, raises :class:`DeadlinePassed` when the deadline passes."""
     x = np.concatenate([np.concatenate([np.full(k, -math.log(k)) for k in game.sizes]), [0.0]])
-    H, J, sigma = _system(game, x)
-    t = _tangent(J, None)
+    t = _tangent(_system(game, x)[1], None)
     h = 0.3
-    coarse = None
-    tried: set = set()
-    for step in range(max_steps):
-        _check(deadline)
+    for step in range(_MAX_STEPS):
+        check(deadline)
         xp = x + h * t
-        xc = xp.copy()
-        ok = False
-        for it in range(8):
-            H, J, _ = _system(game, xc)
-            if not (np.all(np.isfinite(H)) and np.all(np.isfinite(J))):
-                break
-            A = np.vstack([J, t])
-            rhs = np.concatenate([-H, [0.0]])
-            try:
-                dx = np.linalg.solve(A, rhs)
-            except np.linalg.LinAlgError:
-                break
-            xc += dx
-            if not np.all(np.isfinite(xc)):
-                break
-            if np.abs(dx).max() <= 1e-10 * (1 + np.abs(xc).max()):
-                ok = True
-                break
+        xc, it, ok = _corrected(game, xp, t)
         if ok:
-            H, J, sigma = _system(game, xc)
             try:
-                tn = _tangent(J, t)
+                tn = _tangent(_system(game, xc)[1], t)
             except np.linalg.LinAlgError:
                 ok = False
         if not ok or np.linalg.norm(xc - xp) > 0.5 * h or tn @ t < 0.95:
             h *= 0.5
             if h < 1e-12:
-                return coarse
+                return
             continue
         x, t = xc, tn
         if it <= 2:
             h = min(h * 1.6, 1e3 * (1 + x[-1]))
-        lam = x[-1]
-        if lam <= 0 and step > 10:
-            return coarse  # left through lambda = 0: abnormal
+        if x[-1] <= 0 and step > 10:
+            return  # left through lambda = 0: abnormal
         sigma = [np.exp(b) for b in _split(game, x[:-1])]
-        prof = [s / s.sum() for s in sigma]
-        reg = float(max_regret(U, prof)) / payoff_scale(U)
-        if reg <= COARSE_TOLERANCE:
-            coarse = prof
-        if reg < 1e-2 and lam > 1.0:
-            vals = game.values(sigma)
-            for S in _candidate_supports(game, sigma, vals, lam):
-                key = tuple(S)
-                if key in tried and step % 25:
-                    continue
-                tried.add(key)
-                pol = polish(U, S, prof)
-                if pol is not None:
-                    return pol
-        if coarse is not None:
-            return coarse
-    return coarse
+        yield [s / s.sum() for s in sigma], float(x[-1]), step
 
 
-def one_equilibrium(payoffs, *, deadline: float | None = None) -> tuple[np.ndarray, ...]:
-    """One Nash equilibrium (float) of the game ``payoffs`` of shape ``(N, n_1, ..., n_N)``.
+class _Search:
+    """One run: the game in floats and (when exact) in Fractions, and the best logit point."""
 
-    The limit of the principal logit-QRE branch, polished on its support to regret at most
-    ``1e-9`` times the payoff range (``1e-6`` if polishing fails).
+    def __init__(self, payoffs, deadline):
+        self.G, self.exact, self.float_out = prepared_payoffs(payoffs)
+        self.U = np.asarray(self.G, dtype=float)
+        self.scale = payoff_scale(self.U)
+        self.deadline = deadline
+        self.best, self.best_regret = None, math.inf
+
+    def run(self) -> AlgorithmResult:
+        if float(self.U.max() - self.U.min()) == 0:     # constant payoffs: anything is an equilibrium
+            shape = self.U.shape[1:]
+            return self._result(tuple(np.asarray(p, dtype=object) for p in pure_profile([0] * len(shape), shape, True)))
+        try:
+            with np.errstate(all="ignore"):
+                found = self._trace()
+        except (np.linalg.LinAlgError, FloatingPointError):
+            found = None
+        if found is None and self.best is not None:
+            found = self._settle(self.best)
+        if found is not None:
+            return self._result(found)
+        if self.best is not None and self.best_regret <= COARSE_TOLERANCE:
+            return self._result(self.best)
+        return self._fallback()
+
+    def _trace(self):
+        """Follow the branch; a verified profile as soon as one of its points polishes to one."""
+        tried: set = set()
+        for prof, lam, step in _logit_points(_Game(self.U), self.deadline):
+            reg = float(max_regret(self.U, prof)) / self.scale
+            if reg < self.best_regret:
+                self.best, self.best_regret = prof, reg
+            if reg < _POLISH_REGRET and lam > _POLISH_LAMBDA:
+                for S in _candidate_supports(prof):
+                    key = tuple(S)
+                    if key in tried and step % 25:
+                        continue
+                    tried.add(key)
+                    pol = polish(self.U, S, prof)
+                    if pol is not None:
+                        return self._exact_version(pol, S) or pol
+            if reg <= COARSE_TOLERANCE:
+                return None
+        return None
+
+    def _settle(self, prof):
+        """A verified equilibrium near the logit point ``prof``, or None."""
+        rounded = self._rounded(prof)
+        if rounded is not None:
+            return rounded
+        for S in _candidate_supports(prof):
+            pol = polish(self.U, S, prof)
+            if pol is not None:
+                return self._exact_version(pol, S) or pol
+            if self.exact:
+                near = self._nearest(prof, support_equilibria(self.G, S, self.deadline))
+                if near is not None:
+                    return near
+        return None
+
+    def _rounded(self, prof):
+        """``prof`` rounded to rationals with small denominators, if that is an exact equilibrium."""
+        if not self.exact:
+            return None
+        for bound in _ROUNDING_BOUNDS:
+            exact = rational_profile(self.G, prof, bound)
+            if exact is not None:
+                return exact
+        return None
+
+    def _exact_version(self, prof, S):
+        """The exact equilibrium a polished float profile approximates, when one is found: by
+        rounding, or from the support's exact system when it is linear (two mixing players)."""
+        rounded = self._rounded(prof)
+        if rounded is not None or not self.exact or sum(len(s) > 1 for s in S) > 2:
+            return rounded
+        exact = [q for q in support_equilibria(self.G, S, self.deadline) if all(p.dtype == object for p in q)]
+        return self._nearest(prof, exact)
+
+    @staticmethod
+    def _nearest(prof, candidates):
+        if not candidates:
+            return None
+        return min(candidates, key=lambda q: max(float(np.abs(np.asarray(a, dtype=float) - b).max())
+                                                 for a, b in zip(q, prof)))
+
+    def _fallback(self) -> AlgorithmResult:
+        """Tracing broke down: one equilibrium from support enumeration."""
+        res = enumerate_polynomial(self.G, deadline=self.deadline)
+        found = list(res.profiles) + [p for f in res.families for p in f.extreme_points]
+        if found:
+            return self._result(tuple(np.asarray(p) for p in found[0]))
+        if res.has_note(DEADLINE):
+            raise DeadlinePassed()
+        if self.best is not None:
+            return self._result(self.best)
+        return self._empty((Note(INFO, "no equilibrium was found"),))
+
+    def stopped(self) -> AlgorithmResult:
+        """The deadline passed: the best logit point so far, if any, marked approximate."""
+        notes = (Note(DEADLINE),)
+        return self._empty(notes) if self.best is None else self._result(self.best, notes)
+
+    def _empty(self, notes) -> AlgorithmResult:
+        return AlgorithmResult("homotopy", (), complete=False, label=LABEL, notes=(_ONE,) + notes)
+
+    def _result(self, profile, notes=()) -> AlgorithmResult:
+        """The answer: exact Fractions when the profile is exact and the payoffs were given exactly,
+        floats otherwise; approximate (with its regret) when the regret is above the tolerance."""
+        exact = all(np.asarray(p).dtype == object for p in profile) and not self.float_out
+        if exact:
+            out = tuple(tuple(p.tolist()) for p in profile)
+            regret = max_regret(self.G, list(profile))
+        else:
+            out = tuple(tuple(float(v) for v in p) for p in profile)
+            regret = float(max_regret(self.U, [np.asarray(p, dtype=float) for p in out]))
+        notes = (_ONE,) + tuple(notes)
+        if regret == 0 or (not exact and regret <= regret_tolerance(self.U)):
+            return AlgorithmResult("homotopy", (out,), complete=False, label=LABEL, notes=notes)
+        measured = float(regret)
+        return AlgorithmResult("homotopy", (out,), complete=False, label=LABEL, approximate=True,
+                               regrets=(measured,), notes=notes + (Note(APPROXIMATE, data={"regret": f"{measured:.3g}"}),))
+
+
+def one_equilibrium(payoffs, *, deadline: float | None = None) -> AlgorithmResult:
+    """One Nash equilibrium of the game ``payoffs`` of shape ``(N, n_1, ..., n_N)``.
+
+    The limit of the principal logit-QRE branch, polished on its support to an exact equilibrium
+    (exact payoffs, rational equilibrium) or to regret at most ``1e-9`` times the payoff range;
+    otherwise marked ``approximate`` with its measured regret. ``complete`` is always False.
 
     >>> import numpy as np
     >>> mp = np.zeros((3, 2, 2, 2))     # three-player matching pennies
     >>> for a, b, c in np.ndindex(2, 2, 2):
     ...     mp[0, a, b, c] = a == b; mp[1, a, b, c] = b == c; mp[2, a, b, c] = c != a
-    >>> [np.round(p, 6).tolist() for p in one_equilibrium(mp)]
-    [[0.5, 0.5], [0.5, 0.5], [0.5, 0.5]]
+    >>> one_equilibrium(mp).profiles
+    (((0.5, 0.5), (0.5, 0.5), (0.5, 0.5)),)
+    >>> one_equilibrium(mp.astype(int)).profiles[0][0]
+    (Fraction(1, 2), Fraction(1, 2))
     """
-    U = np.asarray(payoffs, dtype=float)
-    if U.ndim < 2 or U.shape[0] != U.ndim - 1:
-        raise ValueError(f"payoffs must have shape (N, n_1, ..., n_N); got {U.shape}")
-    scale = payoff_scale(U)
-    # a pure equilibrium in dominant strategies needs no tracing
-    if float(U.max() - U.min()) == 0:
-        return tuple(np.eye(n)[0] for n in U.shape[1:])
-    game = _Game(U)
-    prof = None
+    search = _Search(payoffs, deadline)
     try:
-        with np.errstate(all="ignore"):
-            prof = _trace(game, U, deadline)
-    except (np.linalg.LinAlgError, FloatingPointError):
-        prof = None
-    if prof is not None and float(max_regret(U, prof)) <= COARSE_TOLERANCE * scale:
-        return tuple(np.asarray(p, dtype=float) for p in prof)
-    # fallback: support enumeration
-    from solver.equilibria.polynomial import enumerate_polynomial
-
-    res = enumerate_polynomial(payoffs, deadline=deadline)
-    cands = list(res.equilibria) + [s for f in res.families for s in f.sample_points]
-    if not cands:
-        if deadline is not None and time.monotonic() > deadline:
-            raise HomotopyTimeout("logit homotopy: deadline passed")
-        raise RuntimeError("no equilibrium found")
-    return tuple(np.asarray(p, dtype=float) for p in cands[0])
+        return search.run()
+    except DeadlinePassed:
+        return search.stopped()

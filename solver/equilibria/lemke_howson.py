@@ -8,7 +8,7 @@ Sources
   175–189 — the labelled-polytope view and the lexicographic treatment of degeneracy.
 * B. von Stengel, "Computing equilibria for two-person games", Handbook of Game Theory vol. 3,
   ch. 45 (2002), §2.4–2.6 — the tableau form used here, integer pivoting and the lexicographic
-  minimum-ratio test.
+  minimum-ratio test (:class:`solver.core.linear.IntegerTableau`).
 
 Method
 ------
@@ -25,12 +25,14 @@ degenerate game or not.
 
 * Exact payoffs (``int`` / ``Fraction``, in object or integer arrays) are scaled to positive
   integers and pivoted fraction-free on Python ints ("integer pivoting": every entry is
-  ``det(basis)`` times the true tableau entry). The result is the end of the lexicographic path,
-  as ``Fraction`` object arrays with exactly zero regret.
+  ``det(basis)`` times the true tableau entry, :class:`solver.core.linear.IntegerTableau`). The
+  result is the end of the lexicographic path, exact ``Fraction`` values with zero regret.
   With ``float_guided=True`` the path is first followed in floats and only the final basis is
   solved exactly (a small square system on the supports) and checked; if the check fails the
   exact path is run. Much faster for large games; the answer is always an exact equilibrium, but
-  in degenerate games it may differ from the exact lexicographic path's end.
+  in degenerate games it may differ from the exact lexicographic path's end. By default
+  (``float_guided=None``) games with more than ``FLOAT_GUIDED_LEMKE_HOWSON_SIZE`` strategies for
+  a player are float-guided.
 * Float payoffs are pivoted in float64 (rank-1 BLAS updates) with a tolerance-guarded
   lexicographic test. The final basis is re-solved from the data and the profile checked with
   :func:`solver.equilibria.verify.is_nash`; if that fails (or the float path revisits a basis,
@@ -38,21 +40,27 @@ degenerate game or not.
   payoffs and converted back. Float in → float out.
 
 ``deadline`` is a :func:`time.monotonic` value, checked before every pivot; once it has passed
-:class:`LemkeHowsonTimeout` (a :class:`TimeoutError`) is raised — ``None`` is never returned.
+the result has no profile, ``complete=False`` and a deadline note.
 """
 from __future__ import annotations
 
-import math
-import time
 from fractions import Fraction
 
 import numpy as np
 from scipy.linalg.blas import dger as _dger
 
-from solver.core.numbers import is_exact_array
+from solver.core.deadline import DeadlinePassed, check
+from solver.core.linear import IntegerTableau, solve_integer
+from solver.core.numbers import exact_array, is_exact_array, positive_integer_matrix
 from solver.core.regret import is_nash
+from solver.equilibria.registry import FLOAT_GUIDED_LEMKE_HOWSON_SIZE
+from solver.equilibria.result import DEADLINE, ONE_EQUILIBRIUM, AlgorithmResult, Note
 
-__all__ = ["LemkeHowsonTimeout", "lemke_howson", "lemke_howson_all_labels"]
+__all__ = ["lemke_howson", "lemke_howson_all_labels"]
+
+LABEL = "lemke-howson"
+ONE = Note(ONE_EQUILIBRIUM, "Lemke–Howson finds one equilibrium; others may exist")
+SOME = Note(ONE_EQUILIBRIUM, "Lemke–Howson from every initial label finds some equilibria; others may exist")
 
 # Float ratio test: relative tolerance for ties and minimum pivot size.
 _TIE_TOL = 1e-9
@@ -63,31 +71,49 @@ _BLAS_BLOCK = 8192
 _SEEN_LIMIT = 100_000
 
 
-class LemkeHowsonTimeout(TimeoutError):
-    """The deadline passed. ``partial`` holds equilibria already found (all-labels run)."""
-
-    def __init__(self, message: str = "Lemke-Howson deadline passed", partial: tuple = ()):
-        super().__init__(message)
-        self.partial = partial
-
-
 class _NumericalFailure(Exception):
     """The float path went astray; solve exactly instead."""
 
 
 # --------------------------------------------------------------------------------------------
-# Tableaux in compact (dictionary) form. Variables of one polytope: its own variables (x or y)
-# ``0..cols-1``, then its slacks ``cols..cols+rows-1``. Row i reads
+# Tableaux in compact (dictionary) form, one per polytope. Its variables are named by their
+# labels: in P the own variables x_i are labels 0..m-1 and the slacks labels m..m+n-1; in Q the
+# own variables y_j are labels m..m+n-1 and the slacks labels 0..m-1. Row i reads
 #     basic[i] + sum_j t[i, j] * nonbasic[j] = t[i, -1],
 # i.e. ``t`` is B^-1 [M | I | 1] with the basic columns (unit vectors) left out. The column of
 # slack k of B^-1 [M | I] is the k-th column of B^-1, which the lexicographic test reads.
 # --------------------------------------------------------------------------------------------
 
-class _Tableau:
+class _ExactTableau:
+    """Fraction-free integer pivoting (:class:`IntegerTableau`), slacks as the lexicographic order."""
+
+    def __init__(self, matrix: list[list[int]], own_labels: range, slack_labels: range):
+        self.own, self.order = own_labels, slack_labels
+        self.tableau = IntegerTableau([row + [1] for row in matrix], basic=slack_labels, nonbasic=own_labels)
+
+    def enter(self, label: int) -> int:
+        """Bring the variable with ``label`` into the basis; return the label that leaves."""
+        tableau = self.tableau
+        c = -1 - tableau.where[label]
+        r = tableau.lex_min_ratio(c, self.order)
+        if r is None:
+            raise ArithmeticError("unbounded direction: payoffs must be positive")
+        leaving = tableau.basic[r]
+        tableau.pivot(r, c)
+        return leaving
+
+    def own_values(self) -> list[Fraction]:
+        """Unnormalised values of the own variables (x or y) at the current vertex."""
+        return [self.tableau.value(label) for label in self.own]
+
+
+class _FloatTableau:
+    """float64 tableau (Fortran order, rank-1 updates by BLAS dger) with a tolerance-guarded
+    lexicographic ratio test. Variables are numbered: own ``0..cols-1``, then slacks."""
+
     def __init__(self, matrix: np.ndarray, own_labels: range, slack_labels: range):
         rows, cols = matrix.shape
         self.rows, self.cols = rows, cols
-        self.matrix = matrix
         labels = list(own_labels) + list(slack_labels)
         self.var_of_label = {lab: v for v, lab in enumerate(labels)}
         self.label = labels
@@ -95,6 +121,10 @@ class _Tableau:
         # where[v] = row if v is basic, else -1 - column
         self.where = [-1 - v for v in range(cols)] + list(range(rows))
         self.basis_mask = sum(1 << v for v in self.basic)   # identifies the basis (cycle check)
+        t = np.empty((rows, cols + 1), order="F")
+        t[:, :-1] = matrix
+        t[:, -1] = 1.0
+        self.t = t
 
     def enter(self, label: int) -> int:
         """Bring the variable with ``label`` into the basis; return the label that leaves."""
@@ -107,80 +137,6 @@ class _Tableau:
         self.where[var], self.where[leaving] = r, -1 - c
         self.basis_mask ^= (1 << var) | (1 << leaving)
         return self.label[leaving]
-
-
-class _ExactTableau(_Tableau):
-    """Fraction-free integer pivoting on Python ints: ``t`` is ``det`` times the true tableau,
-    where ``det`` is the determinant of the basis and stays positive."""
-
-    def __init__(self, matrix: np.ndarray, own_labels: range, slack_labels: range):
-        super().__init__(matrix, own_labels, slack_labels)
-        t = np.empty((self.rows, self.cols + 1), dtype=object)
-        t[:, :-1] = matrix
-        t[:, -1] = 1
-        self.t = t
-        self.det = 1
-
-    def _lex_column(self, k: int) -> list:
-        """Column k of det * B^-1 (k-th slack), as a list."""
-        w = self.where[self.cols + k]
-        if w >= 0:
-            out = [0] * self.rows
-            out[w] = self.det
-            return out
-        return list(self.t[:, -1 - w])
-
-    def _ratio_test(self, c: int) -> int:
-        col = list(self.t[:, c])
-        keep = [i for i in range(self.rows) if col[i] > 0]
-        if not keep:
-            raise ArithmeticError("unbounded direction: payoffs must be positive")
-        # rhs first, then the columns of B^-1 in order (lexicographic rule)
-        k = -1
-        while len(keep) > 1:
-            vals = list(self.t[:, -1]) if k < 0 else self._lex_column(k)
-            best = keep[0]
-            for i in keep[1:]:
-                if vals[i] * col[best] < vals[best] * col[i]:
-                    best = i
-            num, den = vals[best], col[best]
-            keep = [i for i in keep if vals[i] * den == num * col[i]]
-            k += 1
-        return keep[0]
-
-    def _pivot(self, r: int, c: int) -> None:
-        t = self.t
-        p = t[r, c]
-        col = t[:, c].copy()
-        prow = t[r].copy()
-        nz = np.flatnonzero(col != 0)
-        t *= p
-        t[nz] -= np.outer(col[nz], prow)
-        t //= self.det                          # exact: every entry is divisible
-        t[r] = prow
-        t[:, c] = -col
-        t[r, c] = self.det
-        self.det = p
-
-    def own_values(self) -> list[Fraction]:
-        """Unnormalised values of the own variables (x or y) at the current vertex."""
-        values = [Fraction(0)] * self.cols
-        for row, var in enumerate(self.basic):
-            if var < self.cols:
-                values[var] = Fraction(self.t[row, -1], self.det)
-        return values
-
-
-class _FloatTableau(_Tableau):
-    """float64 tableau (Fortran order, rank-1 updates by BLAS dger) with a tolerance-guarded
-    lexicographic ratio test."""
-
-    def __init__(self, matrix: np.ndarray, own_labels: range, slack_labels: range):
-        super().__init__(matrix, own_labels, slack_labels)
-        t = np.empty((self.rows, self.cols + 1), order="F")
-        t[:, :-1] = matrix
-        t[:, -1] = 1.0
-        self.t = t
 
     def _lex_column(self, k: int) -> np.ndarray:
         w = self.where[self.cols + k]
@@ -230,29 +186,6 @@ class _FloatTableau(_Tableau):
         t[r, c] = 1.0 / p
 
 
-def _solve_exact(M: np.ndarray) -> list[Fraction]:
-    """Solve ``M z = 1`` for a square integer matrix by fraction-free Gauss–Jordan (Bareiss)."""
-    size = M.shape[0]
-    t = np.empty((size, size + 1), dtype=object)
-    t[:, :-1] = M
-    t[:, -1] = 1
-    det = 1
-    for k in range(size):
-        nz = np.flatnonzero(t[k:, k] != 0)
-        if nz.size == 0:
-            raise _NumericalFailure("singular basis")
-        r = k + int(nz[0])
-        if r != k:
-            t[[k, r]] = t[[r, k]]
-        p, col, prow = t[k, k], t[:, k].copy(), t[k].copy()
-        t *= p
-        t -= np.outer(col, prow)
-        t //= det
-        t[k] = prow
-        det = p
-    return [Fraction(t[i, -1], t[i, i]) for i in range(size)]
-
-
 def _basic_solution(matrix: np.ndarray, basic: list[int], exact: bool):
     """Values of the own variables at the vertex with basic variables ``basic`` of
     ``{v >= 0 : matrix v <= 1}``, re-solved from the data: only the rows whose slack is nonbasic
@@ -266,7 +199,10 @@ def _basic_solution(matrix: np.ndarray, basic: list[int], exact: bool):
         return values
     sub = matrix[np.ix_(tight, own)]
     if exact:
-        z = _solve_exact(sub)
+        solution = solve_integer(sub.tolist(), [1] * len(own))
+        if solution is None:
+            raise _NumericalFailure("singular basis")
+        z = [Fraction(v, solution[1]) for v in solution[0]]
     else:
         try:
             z = np.linalg.solve(sub, np.ones(len(own)))
@@ -290,16 +226,12 @@ def _check_inputs(A, B):
 
 
 def _positive_integers(M: np.ndarray) -> np.ndarray:
-    """Positive-affine image of an exact matrix with positive integer entries (object array)."""
-    values = M.ravel().tolist()                 # Python ints / Fractions
-    if not all(isinstance(v, int) for v in values):
-        values = [Fraction(v) for v in values]
-        scale = math.lcm(*(v.denominator for v in values))
-        values = [v.numerator * (scale // v.denominator) for v in values]
-    low = min(values)
-    out = np.empty(M.shape, dtype=object)
-    out.flat[:] = [v - low + 1 for v in values]
-    return out
+    """:func:`~solver.core.numbers.positive_integer_matrix`, without its round trip through
+    ``Fraction`` when the entries are integers already (it costs more than a short path)."""
+    if M.dtype.kind in "iu" or all(type(v) is int for v in M.flat):
+        M = M.astype(object)
+        return M - min(M.flat) + 1
+    return positive_integer_matrix(M)
 
 
 def _positive_floats(M: np.ndarray) -> np.ndarray:
@@ -309,19 +241,15 @@ def _positive_floats(M: np.ndarray) -> np.ndarray:
     return (M - low) / spread + 1.0 if spread > 0 else np.ones(M.shape)
 
 
-def _check_deadline(deadline):
-    if deadline is not None and time.monotonic() > deadline:
-        raise LemkeHowsonTimeout()
-
-
-def _run_path(tab_p: _Tableau, tab_q: _Tableau, m: int, k: int, deadline, detect_cycles: bool):
-    """Follow the path of label ``k``; tableaux are left at the equilibrium vertex."""
+def _run_path(tab_p, tab_q, m: int, k: int, deadline, detect_cycles: bool):
+    """Follow the path of label ``k``; tableaux are left at the equilibrium vertex. Raises
+    :class:`DeadlinePassed` once ``deadline`` has passed (checked before every pivot)."""
     current, other = (tab_p, tab_q) if k < m else (tab_q, tab_p)
     label = k
     seen = set()                    # bases so far; Brent's checkpoints after that
     checkpoint, power, steps = None, _SEEN_LIMIT, 0
     while True:
-        _check_deadline(deadline)
+        check(deadline)
         label = current.enter(label)
         if label == k:
             return
@@ -341,22 +269,23 @@ def _run_path(tab_p: _Tableau, tab_q: _Tableau, m: int, k: int, deadline, detect
 
 
 def _normalise(x, y, exact: bool):
+    """The profile ((x_i / Σx), (y_j / Σy)) as tuples of Fractions (exact) or floats."""
     if exact:
         if any(v < 0 for v in x) or any(v < 0 for v in y) or sum(x) == 0 or sum(y) == 0:
             raise _NumericalFailure("infeasible basis")
         sx, sy = sum(x), sum(y)
-        return (np.array([v / sx for v in x], dtype=object), np.array([v / sy for v in y], dtype=object))
+        return tuple(v / sx for v in x), tuple(v / sy for v in y)
     x, y = np.maximum(x, 0.0), np.maximum(y, 0.0)
     if not (x.sum() > 0 and y.sum() > 0):
         raise _NumericalFailure("empty support")
-    return x / x.sum(), y / y.sum()
+    return tuple((x / x.sum()).tolist()), tuple((y / y.sum()).tolist())
 
 
 def _exact_path(Ai: np.ndarray, Bi: np.ndarray, k: int, deadline):
     """Equilibrium at the end of the lexicographic path, by integer pivoting (exact)."""
     m, n = Ai.shape
-    tab_p = _ExactTableau(Bi.T.copy(), range(m), range(m, m + n))
-    tab_q = _ExactTableau(Ai, range(m, m + n), range(m))
+    tab_p = _ExactTableau(Bi.T.tolist(), range(m), range(m, m + n))
+    tab_q = _ExactTableau(Ai.tolist(), range(m, m + n), range(m))
     _run_path(tab_p, tab_q, m, k, deadline, detect_cycles=False)
     return _normalise(tab_p.own_values(), tab_q.own_values(), True)
 
@@ -377,85 +306,107 @@ def _certified(Mp, Mq, bases, exact: bool):
     return _normalise(x, y, exact)
 
 
-# --------------------------------------------------------------------------------------------
-# Public API
-# --------------------------------------------------------------------------------------------
+def _exact_equilibrium(A: np.ndarray, B: np.ndarray, k: int, deadline, float_guided: bool):
+    """The profile for exact payoffs: float-guided and certified when asked, else exact pivots."""
+    payoffs = np.stack([A.astype(object), B.astype(object)])
+    Ai, Bi = _positive_integers(A), _positive_integers(B)
+    if float_guided:
+        try:
+            bases = _float_path(_positive_floats(Bi.T.astype(float)), _positive_floats(Ai.astype(float)), k, deadline)
+            profile = _certified(Bi.T, Ai, bases, exact=True)
+            if is_nash(payoffs, profile):
+                return profile
+        except (_NumericalFailure, OverflowError):
+            pass
+    profile = _exact_path(Ai, Bi, k, deadline)
+    if not is_nash(payoffs, profile):   # cannot happen unless there is a bug
+        raise AssertionError("Lemke-Howson produced a profile that is not an equilibrium")
+    return profile
 
-def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None,
-                 float_guided: bool = False):
-    """One Nash equilibrium ``(x, y)`` of the bimatrix game ``(A, B)``, found by the
-    Lemke–Howson path that drops ``initial_label`` (``0..m-1`` rows, ``m..m+n-1`` columns).
 
-    Exact payoffs (ints / Fractions) give ``Fraction`` object arrays with zero regret; float
-    payoffs give float64 arrays with regret ≤ 1e-9 × payoff range. Raises
-    :class:`LemkeHowsonTimeout` once ``time.monotonic()`` exceeds ``deadline``.
-    ``float_guided`` (exact payoffs only) follows the path in floats and certifies the final
-    basis exactly, falling back to exact pivoting; see the module docstring.
-
-    >>> x, y = lemke_howson([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
-    >>> [str(v) for v in x], [str(v) for v in y]
-    (['1/2', '1/2'], ['1/2', '1/2'])
-    """
-    A, B = _check_inputs(A, B)
-    m, n = A.shape
-    k = int(initial_label)
-    if not 0 <= k < m + n:
-        raise ValueError(f"initial_label must be in 0..{m + n - 1}, got {initial_label}")
-    if is_exact_array(A) and is_exact_array(B):
-        payoffs = np.stack([A.astype(object), B.astype(object)])
-        Ai, Bi = _positive_integers(A), _positive_integers(B)
-        if float_guided:
-            try:
-                bases = _float_path(_positive_floats(Bi.T.astype(float)), _positive_floats(Ai.astype(float)),
-                                    k, deadline)
-                x, y = _certified(Bi.T, Ai, bases, exact=True)
-                if is_nash(payoffs, [x, y]):
-                    return x, y
-            except (_NumericalFailure, OverflowError):
-                pass
-        x, y = _exact_path(Ai, Bi, k, deadline)
-        if not is_nash(payoffs, [x, y]):   # cannot happen unless there is a bug
-            raise AssertionError("Lemke-Howson produced a profile that is not an equilibrium")
-        return x, y
-
+def _float_equilibrium(A: np.ndarray, B: np.ndarray, k: int, deadline):
+    """The profile for float payoffs: the float path, re-solved and checked; else exactly."""
     Af, Bf = A.astype(float), B.astype(float)
     if not (np.all(np.isfinite(Af)) and np.all(np.isfinite(Bf))):
         raise ValueError("payoffs must be finite")
     payoffs = np.stack([Af, Bf])
     try:
         Mp, Mq = _positive_floats(Bf).T.copy(), _positive_floats(Af)
-        x, y = _certified(Mp, Mq, _float_path(Mp, Mq, k, deadline), exact=False)
-        if is_nash(payoffs, [x, y]):
-            return x, y
+        profile = _certified(Mp, Mq, _float_path(Mp, Mq, k, deadline), exact=False)
+        if is_nash(payoffs, profile):
+            return profile
     except _NumericalFailure:
         pass
     # Exact fallback on the float payoffs read as exact binary fractions.
-    Ae = np.array([Fraction(v) for v in Af.flat], dtype=object).reshape(Af.shape)
-    Be = np.array([Fraction(v) for v in Bf.flat], dtype=object).reshape(Bf.shape)
-    xe, ye = _exact_path(_positive_integers(Ae), _positive_integers(Be), k, deadline)
-    x, y = xe.astype(float), ye.astype(float)
-    x, y = x / x.sum(), y / y.sum()
-    if not is_nash(payoffs, [x, y]):
+    xe, ye = _exact_path(positive_integer_matrix(exact_array(Af)), positive_integer_matrix(exact_array(Bf)), k, deadline)
+    x, y = np.array(xe, dtype=float), np.array(ye, dtype=float)
+    profile = tuple((x / x.sum()).tolist()), tuple((y / y.sum()).tolist())
+    if not is_nash(payoffs, profile):
         raise AssertionError("Lemke-Howson exact fallback failed float verification")
-    return x, y
+    return profile
 
 
-def lemke_howson_all_labels(A, B, *, deadline: float | None = None, float_guided: bool = False):
+# --------------------------------------------------------------------------------------------
+# Public API
+# --------------------------------------------------------------------------------------------
+
+def lemke_howson(A, B, initial_label: int = 0, *, deadline: float | None = None,
+                 float_guided: bool | None = None) -> AlgorithmResult:
+    """One Nash equilibrium of the bimatrix game ``(A, B)``, found by the Lemke–Howson path that
+    drops ``initial_label`` (``0..m-1`` rows, ``m..m+n-1`` columns).
+
+    The result holds one profile ``((x_1, ..., x_m), (y_1, ..., y_n))``: exact ``Fraction`` values
+    with zero regret for exact payoffs (ints / Fractions), floats with regret ≤ 1e-9 × payoff range
+    for float payoffs; ``complete`` is False (other equilibria may exist). ``float_guided`` (exact
+    payoffs only) follows the path in floats and certifies the final basis exactly, falling back to
+    exact pivoting; ``None`` chooses it for games with more than
+    ``FLOAT_GUIDED_LEMKE_HOWSON_SIZE`` strategies for a player. Once ``time.monotonic()`` exceeds
+    ``deadline`` the result has no profile and a deadline note.
+
+    >>> result = lemke_howson([[1, -1], [-1, 1]], [[-1, 1], [1, -1]])
+    >>> [[str(v) for v in p] for p in result.profiles[0]], result.complete
+    ([['1/2', '1/2'], ['1/2', '1/2']], False)
+    """
+    A, B = _check_inputs(A, B)
+    m, n = A.shape
+    k = int(initial_label)
+    if not 0 <= k < m + n:
+        raise ValueError(f"initial_label must be in 0..{m + n - 1}, got {initial_label}")
+    exact = is_exact_array(A) and is_exact_array(B)
+    if float_guided is None:
+        float_guided = max(m, n) > FLOAT_GUIDED_LEMKE_HOWSON_SIZE
+    guided = exact and bool(float_guided)
+    parameters = {"initial_label": k, "float_guided": guided}
+    try:
+        profile = _exact_equilibrium(A, B, k, deadline, guided) if exact else _float_equilibrium(A, B, k, deadline)
+    except DeadlinePassed:
+        return AlgorithmResult("lemke-howson", (), False, label=LABEL, parameters=parameters, notes=(Note(DEADLINE),))
+    return AlgorithmResult("lemke-howson", (profile,), False, label=LABEL, parameters=parameters, notes=(ONE,))
+
+
+def lemke_howson_all_labels(A, B, *, deadline: float | None = None,
+                            float_guided: bool | None = None) -> AlgorithmResult:
     """The distinct equilibria reached from every initial label ``0..m+n-1``, in order of first
-    appearance. On timeout the :class:`LemkeHowsonTimeout` carries the ones found in ``partial``."""
+    appearance (``complete`` is False: some equilibria are reached from no label). When the
+    deadline passes, the ones found so far, with a deadline note."""
     A, B = _check_inputs(A, B)
     m, n = A.shape
     exact = is_exact_array(A) and is_exact_array(B)
-    found: list[tuple[np.ndarray, np.ndarray]] = []
+    found: list = []
+    notes = (SOME,)
+    parameters: dict = {"initial_label": "all"}
     for k in range(m + n):
-        try:
-            x, y = lemke_howson(A, B, k, deadline=deadline, float_guided=float_guided)
-        except LemkeHowsonTimeout as exc:
-            raise LemkeHowsonTimeout(str(exc), partial=tuple(found)) from None
+        result = lemke_howson(A, B, k, deadline=deadline, float_guided=float_guided)
+        parameters["float_guided"] = result.parameters["float_guided"]
+        if not result.profiles:
+            notes = (SOME, Note(DEADLINE))
+            break
+        x, y = result.profiles[0]
         if exact:
-            duplicate = any(list(x) == list(u) and list(y) == list(v) for u, v in found)
+            duplicate = (x, y) in found
         else:
             duplicate = any(np.allclose(x, u, atol=1e-9) and np.allclose(y, v, atol=1e-9) for u, v in found)
         if not duplicate:
             found.append((x, y))
-    return tuple(found)
+    return AlgorithmResult("lemke-howson", tuple(found), False, label="lemke-howson (every initial label)",
+                           parameters=parameters, notes=notes)

@@ -1,4 +1,4 @@
-"""Perfect recall: does every player remember what it knew and what it did?
+r"""Perfect recall: does every player remember what it knew and what it did?
 
 A tree has perfect recall when, for every information set h of player i, all nodes of h are
 reached by the same sequence of i's own (information set, move) pairs [Kuhn 1953, §3; Selten
@@ -16,19 +16,13 @@ References:
 >>> from solver.model.tree import Decision, Terminal, build_tree
 >>> forgetful = Decision("Ann", {"a": Decision("Ann", {"x": Terminal((1,)), "y": Terminal((0,))}, infoset="later"),
 ...                              "b": Decision("Ann", {"x": Terminal((0,)), "y": Terminal((1,))}, infoset="later")})
->>> print(perfect_recall_violation(build_tree(["Ann"], forgetful)))
-Ann does not have perfect recall: at information set 'later', node 'a' follows Ann's moves a (at 'root') but node 'b' follows Ann's moves b (at 'root')
+>>> print(perfect_recall_violation(build_tree(["Ann"], forgetful)).replace(" but", "\nbut"))
+Ann does not have perfect recall: at information set 'later', node 'a' follows Ann's moves a (at 'root')
+but node 'b' follows Ann's moves b (at 'root')
 """
 from __future__ import annotations
 
 from solver.model.tree import ExtensiveGame
-
-
-def own_history(tree: ExtensiveGame, node: int, player: int) -> tuple[tuple[int, int], ...]:
-    """``player``'s own (information set, move index) pairs on the path from the root to ``node``."""
-    path = tree.path_to(node)
-    return tuple((int(tree.node_infoset[a]), int(tree.move_index[b]))
-                 for a, b in zip(path[:-1], path[1:]) if tree.node_player[a] == player)
 
 
 def _describe(tree: ExtensiveGame, name: str, history) -> str:
@@ -40,7 +34,7 @@ def _describe(tree: ExtensiveGame, name: str, history) -> str:
 def perfect_recall_violation(tree: ExtensiveGame) -> str | None:
     """``None`` if every player has perfect recall; otherwise one sentence naming the player and
     the information set where two nodes follow different own histories."""
-    for index, infoset in enumerate(tree.infosets):
+    for infoset in tree.infosets:
         nodes = infoset.nodes
         name = tree.players[infoset.player]
         if len(nodes) < 2:
@@ -51,9 +45,9 @@ def perfect_recall_violation(tree: ExtensiveGame) -> str | None:
                 if ancestor in members:
                     return (f"{name} does not have perfect recall: information set '{infoset.label}' holds node "
                             f"'{tree.node_ids[ancestor]}' and its descendant '{tree.node_ids[node]}' (absent-mindedness)")
-        first = own_history(tree, nodes[0], infoset.player)
+        first = tree.own_history(nodes[0], infoset.player)
         for node in nodes[1:]:
-            other = own_history(tree, node, infoset.player)
+            other = tree.own_history(node, infoset.player)
             if other != first:
                 return (f"{name} does not have perfect recall: at information set '{infoset.label}', node "
                         f"'{tree.node_ids[nodes[0]]}' follows {_describe(tree, name, first)} but node "

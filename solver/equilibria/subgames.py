@@ -11,14 +11,15 @@ subgame-perfect equilibria are all reported.
 A level is solved as follows.
 * Perfect information at the level: backward induction, every pure choice among ties
   (:mod:`solver.equilibria.backward`).
-* Otherwise, ``route="normal-form"`` (the complete route): every extreme equilibrium of the
-  level's reduced normal form — by vertex enumeration when two players move
-  (:mod:`solver.equilibria.enumerate2`), by polynomial enumeration when three or more do
-  (:mod:`solver.equilibria.polynomial`) — mapped to behaviour strategies (Kuhn 1953,
-  :func:`solver.model.reduce.behaviour_from_mixed`).
-* ``route="sequence-form"``: one equilibrium per level from the sequence form [Koller, Megiddo &
-  von Stengel 1996; von Stengel 1996] (:mod:`solver.equilibria.sequence_form`); ``complete`` is
-  then False.
+* Otherwise, ``route="normal-form"`` (the complete route): the level's reduced normal form,
+  restricted to the players who move in it, is solved by the method that the registry's one
+  "auto" choice picks for it (:func:`solver.equilibria.registry.choose`: every extreme
+  equilibrium by vertex enumeration for two movers, by polynomial enumeration for three or more,
+  unless the level is too large), and each equilibrium is mapped to behaviour strategies (Kuhn
+  1953, :func:`solver.model.reduce.behaviour_from_mixed`).
+* ``route="sequence-form"``, or a two-mover level whose reduced normal form is too large: one
+  equilibrium per level from the sequence form [Koller, Megiddo & von Stengel 1996; von Stengel
+  1996] (:mod:`solver.equilibria.sequence_form`); ``complete`` is then False.
 
 At an information set that the player's own equilibrium strategy excludes, behaviour is
 unconstrained (no subgame starts below it without starting above it); we choose a best response
@@ -34,7 +35,12 @@ combinations at every proper subgame root are checked directly with :func:`is_na
 "Complete" means: every combination of the extreme equilibria of every subgame, with pure
 choices where a perfect-information mover is indifferent. Mixtures between tied moves, and
 equilibria built from non-extreme points of a nested subgame's equilibrium component, are also
-subgame perfect and are not listed.
+subgame perfect and are not listed. A level's continua that its listed equilibria do not span
+are reported as ``families`` (``Family.where`` is the subgame root's node id; supports index the
+level's reduced strategies of its movers) with a note in the subgame's own names.
+
+When the deadline passes, the equilibria completed so far are returned with ``complete=False``
+and a deadline note.
 
 References:
     R. Selten (1965), "Spieltheoretische Behandlung eines Oligopolmodells mit
@@ -54,23 +60,29 @@ References:
 ...        "S": Decision("P2", {"B": Terminal((0, 0)), "S": Terminal((1, 3))}, infoset="bos2")}
 >>> game = build_tree(["P1", "P2"], Decision("P1", {"Out": Terminal((2, 2)), "In": Decision("P1", bos, infoset="bos1")})).evaluated()
 >>> result = subgame_perfect_equilibria(game)
->>> [tuple(str(v) for v in e.payoffs) for e in result.equilibria], result.complete
+>>> sorted(tuple(str(v) for v in payoffs) for payoffs in result.payoffs), result.complete
 ([('2', '2'), ('2', '2'), ('3', '1')], True)
 """
 from __future__ import annotations
 
 import itertools
 import math
-import re
-import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from fractions import Fraction
 
 import numpy as np
 
+from solver.core.deadline import expired
+from solver.core.profiles import pure_vector
+from solver.equilibria import registry
 from solver.equilibria import sequence_form as sf
 from solver.equilibria.recall import require_perfect_recall
+from solver.equilibria.result import (CONSTANT_SUM, DEADLINE, FAMILY, LIMIT, ONE_EQUILIBRIUM, ONLY_PURE, SUBGAME, TIES,
+                                      AlgorithmResult, Family, Note)
+from solver.model.normal import NormalFormGame
+from solver.model.reduce import behaviour_from_mixed, reduced_normal_form
 from solver.model.tree import TERMINAL, ExtensiveGame, InformationSet
+from solver.model.walk import expected_payoffs
 
 #: At most this many subgame-perfect equilibria are listed (``complete`` is False beyond it).
 MAX_EQUILIBRIA = 10_000
@@ -85,20 +97,27 @@ ROUTES = ("normal-form", "sequence-form")
 #: them are verified through their parts: every level equilibrium and every nested subgame's).
 DIRECT_CHECKS = 200
 
-
-@dataclass(frozen=True)
-class BehaviourEquilibrium:
-    behaviour: dict[int, tuple]                            # information set -> probability per move
-    payoffs: tuple                                         # expected payoff per player at the root
-    outcome_distribution: tuple[tuple[int, object], ...]   # (terminal node, probability > 0)
-
-
-@dataclass(frozen=True)
-class SubgamePerfectResult:
-    equilibria: tuple[BehaviourEquilibrium, ...]
-    complete: bool
-    method: str
-    notes: tuple[str, ...]
+LABEL = "backward induction over subgames"
+#: How each way of solving a level is named in the label (a registry method's name, or a route).
+LEVEL_TEXT = {
+    "backward-induction": "perfect-information decisions by backward induction (every pure choice among ties)",
+    "sequence-form": "subgames by the sequence form (Lemke's algorithm, one equilibrium each)",
+    "large": "large subgames by the sequence form (Lemke's algorithm, one equilibrium each)",
+    "single": "single-mover subgames by their optimal pure plans",
+    "enumerate": "subgames by 2-player extreme-equilibrium enumeration of the reduced normal form",
+    "lemke-howson": "large 2-player subgames by Lemke–Howson on the reduced normal form (one equilibrium each)",
+    "polynomial": "subgames with 3+ players by polynomial enumeration of the reduced normal form",
+    "homotopy": "subgames with 3+ players by the logit homotopy (one equilibrium each)",
+    "pure": "large subgames with 3+ players by their pure equilibria (mixed ones not searched)",
+}
+LARGE_TEXT = ("the subgame at '{where}': its reduced normal form has {profiles:,} pure profiles (more than "
+              "{limit:,}); one equilibrium is found by the sequence form instead")
+LIMIT_TEXT = "more than {limit} subgame-perfect equilibria: the list is cut at {limit}"
+TIES_TEXT = ("a mover is indifferent at {count} perfect-information decision(s) ({where}): every pure choice is "
+             "listed; mixtures of tied moves are also subgame perfect")
+LEVEL_NOTE_TEXT = "the subgame at '{where}': {detail}"
+#: Level notes that the label or this module's own notes already say.
+_COVERED = {DEADLINE, LIMIT, TIES, ONE_EQUILIBRIUM, ONLY_PURE, CONSTANT_SUM}
 
 
 # ---- structure --------------------------------------------------------------------------------
@@ -118,14 +137,9 @@ def proper_subgame_roots(tree: ExtensiveGame) -> list[int]:
 
 
 def _is_subgame_root(tree: ExtensiveGame, root: int) -> bool:
-    inside = set(int(n) for n in sf.subtree_nodes(tree, root))
+    inside = set(tree.subtree_nodes(root).tolist())
     return all(set(tree.infosets[int(tree.node_infoset[n])].nodes) <= inside
                for n in inside if tree.node_infoset[n] >= 0)
-
-
-def behaviour_payoffs(tree: ExtensiveGame, behaviour) -> tuple:
-    """Expected payoff per player of a behaviour profile (exact for exact trees and behaviour)."""
-    return sf.behaviour_payoffs_at(tree, behaviour, 0)
 
 
 def is_nash_behaviour(tree: ExtensiveGame, behaviour, root: int = 0) -> bool:
@@ -140,12 +154,6 @@ def is_nash_behaviour(tree: ExtensiveGame, behaviour, root: int = 0) -> bool:
     return sf.is_nash_at(tree, behaviour, root)
 
 
-def outcome_distribution(tree: ExtensiveGame, behaviour, seqs: sf.Sequences | None = None) -> tuple[tuple[int, object], ...]:
-    """(terminal node, probability) for every leaf the profile reaches with positive probability."""
-    reach = sf.reach_probabilities(tree, behaviour, seqs or sf.sequences_of(tree, 0))
-    return tuple((int(n), reach[int(n)]) for n in tree.terminal_nodes() if reach[int(n)] > 0)
-
-
 # ---- a level: the part of a subgame above its nested subgames -----------------------------------
 @dataclass(frozen=True)
 class _Level:
@@ -156,7 +164,6 @@ class _Level:
 
 def _level(tree: ExtensiveGame, root: int, cuts: set[int]) -> _Level:
     """The subtree at ``root`` with every nested subgame root in ``cuts`` turned into a leaf."""
-    from solver.model.tree import _replace
     exact = tree.leaf_payoffs.dtype == object
     zero = Fraction(0) if exact else 0.0
     order, parent, move, depth = [root], [-1], [-1], [0]
@@ -164,13 +171,14 @@ def _level(tree: ExtensiveGame, root: int, cuts: set[int]) -> _Level:
     head = 0
     while head < len(order):
         node = order[head]
-        if node in cuts or tree.node_player[node] == TERMINAL:
-            first.append(-1); count.append(0)
-        else:
-            first.append(len(order)); count.append(int(tree.num_children[node]))
-            for child in tree.children(node):
-                order.append(child); parent.append(head); move.append(int(tree.move_index[child]))
-                depth.append(depth[head] + 1)
+        inner = node not in cuts and tree.node_player[node] != TERMINAL
+        first.append(len(order) if inner else -1)
+        count.append(int(tree.num_children[node]) if inner else 0)
+        for child in tree.children(node) if inner else ():
+            order.append(child)
+            parent.append(head)
+            move.append(int(tree.move_index[child]))
+            depth.append(depth[head] + 1)
         head += 1
     position = {node: k for k, node in enumerate(order)}
     players, infoset_of, moves_of, probs, ids, outcomes = [], [], [], [], [], []
@@ -196,42 +204,44 @@ def _level(tree: ExtensiveGame, root: int, cuts: set[int]) -> _Level:
                                     tuple(position[n] for n in tree.infosets[h].nodes)) for h in old_infoset)
     prob_array = np.empty(len(order), dtype=object) if exact else np.zeros(len(order))
     prob_array[:] = probs
-    game = _replace(tree, parent=np.array(parent, dtype=np.int64), node_player=np.array(players, dtype=np.int64),
-                    first_child=np.array(first, dtype=np.int64), num_children=np.array(count, dtype=np.int64),
-                    move_index=np.array(move, dtype=np.int64), depth=np.array(depth, dtype=np.int64),
-                    node_infoset=np.array(infoset_of, dtype=np.int64), infosets=infosets,
-                    node_moves=tuple(moves_of), chance_probs=prob_array, leaf_payoffs=payoffs,
-                    node_ids=tuple(ids), outcomes=tuple(outcomes))
+    game = tree.with_changes(parent=np.array(parent, dtype=np.int64), node_player=np.array(players, dtype=np.int64),
+                             first_child=np.array(first, dtype=np.int64), num_children=np.array(count, dtype=np.int64),
+                             move_index=np.array(move, dtype=np.int64), depth=np.array(depth, dtype=np.int64),
+                             node_infoset=np.array(infoset_of, dtype=np.int64), infosets=infosets,
+                             node_moves=tuple(moves_of), chance_probs=prob_array, leaf_payoffs=payoffs,
+                             node_ids=tuple(ids), outcomes=tuple(outcomes))
     return _Level(game, tuple(old_infoset), {c: position[c] for c in cuts})
 
 
 def _with_cut_values(level: _Level, values: dict) -> ExtensiveGame:
-    from solver.model.tree import _replace
     payoffs = np.array(level.game.leaf_payoffs, copy=True)
     for cut, value in values.items():
         payoffs[level.cut_position[cut], :] = list(value)
-    return _replace(level.game, leaf_payoffs=payoffs)
+    return level.game.with_changes(leaf_payoffs=payoffs)
 
 
-def _family_text(family, game: ExtensiveGame, movers: list[int], rnf) -> str:
-    """A family's description with player and strategy names instead of indices."""
+def _movers_game(game: ExtensiveGame, strategies, payoffs: np.ndarray, movers: list[int]) -> NormalFormGame:
+    """A level's reduced normal form restricted to its movers (every other player has one strategy)."""
+    index = tuple(slice(None) if p in movers else 0 for p in range(game.num_players))
+    return NormalFormGame.from_arrays([game.players[p] for p in movers], [[s.name for s in strategies[p]] for p in movers],
+                                      np.stack([payoffs[p][index] for p in movers]))
+
+
+def _family_note(family: Family, k: int, count: int, level: NormalFormGame) -> Note:
+    """A family's description in the subgame's own player and strategy names."""
     parts = []
-    for segment in family.description.split("; "):
-        match = re.match(r"player (\d+) (.*)", segment)
-        if not match:
-            continue
-        k = int(match.group(1)) - 1
-        if not 0 <= k < len(movers):
-            return family.description
-        names = [s.name for s in rnf.strategies[movers[k]]]
-        text = re.sub(r"\bs(\d+)\b", lambda m: names[int(m.group(1))] if int(m.group(1)) < len(names) else m.group(0),
-                      match.group(2))
-        parts.append(f"{game.players[movers[k]]} {text}")
-    return "; ".join(parts) if parts else family.description
-
-
-def _pure(k: int, m: int, exact: bool) -> tuple:
-    return tuple((Fraction(int(j == m)) if exact else float(j == m)) for j in range(k))
+    for i, support in enumerate(family.support):
+        names = ", ".join(level.strategies[i][s] for s in support)
+        if i in family.varying:
+            parts.append(f"{level.players[i]} mixes {names} in proportions that vary across the family")
+        elif len(support) == 1:
+            parts.append(f"{level.players[i]} plays {names}")
+        else:
+            parts.append(f"{level.players[i]} mixes {names} in fixed proportions")
+    size = "" if family.dimension is None else f"{family.dimension}-dimensional; "
+    return Note(FAMILY, "the subgame at '{where}': equilibrium family {index} of {count} (" + size
+                + "only some of its points are listed): {description}",
+                {"where": family.where, "index": k, "count": count, "description": "; ".join(parts)})
 
 
 def _fill_excluded(game: ExtensiveGame, behaviour: dict, missing: list[int], exact: bool) -> dict:
@@ -241,138 +251,108 @@ def _fill_excluded(game: ExtensiveGame, behaviour: dict, missing: list[int], exa
         return behaviour
     full = dict(behaviour)
     for h in missing:          # placeholders; they never weigh in (their owner never gets there)
-        full[h] = _pure(len(game.infosets[h].moves), 0, exact)
+        full[h] = pure_vector(0, len(game.infosets[h].moves), exact)
     seqs = sf.sequences_of(game, 0)
     for player in sorted({game.infosets[h].player for h in missing}):
         _, best = sf.best_response_values(game, full, player, seqs)
         for h in missing:
             if game.infosets[h].player == player:
-                full[h] = _pure(len(game.infosets[h].moves), best[h], exact)
+                full[h] = pure_vector(best[h], len(game.infosets[h].moves), exact)
     return full
 
 
 class _Solver:
+    """Solves the proper subgames bottom-up and collects the label's parts, the notes and the families."""
+
     def __init__(self, tree: ExtensiveGame, route: str, deadline, limit: int):
         self.tree, self.route, self.deadline, self.limit = tree, route, deadline, limit
         self.exact = tree.is_exact
         self.complete = True
+        self.approximate = False
         self.methods: list[str] = []
-        self.notes: list[str] = []
+        self.notes: list[Note] = []
+        self.families: list[Family] = []
         self.ties: list[str] = []
 
-    def method(self, text: str):
+    def method(self, key: str):
+        text = LEVEL_TEXT.get(key, f"subgames by the '{key}' method on the reduced normal form")
         if text not in self.methods:
             self.methods.append(text)
 
-    def note(self, text: str):
-        if text not in self.notes:
-            self.notes.append(text)
+    def note(self, note: Note):
+        if note not in self.notes:
+            self.notes.append(note)
+
+    def absorb(self, result: AlgorithmResult, where: str):
+        """A level result's completeness, approximation and notes (in this module's terms)."""
+        self.complete = self.complete and result.complete
+        self.approximate = self.approximate or result.approximate
+        for note in result.notes:
+            if note.code == DEADLINE:
+                self.note(Note(DEADLINE))
+            elif note.code == LIMIT:
+                self.note(Note(LIMIT, LIMIT_TEXT, {"limit": self.limit}))
+            elif note.code not in _COVERED:
+                self.note(Note(SUBGAME, LEVEL_NOTE_TEXT, {"where": where, "detail": note.text(), "code": note.code}))
 
     # -- one level, one combination of nested payoffs --
-    def solve_level(self, game: ExtensiveGame) -> list[dict]:
-        movers = sf.active_players(game)
+    def solve_level(self, game: ExtensiveGame) -> tuple[list[dict], bool]:
+        """The level's equilibria in behaviour strategies, and whether they are approximate."""
         if game.is_perfect_information:
-            return self._perfect_information(game)
+            self.method("backward-induction")
+            result = registry.run("backward-induction", game, deadline=self.deadline, limit=self.limit)
+            if len(result.profiles) > 1 and game.node_ids[0] not in self.ties:
+                self.ties.append(game.node_ids[0])
+            self.absorb(result, game.node_ids[0])
+            return [dict(p) for p in result.profiles], False
+        movers = sf.active_players(game)
         if self.route == "sequence-form" and len(movers) == 2:
-            self.method("subgames by the sequence form (Lemke's algorithm, one equilibrium each)")
-            self.complete = False
-            return [sf.sequence_form_equilibrium(game, deadline=self.deadline)]
+            return self._sequence_form(game, "sequence-form"), False
         return self._normal_form(game, movers)
 
-    def _perfect_information(self, game: ExtensiveGame) -> list[dict]:
-        from solver.equilibria.backward import subgame_perfect_equilibria as backward
-        self.method("perfect-information decisions by backward induction (every pure choice among ties)")
-        profiles, _, complete = backward(game, limit=self.limit)
-        if not complete:
-            self.complete = False
-        if len(profiles) > 1 and game.node_ids[0] not in self.ties:
-            self.ties.append(game.node_ids[0])
-        out = []
-        for profile in profiles:
-            out.append({int(game.node_infoset[n]): _pure(int(game.num_children[n]), m, self.exact)
-                        for n, m in profile.items()})
-        return out
+    def _sequence_form(self, game: ExtensiveGame, key: str) -> list[dict]:
+        self.method(key)
+        result = sf.sequence_form_equilibrium(game, deadline=self.deadline)
+        self.absorb(result, game.node_ids[0])
+        return [dict(p) for p in result.profiles]
 
-    def _normal_form(self, game: ExtensiveGame, movers: list[int]) -> list[dict]:
-        from solver.model.reduce import behaviour_from_mixed, reduced_normal_form
+    def _normal_form(self, game: ExtensiveGame, movers: list[int]) -> tuple[list[dict], bool]:
+        """The level's movers-only reduced normal form, solved by the registry's auto choice."""
+        where = game.node_ids[0]
         seqs = sf.sequences_of(game, 0)
-        profiles_count = math.prod(sf.reduced_strategy_count(game, p, seqs) for p in movers)
-        if profiles_count > MAX_PROFILES:
-            where = f"the subgame at '{game.node_ids[0]}'"
-            if len(movers) == 2:
-                self.note(f"{where}: its reduced normal form has {profiles_count:,} pure profiles (more than "
-                          f"{MAX_PROFILES:,}); one equilibrium is found by the sequence form instead")
-                self.method("large subgames by the sequence form (Lemke's algorithm, one equilibrium each)")
-                self.complete = False
-                return [sf.sequence_form_equilibrium(game, deadline=self.deadline)]
-            raise ValueError(f"{where} has {len(movers)} players moving and a reduced normal form of "
-                             f"{profiles_count:,} pure profiles, more than the {MAX_PROFILES:,} this solver handles")
-        if self.past_deadline():
-            return []
+        size = math.prod(sf.reduced_strategy_count(game, p, seqs) for p in movers)
+        if size > MAX_PROFILES:
+            if len(movers) != 2:
+                raise ValueError(f"the subgame at '{where}' has {len(movers)} players moving and a reduced normal form "
+                                 f"of {size:,} pure profiles, more than the {MAX_PROFILES:,} this solver handles")
+            self.note(Note(SUBGAME, LARGE_TEXT, {"where": where, "profiles": size, "limit": MAX_PROFILES}))
+            return self._sequence_form(game, "large"), False
         rnf = reduced_normal_form(game)
-        payoffs = np.asarray(rnf.game.payoffs)
-        index = tuple(slice(None) if p in movers else 0 for p in range(game.num_players))
-        sub = np.stack([payoffs[p][index] for p in movers])          # movers only
-        profiles: list[list] = []
-        if len(movers) == 1:
-            self.method("single-mover subgames by their optimal pure plans")
-            values = list(sub[0])
-            top = max(values)
-            scale = sf.payoff_range(game)
-            for s, v in enumerate(values):
-                if (v == top) if self.exact else (top - v <= 1e-12 * scale):
-                    profiles.append([_pure(len(values), s, self.exact)])
-        elif len(movers) == 2:
-            from solver.equilibria.enumerate2 import enumerate_extreme_equilibria
-            self.method("subgames by 2-player extreme-equilibrium enumeration of the reduced normal form")
-            result = enumerate_extreme_equilibria(sub[0], sub[1], deadline=self.deadline)
-            if not result.complete:
-                self.complete = False
-                self.note(f"the enumeration in the subgame at '{game.node_ids[0]}' stopped at the deadline")
-            profiles = [[x, y] for x, y in result.equilibria]
-        else:
-            profiles = self._many_players(game, sub, movers, rnf)
-        solutions = []
-        for mixed in profiles:
-            behaviour, missing = {}, []
-            for p, probs in zip(movers, mixed):
-                for h, b in behaviour_from_mixed(game, rnf.strategies[p], list(probs)).items():
-                    if b is None:
-                        missing.append(h)
-                    else:
-                        behaviour[h] = tuple(b)
-            solutions.append(_fill_excluded(game, behaviour, missing, self.exact))
-        return solutions
+        level = _movers_game(game, rnf.strategies, np.asarray(rnf.game.payoffs), movers)
+        result = registry.run(registry.AUTO, level, deadline=self.deadline)
+        self.method("single" if len(movers) == 1 else result.method)
+        self.absorb(result, where)
+        families = [replace(f, where=where, members=()) for f in result.families if len(f.members) <= 1]
+        for k, family in enumerate(families, 1):
+            if all(f != family for f in self.families):
+                self.families.append(family)
+            self.note(_family_note(family, k, len(families), level))
+        profiles = list(result.profiles) or [p for f in families for p in f.extreme_points]
+        if self.route == "sequence-form" and len(movers) > 2:      # one equilibrium, as with two movers
+            self.complete = False
+            profiles = profiles[:1]
+        return [self._behaviour(game, rnf.strategies, movers, mixed) for mixed in profiles], result.approximate
 
-    def _many_players(self, game: ExtensiveGame, sub: np.ndarray, movers: list[int], rnf) -> list[list]:
-        where = f"the subgame at '{game.node_ids[0]}'"
-        try:
-            from solver.equilibria.polynomial import enumerate_polynomial
-        except ImportError:
-            enumerate_polynomial = None
-        if self.route == "normal-form" or (self.exact and enumerate_polynomial is not None):
-            if enumerate_polynomial is None:
-                raise NotImplementedError(f"{where} has three or more players moving; this needs "
-                                          "solver.equilibria.polynomial")
-            self.method("subgames with 3+ players by polynomial enumeration of the reduced normal form")
-            result = enumerate_polynomial(sub, deadline=self.deadline)
-            if not result.complete:
-                self.complete = False
-                self.note(f"{where}: the polynomial enumeration did not finish")
-            profiles = [list(profile) for profile in result.equilibria]
-            for k, family in enumerate(result.families, 1):
-                self.note(f"{where}: equilibrium family {k} of {len(result.families)} ({family.dimension}-dimensional; only some "
-                          f"of its points are listed): {_family_text(family, game, movers, rnf)}")
-            if not profiles:                          # only families: report their sample points
-                profiles = [list(p) for f in result.families for p in f.sample_points]
-            if self.route == "sequence-form":         # one equilibrium, as on the two-player route
-                self.complete = False
-                profiles = profiles[:1]
-            return profiles
-        from solver.equilibria.homotopy import one_equilibrium
-        self.method("subgames with 3+ players by the logit homotopy (one equilibrium each)")
-        self.complete = False
-        return [list(one_equilibrium(sub, deadline=self.deadline))]
+    def _behaviour(self, game: ExtensiveGame, strategies, movers: list[int], mixed) -> dict:
+        """A mixed profile of the movers' reduced strategies as behaviour at every level set (Kuhn 1953)."""
+        behaviour, missing = {}, []
+        for p, probs in zip(movers, mixed):
+            for h, b in behaviour_from_mixed(game, strategies[p], list(probs)).items():
+                if b is None:
+                    missing.append(h)
+                else:
+                    behaviour[h] = tuple(b)
+        return _fill_excluded(game, behaviour, missing, self.exact)
 
     # -- the whole tree, bottom-up --
     def run(self) -> list[tuple[tuple, dict]]:
@@ -393,8 +373,7 @@ class _Solver:
         return solutions[0]
 
     def solve_root(self, root: int, kids: list[int], solutions) -> list[tuple[tuple, dict]]:
-        tree = self.tree
-        level = _level(tree, root, set(kids))
+        level = _level(self.tree, root, set(kids))
         groups = []                                   # per nested subgame: value -> behaviours
         for c in kids:
             by_value: dict[tuple, list[dict]] = {}
@@ -408,49 +387,56 @@ class _Solver:
                 break
             game = _with_cut_values(level, dict(zip(kids, values)))
             seqs = seqs or sf.sequences_of(game, 0)
-            for level_behaviour in self.solve_level(game):
+            profiles, approximate = self.solve_level(game)
+            for level_behaviour in profiles:
                 # The level part must be Nash against the nested subgames' values ...
-                if not sf.is_nash_at(game, level_behaviour, 0, seqs):
+                if not approximate and not sf.is_nash_at(game, level_behaviour, 0, seqs):
                     raise AssertionError(f"subgame-perfect solver: the equilibrium of the level at "
-                                         f"'{tree.node_ids[root]}' fails the Nash check; this is a bug")
-                value = tuple(sf.behaviour_payoffs_at(game, level_behaviour, 0, seqs))
+                                         f"'{self.tree.node_ids[root]}' fails the Nash check; this is a bug")
                 own = {level.old_infoset[h]: tuple(p) for h, p in level_behaviour.items()}
-                for chosen in itertools.product(*[g[v] for g, v in zip(groups, values)]):
-                    merged = dict(own)
-                    for part in chosen:
-                        merged.update(part)
-                    # ... which, with every nested part Nash in its subgame, makes the whole Nash in
-                    # this subgame (Kuhn 1953). The first combinations are also checked directly.
-                    if len(found) < DIRECT_CHECKS and not sf.is_nash_at(tree, merged, root):
-                        raise AssertionError(f"subgame-perfect solver: the profile fails the Nash check in the "
-                                             f"subgame at '{tree.node_ids[root]}'; this is a bug")
-                    found.append((value, merged))
-                    if len(found) >= self.limit or self.past_deadline():
-                        break
+                nested = [g[v] for g, v in zip(groups, values)]
+                self._combine(root, own, expected_payoffs(game, level_behaviour), nested, found)
                 if len(found) >= self.limit or self.past_deadline():
                     break
             if len(found) >= self.limit:
                 self.complete = False
-                self.note(f"more than {self.limit} subgame-perfect equilibria: the list is cut at {self.limit}")
+                self.note(Note(LIMIT, LIMIT_TEXT, {"limit": self.limit}))
                 break
         return found
 
+    def _combine(self, root: int, own: dict, value: tuple, nested: list[list[dict]], found: list):
+        """The level part ``own`` with every combination of the nested subgames' equilibria."""
+        for chosen in itertools.product(*nested):
+            merged = dict(own)
+            for part in chosen:
+                merged.update(part)
+            # ... which, with every nested part Nash in its subgame, makes the whole Nash in this
+            # subgame (Kuhn 1953). The first combinations are also checked directly.
+            if len(found) < DIRECT_CHECKS and not self.approximate and not sf.is_nash_at(self.tree, merged, root):
+                raise AssertionError(f"subgame-perfect solver: the profile fails the Nash check in the "
+                                     f"subgame at '{self.tree.node_ids[root]}'; this is a bug")
+            found.append((value, merged))
+            if len(found) >= self.limit or self.past_deadline():
+                return
+
     def past_deadline(self) -> bool:
-        if self.deadline is not None and time.monotonic() > self.deadline:
+        if expired(self.deadline):
             self.complete = False
-            self.note("the deadline passed: some subgame combinations were not solved")
+            self.note(Note(DEADLINE))
             return True
         return False
 
 
 def subgame_perfect_equilibria(tree: ExtensiveGame, *, route: str = "normal-form", deadline: float | None = None,
-                               limit: int = MAX_EQUILIBRIA) -> SubgamePerfectResult:
+                               limit: int = MAX_EQUILIBRIA) -> AlgorithmResult:
     """Subgame-perfect equilibria of a numeric tree with perfect recall, in behaviour strategies.
 
     ``route="normal-form"`` lists every combination of the extreme equilibria of every subgame
     (see the module docstring for what ``complete`` covers); ``route="sequence-form"`` finds one
     equilibrium per subgame by Lemke's algorithm on the sequence form (two movers per subgame).
-    ``deadline`` is a ``time.monotonic()`` value; ``limit`` caps the number listed.
+    ``deadline`` is a ``time.monotonic()`` value (when it passes, what is complete is returned,
+    with ``complete=False``); ``limit`` caps the number listed. Profiles cover every information
+    set; ``payoffs`` are their expected payoffs; ``label`` names how the levels were solved.
     """
     if route not in ROUTES:
         raise ValueError(f"route must be one of {', '.join(ROUTES)}, got {route!r}")
@@ -462,19 +448,13 @@ def subgame_perfect_equilibria(tree: ExtensiveGame, *, route: str = "normal-form
         raise ValueError("; ".join(problems))
     solver = _Solver(tree, route, deadline, limit)
     found = solver.run()
-    if not found:
-        if deadline is not None and time.monotonic() > deadline:
-            raise TimeoutError("the deadline passed before any subgame-perfect equilibrium was complete")
+    if not found and solver.complete:
         raise AssertionError("no subgame-perfect equilibrium found; this is a bug")
     if solver.ties:
         shown = ", ".join(f"'{t}'" for t in solver.ties[:5]) + (" …" if len(solver.ties) > 5 else "")
-        solver.note(f"a mover is indifferent at {len(solver.ties)} perfect-information decision(s) ({shown}): every pure "
-                    "choice is listed; mixtures of tied moves are also subgame perfect")
-    infosets = range(len(tree.infosets))
-    seqs = sf.sequences_of(tree, 0)
-    equilibria = []
-    for value, behaviour in found:
-        full = {h: tuple(behaviour[h]) for h in infosets}
-        equilibria.append(BehaviourEquilibrium(full, tuple(value), outcome_distribution(tree, full, seqs)))
-    method = "backward induction over subgames; " + "; ".join(solver.methods) if solver.methods else "backward induction over subgames"
-    return SubgamePerfectResult(tuple(equilibria), solver.complete, method, tuple(solver.notes))
+        solver.note(Note(TIES, TIES_TEXT, {"count": len(solver.ties), "where": shown}))
+    profiles = tuple({h: tuple(behaviour[h]) for h in range(len(tree.infosets))} for _, behaviour in found)
+    return AlgorithmResult("subgames" if route == "normal-form" else "sequence-form", profiles, solver.complete,
+                           label="; ".join([LABEL] + solver.methods), families=tuple(solver.families),
+                           notes=tuple(solver.notes), approximate=solver.approximate,
+                           payoffs=tuple(tuple(value) for value, _ in found))

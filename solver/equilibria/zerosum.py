@@ -11,99 +11,96 @@ whose dual (minimise 1ᵀu subject to A'ᵀu ≥ 1, u ≥ 0) gives the row playe
 
 Floats are solved with ``scipy.optimize.linprog`` (HiGHS). For exact payoffs the float optimum
 proposes supports S (rows) and T (columns); the indifference systems on them are solved exactly
-with ``Fraction``, and the pair is accepted only if its two guarantees coincide exactly,
-min_j (xᵀA)_j = max_i (Ay)_i, which proves both strategies optimal and the common number the
-value. When that fails (e.g. rounding picked a wrong support in a degenerate game) an exact
-simplex method with Bland's rule [Bland 1977], which cannot cycle, solves the LP above.
+(:func:`solver.core.linear.solve_any`), and the pair is accepted only if its two guarantees
+coincide exactly, min_j (xᵀA)_j = max_i (Ay)_i, which proves both strategies optimal and the
+common number the value. When that fails (e.g. rounding picked a wrong support in a degenerate
+game) the exact simplex method solves the LP above on integers (A' scaled to positive integers),
+with the lexicographic rule for the leaving variable [Dantzig, Orden & Wolfe 1955], which cannot
+cycle (:class:`solver.core.linear.IntegerTableau`); the row player's x is read from the optimal
+dual prices, the reduced costs of the slack variables.
+
+The result holds that one optimal pair and the row player's value; all optimal pairs share it.
 
 References:
     J. von Neumann (1928), "Zur Theorie der Gesellschaftsspiele", Math. Annalen 100, 295–320.
     G. B. Dantzig (1951), "A proof of the equivalence of the programming problem and the game
     problem", in Activity Analysis of Production and Allocation, 330–335.
-    R. G. Bland (1977), "New finite pivoting rules for the simplex method", Math. of OR 2, 103–107.
+    G. B. Dantzig, A. Orden, P. Wolfe (1955), "The generalized simplex method for minimizing a
+    linear form under linear inequality restraints", Pacific Journal of Mathematics 5, 183–195.
     B. von Stengel (2002), "Computing equilibria for two-person games", Handbook of Game Theory
     vol. 3, ch. 45.
 
 >>> import numpy as np
 >>> rps = np.array([[0, -1, 1], [1, 0, -1], [-1, 1, 0]], dtype=object)
->>> solution = solve_zero_sum(rps, -rps)
->>> solution.value, [str(p) for p in solution.row_strategy]
-(Fraction(0, 1), ['1/3', '1/3', '1/3'])
+>>> result = solve_zero_sum(rps, -rps)
+>>> result.value, [str(p) for p in result.profiles[0][0]], result.label
+(Fraction(0, 1), ['1/3', '1/3', '1/3'], 'zero-sum (linear programming)')
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
 from fractions import Fraction
 
 import numpy as np
-from scipy.optimize import linprog
 
-from solver.core.linear import solve_any
 from solver.core import numbers, regret
+from solver.core.deadline import DeadlinePassed, check
+from solver.core.linear import IntegerTableau, solve_any
+from solver.core.regret import is_constant_sum
+from solver.equilibria.result import DEADLINE, INFO, AlgorithmResult, Note
+
+__all__ = ["is_constant_sum", "solve_zero_sum"]
+
+LABEL = "zero-sum (linear programming)"
+ONE_PAIR = Note(INFO, "linear programming gives one optimal strategy pair; all optimal pairs share the value")
 
 
-@dataclass(frozen=True)
-class ZeroSumSolution:
-    """An optimal (maximin) strategy pair and the row player's value of the game.
+def solve_zero_sum(A, B, *, deadline: float | None = None) -> AlgorithmResult:
+    """One optimal strategy pair of the constant-sum game (A, B) and the row player's value.
 
-    ``value`` is a ``Fraction`` and the strategies object arrays of ``Fraction`` for exact payoffs;
-    a float and float64 arrays otherwise. The column player's value is c − ``value`` for a
-    constant-sum game with A + B = c.
+    The profile is ``((x_1, ..., x_m), (y_1, ..., y_n))`` with ``Fraction`` values and a
+    ``Fraction`` value for exact payoffs, floats otherwise; ``complete`` is False (other optimal
+    pairs may exist). Raises ``ValueError`` when the game is not constant-sum. ``deadline`` is
+    checked between the exact simplex method's pivots.
     """
-
-    value: object
-    row_strategy: np.ndarray
-    column_strategy: np.ndarray
-
-
-def is_constant_sum(A, B) -> bool:
-    """Whether A + B is the same number in every cell (exactly, or within float tolerance)."""
-    A, B = np.asarray(A), np.asarray(B)
-    if A.shape != B.shape or A.size == 0:
-        return False
-    if numbers.is_exact_array(A) and numbers.is_exact_array(B):
-        total = np.asarray(A, dtype=object) + np.asarray(B, dtype=object)
-        first = total.flat[0]
-        return all(v == first for v in total.flat)
-    total = A.astype(float) + B.astype(float)
-    scale = max(numbers.payoff_scale(A.astype(float)), numbers.payoff_scale(B.astype(float)))
-    return bool(np.ptp(total) <= numbers.FLOAT_TOLERANCE * scale)
-
-
-def solve_zero_sum(A, B) -> ZeroSumSolution:
-    """One optimal strategy pair of the constant-sum game (A, B) and the row player's value."""
     A_arr, B_arr = np.asarray(A), np.asarray(B)
     if A_arr.ndim != 2 or A_arr.shape != B_arr.shape or 0 in A_arr.shape:
         raise ValueError(f"A and B must be non-empty matrices of one shape, got {A_arr.shape} and {B_arr.shape}")
     if not is_constant_sum(A_arr, B_arr):
         raise ValueError("the game is not constant-sum")
-    exact = numbers.is_exact_array(A_arr) and numbers.is_exact_array(B_arr)
-    payoffs = np.stack([A_arr, B_arr])
-    if exact:
-        A_exact = np.array([[Fraction(v) for v in row] for row in A_arr], dtype=object)
-        solution = _exact_solution(A_exact)
-        if not regret.is_nash(payoffs.astype(object), [solution.row_strategy, solution.column_strategy]):
-            raise AssertionError("exact zero-sum solution fails the regret check; this is a bug")
-        return solution
-    A_float = A_arr.astype(float)
-    if not np.all(np.isfinite(A_float)):
+    try:
+        if numbers.is_exact_array(A_arr) and numbers.is_exact_array(B_arr):
+            payoffs = np.stack([A_arr, B_arr]).astype(object)
+            x, y, value = _exact_solution(numbers.exact_array(A_arr), deadline)
+            if not regret.is_nash(payoffs, [x, y]):
+                raise AssertionError("exact zero-sum solution fails the regret check; this is a bug")
+        else:
+            x, y, value = _float_game_solution(A_arr.astype(float), B_arr.astype(float), deadline)
+    except DeadlinePassed:
+        return AlgorithmResult("zero-sum", (), False, label=LABEL, notes=(Note(DEADLINE),))
+    return AlgorithmResult("zero-sum", ((tuple(x), tuple(y)),), False, label=LABEL, notes=(ONE_PAIR,), value=value)
+
+
+def _float_game_solution(A: np.ndarray, B: np.ndarray, deadline):
+    """(x, y, value) as floats: HiGHS, or the exact method on the floats' exact values."""
+    if not (np.all(np.isfinite(A)) and np.all(np.isfinite(B))):
         raise ValueError("payoffs must be finite")
-    x, y, value = _float_solution(A_float)
-    if not regret.is_nash(payoffs.astype(float), [x, y]):
+    payoffs = np.stack([A, B])
+    x, y, value = _float_solution(A)
+    if not regret.is_nash(payoffs, [x, y]):
         # HiGHS works to ~1e-9 feasibility; if that is not enough here, solve the exact values
         # of the floats exactly and round once at the end.
-        exact_solution = _exact_solution(np.array([[Fraction(float(v)) for v in row] for row in A_float], dtype=object))
-        x = exact_solution.row_strategy.astype(float)
-        y = exact_solution.column_strategy.astype(float)
-        value = float(exact_solution.value)
-        if not regret.is_nash(payoffs.astype(float), [x, y]):
+        xe, ye, value = _exact_solution(numbers.exact_array(A), deadline)
+        x, y, value = np.array(xe, dtype=float), np.array(ye, dtype=float), float(value)
+        if not regret.is_nash(payoffs, [x, y]):
             raise AssertionError("float zero-sum solution fails the regret check")
-    return ZeroSumSolution(value, x, y)
+    return [float(v) for v in x], [float(v) for v in y], float(value)
 
 
 def _float_solution(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     """Optimal strategies and value by HiGHS on the standard-form LP and its dual."""
+    # scipy.optimize is slow to import and only floats need it: load it here
+    from scipy.optimize import linprog
+
     m, n = A.shape
     shift = 1.0 - A.min()
     shifted = A + shift
@@ -119,7 +116,8 @@ def _float_solution(A: np.ndarray) -> tuple[np.ndarray, np.ndarray, float]:
     return x, y, value
 
 
-def _exact_solution(A: np.ndarray) -> ZeroSumSolution:
+def _exact_solution(A: np.ndarray, deadline) -> tuple[list[Fraction], list[Fraction], Fraction]:
+    """(x, y, value) exactly: supports proposed by HiGHS and proved, else the exact simplex method."""
     m, n = A.shape
     try:
         x_float, y_float, _ = _float_solution(A.astype(float))
@@ -134,11 +132,11 @@ def _exact_solution(A: np.ndarray) -> ZeroSumSolution:
             lower = min(np.dot(x, A[:, j]) for j in range(n))  # what x guarantees
             upper = max(np.dot(A[i], y) for i in range(m))     # what y concedes at most
             if lower == upper:
-                return ZeroSumSolution(Fraction(lower), x, y)
-    return _bland_simplex_solution(A)
+                return x, y, Fraction(lower)
+    return _simplex_solution(A, deadline)
 
 
-def _indifferent_strategy(M: np.ndarray, support: list[int], opponents: list[int]) -> np.ndarray | None:
+def _indifferent_strategy(M: np.ndarray, support: list[int], opponents: list[int]) -> list[Fraction] | None:
     """A probability vector p on ``support`` making every opponent strategy o in ``opponents``
     earn the same payoff Σ_s M[o, s] p_s (rows of ``M`` are the opponent's strategies).
 
@@ -157,51 +155,40 @@ def _indifferent_strategy(M: np.ndarray, support: list[int], opponents: list[int
     p = solution[:k]
     if any(v < 0 for v in p):
         return None
-    full_dim = M.shape[1]
-    out = np.array([Fraction(0)] * full_dim, dtype=object)
+    out = [Fraction(0)] * M.shape[1]
     for s, value in zip(support, p):
         out[s] = value
     return out
 
 
-def _bland_simplex_solution(A: np.ndarray) -> ZeroSumSolution:
-    """Exact simplex (Bland's rule) on max 1ᵀw s.t. A'w ≤ 1, w ≥ 0 with A' = A − min A + 1."""
+def _simplex_solution(A: np.ndarray, deadline) -> tuple[list[Fraction], list[Fraction], Fraction]:
+    """Exact simplex on max 1ᵀw s.t. A'w ≤ 1, w ≥ 0, with A' a positive integer image of A.
+
+    Variables: w_j are 0..n-1, the slacks of the rows n..n+m-1 (the first basis and the
+    lexicographic order), and the objective value ``"z"``, a free variable in a row of its own
+    (z − Σ_j w_j = 0). The entering variable has the most negative reduced cost (Dantzig's rule);
+    the leaving one comes from the lexicographic ratio test.
+    """
     m, n = A.shape
-    shift = 1 - min(A.flat)
-    # Tableau rows: [A' | I | 1]; objective row holds reduced costs of max 1ᵀw (as −c).
-    table = [[Fraction(A[i, j] + shift) for j in range(n)] + [Fraction(int(i == r)) for r in range(m)] + [Fraction(1)]
-             for i in range(m)]
-    objective = [Fraction(-1)] * n + [Fraction(0)] * m + [Fraction(0)]
-    basis = [n + i for i in range(m)]
+    matrix = numbers.positive_integer_matrix(A).tolist()
+    slacks = range(n, n + m)
+    tableau = IntegerTableau([row + [1] for row in matrix] + [[-1] * n + [0]], basic=[*slacks, "z"],
+                             nonbasic=range(n), free=("z",))
+    objective = m                                       # the row of z
     while True:
-        entering = next((c for c in range(n + m) if objective[c] < 0), None)  # Bland: lowest index
-        if entering is None:
+        check(deadline)
+        costs = tableau.rows[objective][:-1]
+        c = min(range(len(costs)), key=costs.__getitem__)
+        if costs[c] >= 0:
             break
-        best, leaving_row = None, None
-        for i in range(m):
-            a = table[i][entering]
-            if a > 0:
-                ratio = table[i][-1] / a
-                # Bland: ties go to the basic variable of lowest index.
-                if best is None or ratio < best or (ratio == best and basis[i] < basis[leaving_row]):
-                    best, leaving_row = ratio, i
-        if leaving_row is None:
+        r = tableau.lex_min_ratio(c, slacks)
+        if r is None:
             raise AssertionError("unbounded LP in a zero-sum game; this is a bug")
-        inv = 1 / table[leaving_row][entering]
-        table[leaving_row] = [v * inv for v in table[leaving_row]]
-        for i in range(m):
-            if i != leaving_row and table[i][entering] != 0:
-                f = table[i][entering]
-                table[i] = [a - f * b for a, b in zip(table[i], table[leaving_row])]
-        f = objective[entering]
-        objective = [a - f * b for a, b in zip(objective, table[leaving_row])]
-        basis[leaving_row] = entering
-    w = [Fraction(0)] * n
-    for i, var in enumerate(basis):
-        if var < n:
-            w[var] = table[i][-1]
-    u = objective[n:n + m]  # dual prices of the rows A'w <= 1
+        tableau.pivot(r, c)
+    w = [tableau.value(j) for j in range(n)]
+    u = [Fraction(tableau.entry(objective, s), tableau.det) for s in slacks]   # dual prices of A'w <= 1
     total = sum(w)
-    x = np.array([ui / total for ui in u], dtype=object)
-    y = np.array([wj / total for wj in w], dtype=object)
-    return ZeroSumSolution(1 / total - shift, x, y)
+    x = [ui / total for ui in u]
+    y = [wj / total for wj in w]
+    value = min(sum(x[i] * A[i, j] for i in range(m)) for j in range(n))   # what x guarantees: the value
+    return x, y, Fraction(value)

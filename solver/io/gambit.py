@@ -56,7 +56,7 @@ from typing import Sequence
 import numpy as np
 
 from solver.model.normal import GameInfo, NormalFormGame
-from solver.model.tree import CHANCE, Chance, Decision, ExtensiveGame, Terminal, _replace, build_tree
+from solver.model.tree import CHANCE, Chance, Decision, ExtensiveGame, Terminal, build_tree
 from solver.io.gambit_write import gambit_safe_label, write_efg, write_nfg
 from solver.io.yamlfile import GameFileError
 
@@ -382,7 +382,7 @@ class _EfgReader:
         if ranked != list(range(len(ranked))):
             new_index = {old: new for new, old in enumerate(ranked)}
             node_infoset = np.array([new_index[k] if k >= 0 else -1 for k in tree.node_infoset], dtype=np.int64)
-            tree = _replace(tree, infosets=tuple(tree.infosets[k] for k in ranked), node_infoset=node_infoset)
+            tree = tree.with_changes(infosets=tuple(tree.infosets[k] for k in ranked), node_infoset=node_infoset)
         return tree
 
     def _payoff_list(self, key: str, number: int) -> tuple[Fraction, ...]:

@@ -17,7 +17,7 @@ import sympy
 from solver.io.located import IDENTIFIER, Located, check_probabilities
 from solver.model.expr import symbol
 from solver.model.normal import NormalFormGame
-from solver.model.tree import Chance, Decision, Terminal, build_tree
+from solver.model.tree import Chance, Decision, InformationSet, Terminal, build_tree
 
 @dataclass
 class _Stage:
@@ -171,7 +171,6 @@ def _sequential(reader, players, stages, payoff_exprs, indicators, info):
 
 def _relabel_staged(game, stages):
     """Information sets of staged games read "after alarm" rather than internal keys."""
-    from solver.model.tree import InformationSet, _replace
     infosets = []
     for s in game.infosets:
         ident, observed = s.label.split("@", 1)
@@ -180,7 +179,7 @@ def _relabel_staged(game, stages):
     if len(set(labels)) < len(labels):   # two stages see the same history: keep the stage id
         infosets = [InformationSet(s.label.replace("@", ": ", 1), i.player, i.moves, i.nodes)
                     for s, i in zip(game.infosets, infosets)]
-    return _replace(game, infosets=tuple(infosets))
+    return game.with_changes(infosets=tuple(infosets))
 
 
 def _simultaneous(reader, players, stages, payoff_exprs, indicators, info):

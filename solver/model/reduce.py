@@ -18,7 +18,8 @@ from typing import Sequence
 import numpy as np
 
 from solver.model.normal import NormalFormGame
-from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
+from solver.model.tree import TERMINAL, Decision, ExtensiveGame, Terminal, build_tree
+from solver.model.walk import chance_reach
 
 
 @dataclass(frozen=True)
@@ -43,20 +44,10 @@ class ReducedNormalForm:
     tree: ExtensiveGame
 
 
-def _own_ancestors(tree: ExtensiveGame, node: int, player: int) -> list[tuple[int, int]]:
-    """(information set, move index) of ``player``'s decisions on the path to ``node``."""
-    result = []
-    path = tree.path_to(node)
-    for a, b in zip(path[:-1], path[1:]):
-        if tree.node_player[a] == player:
-            result.append((int(tree.node_infoset[a]), int(tree.move_index[b])))
-    return result
-
-
 def reduced_strategies(tree: ExtensiveGame, player: int) -> tuple[ReducedStrategy, ...]:
     """Every reduced pure strategy of ``player``, in Gambit's order (first information set slowest)."""
     infosets = tree.infosets_of(player)
-    requirements = {h: [_own_ancestors(tree, n, player) for n in tree.infosets[h].nodes] for h in infosets}
+    requirements = {h: [tree.own_history(n, player) for n in tree.infosets[h].nodes] for h in infosets}
     # An ancestor's information set is decided before its descendants': order by shallowest node.
     order = sorted(infosets, key=lambda h: min(int(tree.depth[n]) for n in tree.infosets[h].nodes))
     found: list[dict[int, int | None]] = []
@@ -117,7 +108,7 @@ def consistency_matrix(tree: ExtensiveGame, strategies: Sequence[ReducedStrategy
     player = strategies[0].player if strategies else None
     matrix = np.zeros((len(strategies), len(leaves)), dtype=np.int8)
     for j, leaf in enumerate(leaves):
-        need = _own_ancestors(tree, int(leaf), player)
+        need = tree.own_history(int(leaf), player)
         for i, s in enumerate(strategies):
             if all(s.move_at(h) == m for h, m in need):
                 matrix[i, j] = 1
@@ -131,7 +122,7 @@ def reduced_normal_form(tree: ExtensiveGame) -> ReducedNormalForm:
     leaves = tree.terminal_nodes()
     strategies = tuple(reduced_strategies(tree, p) for p in range(tree.num_players))
     exact = tree.is_exact
-    reach = np.array([tree.reach_probability(int(l)) for l in leaves], dtype=object if exact else float)
+    reach = chance_reach(tree)[leaves]
     leaf_payoffs = np.asarray(tree.leaf_payoffs[leaves], dtype=object if exact else float)   # (L, N)
     weighted = leaf_payoffs * reach[:, None]
     shape = tuple(len(s) for s in strategies)
@@ -177,7 +168,6 @@ def behaviour_from_mixed(tree: ExtensiveGame, strategies: Sequence[ReducedStrate
 def tree_of_normal_form(game: NormalFormGame) -> ExtensiveGame:
     """A tree in which the players move in turn without seeing earlier moves: the extensive form
     of a simultaneous game (one information set per player), e.g. for writing a ``.efg`` file."""
-    from solver.model.tree import Decision, Terminal, build_tree
 
     def subtree(player: int, index: tuple):
         if player == game.num_players:

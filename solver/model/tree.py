@@ -17,11 +17,14 @@ then ``Fraction`` objects (exact) or float64.
 (5, ['out', 'in/fight', 'in/accommodate'])
 >>> game.is_perfect_information
 True
+>>> [(level.depth, level.inner.tolist(), level.start, level.stop) for level in game.levels]
+[(1, [2], 3, 5), (0, [0], 1, 3)]
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from fractions import Fraction
+from functools import cached_property
 from typing import Mapping, Sequence
 
 import numpy as np
@@ -66,6 +69,52 @@ class InformationSet:
     player: int
     moves: tuple[str, ...]
     nodes: tuple[int, ...]
+
+
+@dataclass(frozen=True)
+class Level:
+    """The inner nodes at one depth, with the index arrays that a level-by-level pass needs.
+
+    Nodes are numbered breadth first, so the children of ``inner`` are the contiguous block of nodes
+    ``start:stop``, in the same order: ``np.repeat(x[inner], counts)`` lines a value per parent up
+    with the children (a top-down pass), and ``np.add.reduceat(y[start:stop], offsets)`` sums the
+    children's values per parent (a bottom-up pass).
+    """
+    depth: int
+    inner: np.ndarray            # the inner nodes at this depth, in increasing order
+    offsets: np.ndarray          # where each inner node's children start, relative to ``start``
+    counts: np.ndarray           # how many children each inner node has
+    start: int                   # the children of this level are the nodes start..stop-1
+    stop: int
+    is_decision: np.ndarray      # per inner node: a player moves there (otherwise chance)
+    mover_payoff: np.ndarray     # per child: flat index, into a (num_nodes, N) payoff array, of the
+                                 # child's payoff to the parent's mover (player 0 at chance nodes)
+    chance: np.ndarray           # the chance nodes among ``inner``
+    chance_offsets: np.ndarray   # where each chance node's children start in ``chance_children``
+    chance_children: np.ndarray  # the children of the chance nodes, in order
+
+
+def _level(game: "ExtensiveGame", depth: int, inner: np.ndarray) -> Level:
+    first = game.first_child[inner]
+    counts = game.num_children[inner]
+    start, stop = int(first[0]), int(first[-1] + counts[-1])
+    mover = game.node_player[inner]
+    is_decision = mover >= 0
+    mover_payoff = np.arange(start, stop) * game.num_players + np.repeat(np.maximum(mover, 0), counts)
+    chance = inner[~is_decision]
+    chance_counts = game.num_children[chance]
+    chance_offsets = np.cumsum(chance_counts) - chance_counts
+    chance_children = (np.repeat(game.first_child[chance] - chance_offsets, chance_counts)
+                       + np.arange(int(chance_counts.sum())))
+    return Level(depth, inner, first - start, counts, start, stop, is_decision, mover_payoff, chance,
+                 chance_offsets, chance_children)
+
+
+#: Cached properties that depend only on some fields: ``with_changes`` keeps them when those stay.
+_CACHED_STRUCTURE = {
+    "levels": ("players", "parent", "node_player", "first_child", "num_children", "depth"),
+    "is_perfect_information": ("node_player", "node_infoset", "infosets"),
+}
 
 
 @dataclass(frozen=True)
@@ -116,9 +165,44 @@ class ExtensiveGame:
     def is_terminal(self, node: int) -> bool:
         return self.node_player[node] == TERMINAL
 
-    @property
+    @cached_property
     def is_perfect_information(self) -> bool:
-        return all(len(s.nodes) == 1 for s in self.infosets)
+        """Every information set is a single node (cached on the frozen tree)."""
+        deciders = self.node_infoset[self.node_player >= 0]
+        return deciders.size == len(self.infosets) and bool(
+            np.all(np.bincount(deciders, minlength=len(self.infosets)) == 1))
+
+    @cached_property
+    def levels(self) -> tuple[Level, ...]:
+        """The inner nodes level by level, deepest first, with the index arrays of :class:`Level`.
+
+        The plan depends only on the tree's shape, so it is computed once per tree and cached on
+        it (the tree is frozen); :meth:`with_changes` hands it on when only numbers change, so a
+        sweep over one shape pays for it once. Backward induction
+        (:mod:`solver.equilibria.backward`) and the profile walker (:mod:`solver.model.walk`)
+        run over it.
+        """
+        bounds = np.searchsorted(self.depth, np.arange(int(self.depth[-1]) + 2)).tolist()
+        leaf = self.num_children == 0
+        levels = []
+        for depth in range(len(bounds) - 2, -1, -1):
+            start, stop = bounds[depth], bounds[depth + 1]
+            inner = np.flatnonzero(~leaf[start:stop]) + start
+            if inner.size:
+                levels.append(_level(self, depth, inner))
+        return tuple(levels)
+
+    def with_changes(self, **changes) -> "ExtensiveGame":
+        """A copy with some fields replaced (the tree itself is immutable), e.g. other payoffs.
+
+        The cached :attr:`levels` and :attr:`is_perfect_information` are handed on when the fields
+        they depend on are unchanged.
+        """
+        game = replace(self, **changes)
+        for name, depends in _CACHED_STRUCTURE.items():
+            if name in self.__dict__ and not changes.keys() & set(depends):
+                game.__dict__[name] = self.__dict__[name]
+        return game
 
     @property
     def has_chance(self) -> bool:
@@ -130,6 +214,26 @@ class ExtensiveGame:
         while self.parent[path[-1]] >= 0:
             path.append(int(self.parent[path[-1]]))
         return path[::-1]
+
+    def own_history(self, node: int, player: int) -> tuple[tuple[int, int], ...]:
+        """``player``'s own (information set, move index) pairs on the path from the root to ``node``."""
+        path = self.path_to(node)
+        return tuple((int(self.node_infoset[a]), int(self.move_index[b]))
+                     for a, b in zip(path[:-1], path[1:]) if self.node_player[a] == player)
+
+    def subtree_nodes(self, root: int) -> np.ndarray:
+        """The nodes below ``root`` (inclusive), in increasing order (parents before children).
+
+        Breadth-first numbering makes the subtree's nodes at each depth one contiguous block.
+        """
+        blocks, low, high = [], root, root + 1
+        while low < high:
+            blocks.append(np.arange(low, high))
+            inner = np.flatnonzero(self.num_children[low:high]) + low
+            if inner.size == 0:
+                break
+            low, high = int(self.first_child[inner[0]]), int(self.first_child[inner[-1]] + self.num_children[inner[-1]])
+        return np.concatenate(blocks)
 
     def default_node_ids(self) -> list[str]:
         """The ids ``build_tree`` gives unnamed nodes: the path of move labels, or "root"; writers
@@ -176,7 +280,7 @@ class ExtensiveGame:
         payoffs = evaluate_array(self.leaf_payoffs, merged)
         if probs.dtype != payoffs.dtype:         # one float makes both float
             probs, payoffs = probs.astype(float), payoffs.astype(float)
-        return _replace(self, chance_probs=probs, leaf_payoffs=payoffs)
+        return self.with_changes(chance_probs=probs, leaf_payoffs=payoffs)
 
     def check_probabilities(self) -> list[str]:
         """Problems with chance probabilities (negative, or not summing to 1), for numeric games."""
@@ -192,7 +296,9 @@ class ExtensiveGame:
         return problems
 
     def reach_probability(self, node: int):
-        """Probability that chance alone allows ``node`` (the product of chance edges above it)."""
+        """Probability that chance alone allows ``node`` (the product of chance edges above it).
+
+        Transitional: ``solver.model.walk.chance_reach(tree)[node]`` replaces it (explain.py)."""
         p = 1 if self.chance_probs.dtype == object else 1.0
         for n in self.path_to(node)[1:]:
             p = p * self.chance_probs[n]
@@ -200,60 +306,40 @@ class ExtensiveGame:
 
 
 def _replace(game: ExtensiveGame, **changes) -> ExtensiveGame:
-    fields = {name: getattr(game, name) for name in game.__dataclass_fields__}
-    fields.update(changes)
-    return ExtensiveGame(**fields)
+    """Transitional, until io/gambit.py, io/yamlfile.py and analysis/batched.py call ``with_changes``."""
+    return game.with_changes(**changes)
 
 
-def build_tree(players: Sequence[str], root, info: GameInfo | None = None) -> ExtensiveGame:
-    """Flatten a nested ``Decision`` / ``Chance`` / ``Terminal`` description.
-
-    Node ids default to the path of moves (``"in/fight"``); information sets default to one per
-    node, labelled by the node id. Raises ``ValueError`` for inconsistent information sets.
-    """
-    players = tuple(players)
+def _flatten(players: tuple[str, ...], root) -> list[tuple]:
+    """One row per node, breadth first: (parent, kind, moves, move index, depth, id, outcome,
+    probability of the edge in, payoffs, information-set label, first child, number of children)."""
     index = {p: i for i, p in enumerate(players)}
-    zero = sympy.Integer(0)
-    one = sympy.Integer(1)
-
-    parents, kinds, moves_of, move_idx, depths, ids, outcomes, probs, payoffs, infoset_names = ([] for _ in range(10))
-    first_child, num_children = [], []
+    zero, one = sympy.Integer(0), sympy.Integer(1)
+    rows = []
     queue = [(root, -1, -1, 0, "", one, (zero,) * len(players))]
-    head = 0
-    while head < len(queue):
-        spec, parent, midx, depth, path, prob, carried = queue[head]
-        node = head
-        head += 1
+    for node, (spec, parent, midx, depth, path, prob, carried) in enumerate(queue):     # the queue grows
         node_id = spec.name or path or "root"
-        parents.append(parent); move_idx.append(midx); depths.append(depth)
-        ids.append(node_id); probs.append(prob)
         own = getattr(spec, "payoffs", None)
         total = tuple(c + (o if o is not None else zero) for c, o in zip(carried, own)) if own is not None else carried
         if isinstance(spec, Terminal):
-            kinds.append(TERMINAL); moves_of.append(()); outcomes.append(spec.outcome)
-            payoffs.append(total); infoset_names.append(None)
-            first_child.append(-1); num_children.append(0)
+            rows.append((parent, TERMINAL, (), midx, depth, node_id, spec.outcome, prob, total, None, -1, 0))
             continue
-        outcomes.append(""); payoffs.append((zero,) * len(players))
         labels = tuple(spec.moves)
-        moves_of.append(labels)
-        first_child.append(len(queue)); num_children.append(len(labels))
-        if isinstance(spec, Chance):
-            kinds.append(CHANCE)
-            infoset_names.append(None)
-            child_probs = [spec.probs[m] for m in labels]
-        else:
-            kinds.append(index[spec.player])
-            infoset_names.append(spec.infoset)
-            child_probs = [one] * len(labels)
-        for k, (label, child) in enumerate(spec.moves.items()):
-            queue.append((child, node, k, depth + 1, f"{path}/{label}" if path else label, child_probs[k], total))
+        chance = isinstance(spec, Chance)
+        rows.append((parent, CHANCE if chance else index[spec.player], labels, midx, depth, node_id, "", prob,
+                     (zero,) * len(players), None if chance else spec.infoset, len(queue), len(labels)))
+        child_probs = [spec.probs[m] for m in labels] if chance else [one] * len(labels)
+        queue.extend((child, node, k, depth + 1, f"{path}/{label}" if path else label, child_probs[k], total)
+                     for k, (label, child) in enumerate(spec.moves.items()))
+    return rows
 
-    # information sets: explicit labels group nodes; otherwise one per node
+
+def _information_sets(players, kinds, moves_of, ids, labels) -> tuple[tuple[InformationSet, ...], list[int]]:
+    """Explicit labels group nodes into information sets; an unlabelled node is a set of its own."""
     infosets: list[InformationSet] = []
     by_label: dict[str, int] = {}
     node_infoset = []
-    for node, label in enumerate(infoset_names):
+    for node, label in enumerate(labels):
         if kinds[node] < 0:
             node_infoset.append(-1)
             continue
@@ -271,26 +357,27 @@ def build_tree(players: Sequence[str], root, info: GameInfo | None = None) -> Ex
                                  f"{list(existing.moves)} and {list(moves_of[node])}")
             infosets[k] = InformationSet(existing.label, existing.player, existing.moves, existing.nodes + (node,))
         node_infoset.append(by_label[key])
+    return tuple(infosets), node_infoset
 
+
+def build_tree(players: Sequence[str], root, info: GameInfo | None = None) -> ExtensiveGame:
+    """Flatten a nested ``Decision`` / ``Chance`` / ``Terminal`` description.
+
+    Node ids default to the path of moves (``"in/fight"``); information sets default to one per
+    node, labelled by the node id. Raises ``ValueError`` for inconsistent information sets.
+    """
+    players = tuple(players)
+    (parents, kinds, moves_of, move_idx, depths, ids, outcomes, probs, payoffs, labels, first_child,
+     num_children) = zip(*_flatten(players, root))
+    infosets, node_infoset = _information_sets(players, kinds, moves_of, ids, labels)
     payoff_array = np.empty((len(parents), len(players)), dtype=object)
     for n, row in enumerate(payoffs):
         payoff_array[n, :] = list(row)
     prob_array = np.empty(len(parents), dtype=object)
     prob_array[:] = probs
-    return ExtensiveGame(
-        players=players,
-        parent=np.array(parents, dtype=np.int64),
-        node_player=np.array(kinds, dtype=np.int64),
-        first_child=np.array(first_child, dtype=np.int64),
-        num_children=np.array(num_children, dtype=np.int64),
-        move_index=np.array(move_idx, dtype=np.int64),
-        depth=np.array(depths, dtype=np.int64),
-        node_infoset=np.array(node_infoset, dtype=np.int64),
-        infosets=tuple(infosets),
-        node_moves=tuple(moves_of),
-        chance_probs=prob_array,
-        leaf_payoffs=payoff_array,
-        node_ids=tuple(ids),
-        outcomes=tuple(outcomes),
-        info=info or GameInfo(),
-    )
+    integers = {name: np.array(values, dtype=np.int64) for name, values in (
+        ("parent", parents), ("node_player", kinds), ("first_child", first_child), ("num_children", num_children),
+        ("move_index", move_idx), ("depth", depths), ("node_infoset", node_infoset))}
+    return ExtensiveGame(players=players, **integers, infosets=infosets, node_moves=tuple(moves_of),
+                         chance_probs=prob_array, leaf_payoffs=payoff_array, node_ids=tuple(ids),
+                         outcomes=tuple(outcomes), info=info or GameInfo())

@@ -8,36 +8,43 @@
 - Matrix: one table per profile of the third and later players; each cell lists the payoffs, a
   payoff in a box when that strategy is a best response; pure equilibrium cells are shaded.
 
-SVG output keeps text as ``<text>`` elements (``svg.fonttype = none``), so labels can be searched
-and the browser renders them with its own fonts.
-
-Everything works on ``matplotlib.figure.Figure`` directly (no pyplot state).
+Both draw what :mod:`solver.analysis.pictures` marked. SVG output keeps text as ``<text>``
+elements (``svg.fonttype = none``), so labels can be searched and the browser renders them with
+its own fonts. Everything works on ``matplotlib.figure.Figure`` directly (no pyplot state), and
+matplotlib is imported only when a picture is drawn.
 """
 from __future__ import annotations
 
 import io
 import os
+from typing import TYPE_CHECKING
 
-import matplotlib
+import numpy as np
 
-matplotlib.rcParams["svg.fonttype"] = "none"
+from solver.analysis.pictures import MarkedMatrix, PlayedTree
+from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
+from solver.present.table import MINUS, matrix_pages, number
 
-from matplotlib.figure import Figure  # noqa: E402
-import numpy as np  # noqa: E402
-from matplotlib.patches import Rectangle  # noqa: E402
-
-from solver.model.normal import NormalFormGame  # noqa: E402
-from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame  # noqa: E402
-from solver.present.ascii import best_response_marks, first_behaviour, fmt, matrix_slices  # noqa: E402
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 HIGHLIGHT = "#d35400"
 EDGE = "#7f8c8d"
 PLAYER_COLOURS = ["#1f5fa8", "#7d3c98", "#1e8449", "#a93226", "#117a65", "#5d6d7e"]
 FORMATS = {".svg": "svg", ".png": "png", ".pdf": "pdf"}
+TEXT_AS_TEXT = {"svg.fonttype": "none"}
 
 
-def number(value) -> str:
-    return fmt(value, unicode_minus=True)
+def picture_format(path: str) -> str:
+    """The format of a picture file from its extension; ValueError names the ones there are."""
+    extension = os.path.splitext(path)[1].lower()
+    if extension not in FORMATS:
+        raise ValueError(f"unknown picture format '{extension or '(none)'}'; use .svg, .png or .pdf")
+    return FORMATS[extension]
+
+
+def _number(value) -> str:
+    return number(value, MINUS)
 
 
 # ---- trees --------------------------------------------------------------------------------------
@@ -62,10 +69,10 @@ def tree_layout(tree: ExtensiveGame) -> tuple[dict[int, float], dict[int, float]
     return x, y, leaves
 
 
-def tree_figure(tree: ExtensiveGame, solution=None, title: str | None = None) -> Figure:
-    """The game tree; ``solution`` (optional) supplies the equilibrium moves to highlight."""
-    if tree.is_symbolic:
-        tree = tree.evaluated()
+def tree_figure(played: PlayedTree, title: str | None = None) -> Figure:
+    """The game tree, with the equilibrium moves of ``played`` highlighted."""
+    from matplotlib.figure import Figure  # heavy: imported only when a picture is drawn
+    tree = played.tree
     x, y, leaves = tree_layout(tree)
     n_leaves = max(1, len(leaves))
     depth = int(max(tree.depth)) if tree.num_nodes else 0
@@ -76,43 +83,62 @@ def tree_figure(tree: ExtensiveGame, solution=None, title: str | None = None) ->
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes([0.02, 0.07, 0.96, 0.86])
     ax.set_axis_off()
-    behaviour = first_behaviour(tree, solution)
-    on_path = _reached(tree, behaviour) if behaviour else set()
-
     for node in range(tree.num_nodes):
-        kind = int(tree.node_player[node])
-        kids = list(tree.children(node))
-        h = int(tree.node_infoset[node]) if kind >= 0 else -1
-        for k, child in enumerate(kids):
-            probability = behaviour.get(h, [None] * len(kids))[k] if kind >= 0 else None
-            chosen = probability is not None and probability != 0
-            ax.plot([x[node], x[child]], [y[node], y[child]], color=HIGHLIGHT if chosen else EDGE,
-                    linewidth=(3.2 if child in on_path else 1.9) if chosen else 1.0, zorder=1,
-                    solid_capstyle="round")
-            label = tree.node_moves[node][k]
-            if kind == CHANCE:
-                label += f" ({number(tree.chance_probs[child])})"
-            elif chosen and probability != 1:
-                label += f" [{number(probability)}]"
-            mx, my = (x[node] + x[child]) / 2, (y[node] + y[child]) / 2
-            ax.text(mx, my - 0.08, label, fontsize=font * 0.92, ha="center", va="bottom", zorder=3,
-                    color=HIGHLIGHT if chosen else "#222222", fontweight="bold" if chosen else "normal",
-                    bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85))
-        if kind == TERMINAL:
-            ax.plot([x[node]], [y[node]], marker="o", markersize=3, color="#34495e", zorder=2)
-            ax.text(x[node] + 0.08, y[node], _payoff_text(tree, node), fontsize=font, ha="left", va="center",
-                    family="monospace", zorder=3)
-        elif kind == CHANCE:
-            ax.plot([x[node]], [y[node]], marker="D", markersize=7, color="#f1c40f", markeredgecolor="#7d6608", zorder=2)
-            ax.text(x[node], y[node] - 0.22, "Chance", fontsize=font, ha="center", va="bottom", zorder=3,
-                    style="italic")
-        else:
-            colour = PLAYER_COLOURS[kind % len(PLAYER_COLOURS)]
-            ax.plot([x[node]], [y[node]], marker="o", markersize=8, color=colour, zorder=2)
-            ax.text(x[node], y[node] - 0.22, tree.players[kind], fontsize=font, ha="center", va="bottom",
-                    color=colour, fontweight="bold", zorder=3)
+        _draw_edges(ax, played, node, x, y, font)
+        _draw_node(ax, tree, node, x, y, font)
+    _draw_information_sets(ax, tree, x, y, font)
+    ax.set_xlim(-0.3, depth + payoff_width / 1.9 + 0.3)
+    ax.set_ylim(n_leaves - 0.4, -0.9)
+    fig.suptitle(title if title is not None else (tree.info.title or ""), fontsize=font + 2, y=0.985)
+    legend = f"Payoffs: ({', '.join(tree.players)})"
+    if played.behaviour:
+        legend += "   ·   orange: equilibrium moves, thickest on the path of play" + (
+            " (first subgame-perfect equilibrium)" if played.equilibria > 1 else "")
+    fig.text(0.02, 0.015, legend, fontsize=font, ha="left", va="bottom", color="#333333")
+    return fig
 
-    # Information sets: a dashed bracket to the left of their nodes, one lane per set at each depth.
+
+def _draw_edges(ax, played: PlayedTree, node: int, x, y, font: float) -> None:
+    """The moves out of ``node`` with their labels; equilibrium moves highlighted."""
+    tree = played.tree
+    kind = int(tree.node_player[node])
+    kids = list(tree.children(node))
+    h = int(tree.node_infoset[node]) if kind >= 0 else -1
+    for k, child in enumerate(kids):
+        probability = played.behaviour.get(h, [None] * len(kids))[k] if kind >= 0 else None
+        chosen = probability is not None and probability != 0
+        ax.plot([x[node], x[child]], [y[node], y[child]], color=HIGHLIGHT if chosen else EDGE,
+                linewidth=(3.2 if child in played.reached else 1.9) if chosen else 1.0, zorder=1,
+                solid_capstyle="round")
+        label = tree.node_moves[node][k]
+        if kind == CHANCE:
+            label += f" ({_number(tree.chance_probs[child])})"
+        elif chosen and probability != 1:
+            label += f" [{_number(probability)}]"
+        mx, my = (x[node] + x[child]) / 2, (y[node] + y[child]) / 2
+        ax.text(mx, my - 0.08, label, fontsize=font * 0.92, ha="center", va="bottom", zorder=3,
+                color=HIGHLIGHT if chosen else "#222222", fontweight="bold" if chosen else "normal",
+                bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85))
+
+
+def _draw_node(ax, tree: ExtensiveGame, node: int, x, y, font: float) -> None:
+    kind = int(tree.node_player[node])
+    if kind == TERMINAL:
+        ax.plot([x[node]], [y[node]], marker="o", markersize=3, color="#34495e", zorder=2)
+        ax.text(x[node] + 0.08, y[node], _payoff_text(tree, node), fontsize=font, ha="left", va="center",
+                family="monospace", zorder=3)
+    elif kind == CHANCE:
+        ax.plot([x[node]], [y[node]], marker="D", markersize=7, color="#f1c40f", markeredgecolor="#7d6608", zorder=2)
+        ax.text(x[node], y[node] - 0.22, "Chance", fontsize=font, ha="center", va="bottom", zorder=3, style="italic")
+    else:
+        colour = PLAYER_COLOURS[kind % len(PLAYER_COLOURS)]
+        ax.plot([x[node]], [y[node]], marker="o", markersize=8, color=colour, zorder=2)
+        ax.text(x[node], y[node] - 0.22, tree.players[kind], fontsize=font, ha="center", va="bottom",
+                color=colour, fontweight="bold", zorder=3)
+
+
+def _draw_information_sets(ax, tree: ExtensiveGame, x, y, font: float) -> None:
+    """A dashed bracket to the left of the nodes of each information set, one lane per set at each depth."""
     lanes: dict[float, int] = {}
     for info in tree.infosets:
         if len(info.nodes) < 2:
@@ -130,69 +156,49 @@ def tree_figure(tree: ExtensiveGame, solution=None, title: str | None = None) ->
                 ha="right", va="center", color="#555555", style="italic", zorder=3,
                 bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
 
-    ax.set_xlim(-0.3, depth + payoff_width / 1.9 + 0.3)
-    ax.set_ylim(n_leaves - 0.4, -0.9)
-    fig.suptitle(title if title is not None else (tree.info.title or ""), fontsize=font + 2, y=0.985)
-    legend = f"Payoffs: ({', '.join(tree.players)})"
-    if behaviour:
-        legend += "   ·   orange: equilibrium moves, thickest on the path of play" + (" (first subgame-perfect equilibrium)"
-                                                     if solution is not None and len(solution.equilibria) > 1 else "")
-    fig.text(0.02, 0.015, legend, fontsize=font, ha="left", va="bottom", color="#333333")
-    return fig
-
-
-def _reached(tree: ExtensiveGame, behaviour) -> set[int]:
-    """Nodes reached with positive probability under ``behaviour`` (and chance)."""
-    reached, stack = {0}, [0]
-    while stack:
-        node = stack.pop()
-        kind = int(tree.node_player[node])
-        for k, child in enumerate(tree.children(node)):
-            if kind == CHANCE:
-                go = tree.chance_probs[child] != 0
-            else:
-                probs = behaviour.get(int(tree.node_infoset[node]))
-                go = probs is not None and probs[k] != 0
-            if go:
-                reached.add(child)
-                stack.append(child)
-    return reached
-
 
 def _payoff_text(tree: ExtensiveGame, leaf: int) -> str:
-    return "(" + ", ".join(number(v) for v in tree.leaf_payoffs[leaf]) + ")"
+    return "(" + ", ".join(_number(v) for v in tree.leaf_payoffs[leaf]) + ")"
 
 
 # ---- matrices -----------------------------------------------------------------------------------
-def matrix_figure(game: NormalFormGame, title: str | None = None, max_pages: int = 8) -> Figure:
+class _Grid:
+    """A payoff tensor as rows × columns (× pages): a one-player game is one column of payoffs."""
+
+    def __init__(self, matrix: MarkedMatrix, max_pages: int):
+        game = matrix.game
+        self.players, self.single = game.players, game.num_players == 1
+        self.rows = game.strategies[0]
+        self.payoffs, self.best, self.equilibrium = game.payoffs, matrix.best, matrix.equilibrium
+        if self.single:
+            self.cols = ("",)
+            self.payoffs = game.payoffs.reshape((1, -1, 1))
+            self.best = matrix.best.reshape((1, -1, 1))
+            self.equilibrium = np.zeros((len(self.rows), 1), dtype=bool)     # nothing to shade
+            self.pages = [()]
+        else:
+            self.cols = game.strategies[1]
+            self.pages = matrix_pages(game.shape)[:max_pages]
+        self.strategies = game.strategies
+        self.count = self.payoffs.shape[0]
+
+
+def matrix_figure(matrix: MarkedMatrix, title: str | None = None, max_pages: int = 8) -> Figure:
     """The payoff matrix (one per profile of players 3..N, at most ``max_pages``), best responses boxed."""
-    if game.is_symbolic:
-        game = game.evaluated()
-    from solver.equilibria.pure import pure_equilibrium_mask
-    marks = best_response_marks(game)
-    equilibrium = pure_equilibrium_mask(game.payoffs)
-    n = game.num_players
-    if n == 1:          # one column, one payoff per cell
-        from types import SimpleNamespace
-        game = SimpleNamespace(players=game.players + ("(nobody)",), strategies=(game.strategies[0], ("",)),
-                               payoffs=game.payoffs.reshape((1, -1, 1)), info=game.info, num_players=1)
-        marks = marks.reshape((1, -1, 1))
-        equilibrium = np.zeros((len(game.strategies[0]), 1), dtype=bool)
-    rows, cols = game.strategies[0], game.strategies[1]
-    pages = (matrix_slices(game) if n > 1 else [()])[:max_pages]
-    font = 10 if len(cols) <= 6 else 8
+    from matplotlib.figure import Figure  # heavy: imported only when a picture is drawn
+    grid = _Grid(matrix, max_pages)
+    font = 10 if len(grid.cols) <= 6 else 8
     char = 0.0078 * font                           # inches per character, roughly
-    count = game.payoffs.shape[0]
-    longest = max(len(number(v)) for v in game.payoffs.flat)
-    cell_w = max(1.3, count * (char * longest + 0.32) + 0.2, char * max(len(c) for c in cols) + 0.4)
-    head_w = max(1.2, char * max(len(s) for s in rows) + 0.4)
-    heading = title if title is not None else (game.info.title or "")
+    longest = max(len(_number(v)) for v in grid.payoffs.flat)
+    cell_w = max(1.3, grid.count * (char * longest + 0.32) + 0.2, char * max(len(c) for c in grid.cols) + 0.4)
+    head_w = max(1.2, char * max(len(s) for s in grid.rows) + 0.4)
+    heading = title if title is not None else (matrix.game.info.title or "")
     title_h = 0.5 if heading else 0.1
-    caption_h = 0.35 if pages and pages[0] else 0.0
+    caption_h = 0.35 if grid.pages[0] else 0.0
     header_h, row_h, gap, legend_h = 0.45, 0.55, 0.25, 0.4
-    page_h = caption_h + header_h + row_h * len(rows) + gap
-    width = max(4.0, head_w + cell_w * len(cols) + 0.6)
-    height = title_h + page_h * len(pages) + legend_h
+    page_h = caption_h + header_h + row_h * len(grid.rows) + gap
+    width = max(4.0, head_w + cell_w * len(grid.cols) + 0.6)
+    height = title_h + page_h * len(grid.pages) + legend_h
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes([0, 0, 1, 1])
     ax.set_axis_off()
@@ -200,86 +206,67 @@ def matrix_figure(game: NormalFormGame, title: str | None = None, max_pages: int
     ax.set_ylim(height, 0)
     if heading:
         ax.text(width / 2, title_h / 2 + 0.05, heading, fontsize=font + 1, ha="center", va="center")
-    top = title_h
-    for page in pages:
-        x0 = 0.3
-        if page:
-            caption = "When " + ", ".join(f"{game.players[2 + j]} plays {game.strategies[2 + j][k]}" for j, k in enumerate(page))
-            ax.text(x0, top + caption_h / 2, caption, fontsize=font, ha="left", va="center", style="italic")
-        header_y = top + caption_h + header_h / 2
-        corner = f"{game.players[0]} ╲ {game.players[1]}" if n > 1 else game.players[0]
-        ax.text(x0 + head_w / 2, header_y, corner, fontsize=font * 0.9,
-                ha="center", va="center", color="#555555")
-        for c, name in enumerate(cols):
-            ax.text(x0 + head_w + cell_w * (c + 0.5), header_y, name, fontsize=font, ha="center", va="center",
-                    fontweight="bold", color=PLAYER_COLOURS[1])
-        for r, name in enumerate(rows):
-            yr = top + caption_h + header_h + row_h * r
-            ax.text(x0 + head_w - 0.1, yr + row_h / 2, name, fontsize=font, ha="right", va="center", fontweight="bold",
-                    color=PLAYER_COLOURS[0])
-            for c in range(len(cols)):
-                profile = (r, c) + tuple(page)
-                xc = x0 + head_w + cell_w * c
-                shaded = bool(equilibrium[profile]) and game.num_players > 1 and game.players[-1] != "(nobody)"
-                ax.add_patch(Rectangle((xc, yr), cell_w, row_h, facecolor="#fdebd0" if shaded else "white",
-                                       edgecolor="#95a5a6", linewidth=0.8))
-                for i in range(count):
-                    px = xc + 0.1 + (cell_w - 0.2) * (i + 0.5) / count
-                    text = number(game.payoffs[(i,) + profile])
-                    boxed = bool(marks[(i,) + profile])
-                    ax.text(px, yr + row_h / 2, text, fontsize=font, ha="center", va="center",
-                            color=PLAYER_COLOURS[i % len(PLAYER_COLOURS)],
-                            bbox=dict(boxstyle="square,pad=0.18", facecolor="none",
-                                      edgecolor=PLAYER_COLOURS[i % len(PLAYER_COLOURS)], linewidth=1.1)
-                            if boxed else None)
-        top += page_h
-    order = ", ".join(game.players[: game.payoffs.shape[0]])
-    legend = (f"Payoffs: ({order}). Boxed: a best response. Shaded: a pure equilibrium." if n > 1 else
-              "Boxed: the best strategy.")
-    ax.text(0.1, height - legend_h / 2, legend,
-            fontsize=font * 0.8, ha="left", va="center", color="#333333")
+    sizes = dict(font=font, head_w=head_w, cell_w=cell_w, caption_h=caption_h, header_h=header_h, row_h=row_h)
+    for k, page in enumerate(grid.pages):
+        _draw_page(ax, grid, page, title_h + page_h * k, **sizes)
+    order = ", ".join(grid.players[: grid.count])
+    legend = "Boxed: the best strategy." if grid.single else \
+        f"Payoffs: ({order}). Boxed: a best response. Shaded: a pure equilibrium."
+    ax.text(0.1, height - legend_h / 2, legend, fontsize=font * 0.8, ha="left", va="center", color="#333333")
     return fig
 
 
+def _draw_page(ax, grid: _Grid, page: tuple, top: float, *, font, head_w, cell_w, caption_h, header_h, row_h) -> None:
+    """One table of the matrix: the caption naming the later players' strategies, the header, the cells."""
+    from matplotlib.patches import Rectangle  # heavy: imported only when a picture is drawn
+    x0 = 0.3
+    if page:
+        caption = "When " + ", ".join(f"{grid.players[2 + j]} plays {grid.strategies[2 + j][k]}" for j, k in enumerate(page))
+        ax.text(x0, top + caption_h / 2, caption, fontsize=font, ha="left", va="center", style="italic")
+    header_y = top + caption_h + header_h / 2
+    corner = grid.players[0] if grid.single else f"{grid.players[0]} ╲ {grid.players[1]}"
+    ax.text(x0 + head_w / 2, header_y, corner, fontsize=font * 0.9, ha="center", va="center", color="#555555")
+    for c, name in enumerate(grid.cols):
+        ax.text(x0 + head_w + cell_w * (c + 0.5), header_y, name, fontsize=font, ha="center", va="center",
+                fontweight="bold", color=PLAYER_COLOURS[1])
+    for r, name in enumerate(grid.rows):
+        yr = top + caption_h + header_h + row_h * r
+        ax.text(x0 + head_w - 0.1, yr + row_h / 2, name, fontsize=font, ha="right", va="center", fontweight="bold",
+                color=PLAYER_COLOURS[0])
+        for c in range(len(grid.cols)):
+            profile = (r, c) + tuple(page)
+            xc = x0 + head_w + cell_w * c
+            ax.add_patch(Rectangle((xc, yr), cell_w, row_h, facecolor="#fdebd0" if grid.equilibrium[profile] else "white",
+                                   edgecolor="#95a5a6", linewidth=0.8))
+            for i in range(grid.count):
+                colour = PLAYER_COLOURS[i % len(PLAYER_COLOURS)]
+                box = dict(boxstyle="square,pad=0.18", facecolor="none", edgecolor=colour, linewidth=1.1)
+                ax.text(xc + 0.1 + (cell_w - 0.2) * (i + 0.5) / grid.count, yr + row_h / 2,
+                        _number(grid.payoffs[(i,) + profile]), fontsize=font, ha="center", va="center", color=colour,
+                        bbox=box if grid.best[(i,) + profile] else None)
+
+
 # ---- the entry points ---------------------------------------------------------------------------
-def game_figure(numeric, solution=None, title: str | None = None) -> Figure:
-    """A tree or a matrix, depending on the game."""
-    if isinstance(numeric, ExtensiveGame):
-        return tree_figure(numeric, solution, title)
-    return matrix_figure(numeric, title)
+def game_figure(picture: MarkedMatrix | PlayedTree, title: str | None = None) -> Figure:
+    """A tree or a matrix, whichever was marked."""
+    if isinstance(picture, PlayedTree):
+        return tree_figure(picture, title)
+    return matrix_figure(picture, title)
 
 
 def save_figure(fig: Figure, path: str) -> None:
-    extension = os.path.splitext(path)[1].lower()
-    kind = FORMATS.get(extension)
-    if kind is None:
-        raise ValueError(f"unknown picture format '{extension or path}' (use .svg, .png or .pdf)")
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    import matplotlib  # heavy: imported only when a picture is written
+    kind = picture_format(path)
+    with matplotlib.rc_context(TEXT_AS_TEXT):
         fig.savefig(path, format=kind, dpi=150 if kind == "png" else None, bbox_inches="tight")
 
 
 def svg_markup(fig: Figure) -> str:
     """The figure as an ``<svg>`` element (no XML prologue), for inline use in HTML."""
+    import matplotlib  # heavy: imported only when a picture is written
     buffer = io.StringIO()
-    with matplotlib.rc_context({"svg.fonttype": "none"}):
+    with matplotlib.rc_context(TEXT_AS_TEXT):
         fig.savefig(buffer, format="svg", bbox_inches="tight")
     text = buffer.getvalue()
     start = text.find("<svg")
     return text[start:] if start >= 0 else text
-
-
-def draw(game, output: str, parameters=None) -> None:
-    """Solve ``game`` at ``parameters`` and write its picture to ``output`` (.svg, .png or .pdf)."""
-    from solver.api import evaluate_game, parameter_values, solve
-    extension = os.path.splitext(output)[1].lower()
-    if extension not in FORMATS:
-        raise ValueError(f"unknown picture format '{extension or output}' (use .svg, .png or .pdf)")
-    values = parameter_values(game, parameters)
-    numeric = evaluate_game(game, values)
-    solution = None
-    if isinstance(numeric, ExtensiveGame):
-        try:
-            solution = solve(game, parameters)
-        except (ImportError, ValueError):
-            solution = None
-    save_figure(game_figure(numeric, solution, game.info.title), output)

@@ -1,10 +1,10 @@
 """The report as ONE self-contained HTML file: inline CSS and inline SVG, no scripts, no network.
 
-It holds the game's description, its parameters with their sources, the tree or matrix as a
-picture, every equilibrium, the step-by-step explanation (``solver.present.explain``), and for each
-parameter with a ``range`` a sweep plot of the equilibrium payoffs with the regions of each outcome
-shaded. Sweeps use ``solver.analysis.sweep`` when it is available and otherwise call ``solve`` at
-each point. The page is responsive (viewport meta, a max-width column, pictures that scale).
+It shows a :class:`~solver.analysis.report.Report`: the game's description, its parameters with
+their sources, the tree or matrix as a picture, every equilibrium, the step-by-step explanation
+(in the words of ``solver.present.explain``), and for each parameter with a ``range`` a sweep plot
+of the equilibrium payoffs with the regions of each outcome shaded. The page is responsive
+(viewport meta, a max-width column, pictures that scale).
 """
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ import re
 from fractions import Fraction
 from typing import Mapping
 
-import numpy as np
-
-from solver.api import evaluate_game, parameter_values, solve
+from solver.analysis.labels import decision_point, move_names
+from solver.analysis.pictures import PlayedTree
+from solver.analysis.report import Report, SweepSeries
 from solver.model.expr import to_exact
-from solver.model.tree import ExtensiveGame
+from solver.present.draw import PLAYER_COLOURS, game_figure, svg_markup
+from solver.present.explain import num, sections
+from solver.present.text import concept_title, describe_mixed, note_lines
 from solver.results import Solution
 
-SWEEP_POINTS = 41
 
 CSS = """
 :root { --ink: #1d2731; --muted: #5d6d7e; --line: #d5dbe0; --accent: #d35400; --soft: #f7f9fa; }
@@ -102,11 +103,6 @@ def markdown_blocks(text: str) -> str:
     return "\n".join(blocks)
 
 
-def _num(value) -> str:
-    from solver.present.explain import num
-    return num(value)
-
-
 NUMERIC = ' class="num"'
 
 
@@ -131,12 +127,12 @@ def parameters_html(game, values: Mapping[str, object]) -> str:
     for name, value in values.items():
         p = described.get(name)
         default = to_exact(p.value) if p is not None else None
-        shown = esc(_num(value))
+        shown = esc(num(value))
         if default is not None and Fraction(str(default)) != Fraction(str(value)):
-            shown += f" <span class=\"meta\">(default {esc(_num(default))})</span>"
+            shown += f" <span class=\"meta\">(default {esc(num(default))})</span>"
         span = ""
         if p is not None and p.range:
-            span = f"{esc(_num(to_exact(p.range[0])))} … {esc(_num(to_exact(p.range[1])))}"
+            span = f"{esc(num(to_exact(p.range[0])))} … {esc(num(to_exact(p.range[1])))}"
         rows.append([f"<code>{esc(name)}</code>", shown, span, markdown_inline(p.description if p else ""),
                      markdown_inline(p.source if p else "")])
     return ("<section id=\"parameters\"><h2>Parameters</h2>"
@@ -144,54 +140,51 @@ def parameters_html(game, values: Mapping[str, object]) -> str:
 
 
 def equilibria_html(solution: Solution) -> str:
-    from solver.present.text import decision_label, describe_mixed, move_names
-    game = solution.game
-    concept = "Subgame-perfect equilibria" if solution.concept == "subgame-perfect" else "Nash equilibria"
     complete = ("this is every one" if solution.complete else
                 "<span class=\"warn\">not complete: other equilibria may exist</span>")
-    parts = [f"<section id=\"equilibria\"><h2>{concept}</h2>",
+    parts = [f"<section id=\"equilibria\"><h2>{concept_title(solution)}</h2>",
              f"<p class=\"meta\">{len(solution.equilibria)} found by {esc(solution.method)} ({complete}).</p>"]
     if not solution.equilibria:
         parts.append("<p>None.</p>")
     for k, e in enumerate(solution.equilibria, 1):
-        tags = [("pure" if e.pure else "mixed")]
-        if e.subgame_perfect is not None and solution.concept == "nash":
-            tags.append("subgame-perfect" if e.subgame_perfect else "not subgame-perfect")
-        tag_html = "".join(f"<span class=\"tag\">{esc(t)}</span>" for t in tags)
-        label = f": {esc(e.label)}" if e.label and solution.form == "normal" else ""
-        parts.append(f"<div class=\"eq\"><h3>Equilibrium {k}{label}{tag_html}</h3>")
-        payoffs = ", ".join(f"{esc(p)} <strong>{esc(_num(e.payoffs[p]))}</strong>" for p in solution.players)
-        if solution.form == "sequential":
-            if e.path:
-                if len(e.path) == 1:
-                    parts.append(f"<p>Path of play: <strong>{esc(e.path[0][0])}</strong></p>")
-                else:
-                    rows = [[esc(_num(p)), esc(o)] for o, p in e.path]
-                    parts.append("<p>Outcomes:</p>" + _table(["probability", "outcome"], rows, numeric_columns=(0,)))
-            parts.append(f"<p>Payoffs: {payoffs}</p>")
-            rows = []
-            names = move_names(game)
-            for p in solution.players:
-                moves = "; ".join(f"{esc(describe_mixed(probs))} {esc(decision_label(label, p, names))}"
-                                  for label, probs in e.strategies[p].items())
-                rows.append([esc(p), moves or "—"])
-            parts.append(_table(["player", "moves (on and off the path)"], rows))
-        else:
-            rows = [[esc(p), esc(describe_mixed(e.strategies[p]))] for p in solution.players]
-            parts.append(_table(["player", "strategy"], rows))
-            parts.append(f"<p>Payoffs: {payoffs}</p>")
-        for note in e.notes:
-            parts.append(f"<p class=\"warn\">⚠ {esc(note)}</p>")
-        parts.append("</div>")
-    for note in solution.notes:
+        parts.append(_equilibrium_html(solution, k, e))
+    for note in note_lines(solution):
         parts.append(f"<p class=\"meta\">Note: {esc(note)}</p>")
     parts.append("</section>")
     return "\n".join(parts)
 
 
-def explanation_html(sections) -> str:
+def _equilibrium_html(solution: Solution, k: int, e) -> str:
+    tags = [("pure" if e.pure else "mixed")]
+    if e.subgame_perfect is not None and solution.concept == "nash":
+        tags.append("subgame-perfect" if e.subgame_perfect else "not subgame-perfect")
+    tag_html = "".join(f"<span class=\"tag\">{esc(t)}</span>" for t in tags)
+    label = f": {esc(e.label)}" if e.label and solution.form == "normal" else ""
+    parts = [f"<div class=\"eq\"><h3>Equilibrium {k}{label}{tag_html}</h3>"]
+    payoffs = ", ".join(f"{esc(p)} <strong>{esc(num(e.payoffs[p]))}</strong>" for p in solution.players)
+    if solution.form == "sequential":
+        if e.path and len(e.path) == 1:
+            parts.append(f"<p>Path of play: <strong>{esc(e.path[0][0])}</strong></p>")
+        elif e.path:
+            rows = [[esc(num(p)), esc(o)] for o, p in e.path]
+            parts.append("<p>Outcomes:</p>" + _table(["probability", "outcome"], rows, numeric_columns=(0,)))
+        parts.append(f"<p>Payoffs: {payoffs}</p>")
+        names = move_names(solution.game)
+        rows = [[esc(p), "; ".join(f"{esc(describe_mixed(probs))} {esc(decision_point(label, p, names))}"
+                                   for label, probs in e.strategies[p].items()) or "—"] for p in solution.players]
+        parts.append(_table(["player", "moves (on and off the path)"], rows))
+    else:
+        rows = [[esc(p), esc(describe_mixed(e.strategies[p]))] for p in solution.players]
+        parts.append(_table(["player", "strategy"], rows))
+        parts.append(f"<p>Payoffs: {payoffs}</p>")
+    parts += [f"<p class=\"warn\">⚠ {esc(note.text())}</p>" for note in e.notes]
+    return "\n".join(parts + ["</div>"])
+
+
+def explanation_html(explained) -> str:
+    """The sections of the explanation: paragraphs, lists of consecutive items, preformatted pictures."""
     parts = ["<section id=\"explanation\"><h2>Step by step</h2>"]
-    for k, section in enumerate(sections, 1):
+    for k, section in enumerate(explained, 1):
         parts.append(f"<h3>{k}. {esc(section.title)}</h3>")
         items = section.items
         i = 0
@@ -214,61 +207,15 @@ def explanation_html(sections) -> str:
 
 
 # ---- sweeps -------------------------------------------------------------------------------------
-def sweep_series(game, name: str, lo, hi, settings: Mapping[str, object] | None, points: int = SWEEP_POINTS):
-    """(x values, outcome label per point, payoffs (points × N) with NaN where not unique)."""
-    settings = {k: v for k, v in (settings or {}).items() if k != name}
-    try:
-        from solver.analysis.sweep import Axis, sweep
-        result = sweep(game, [Axis(name, lo, hi, points)], settings, processes=1)
-        xs = result.axes[0].floats
-        labels = [result.outcomes[int(c)].label for c in result.codes.reshape(-1)]
-        return xs, labels, np.asarray(result.payoffs, dtype=float).reshape(points, -1)
-    except ImportError:
-        pass
-    xs, labels, payoffs = [], [], []
-    for k in range(points):
-        value = lo + (hi - lo) * Fraction(k, max(1, points - 1)) if isinstance(lo, Fraction) and isinstance(hi, Fraction) \
-            else float(lo) + (float(hi) - float(lo)) * k / max(1, points - 1)
-        xs.append(float(value))
-        try:
-            solution = solve(game, {**settings, name: value})
-        except (ValueError, ImportError, AssertionError):
-            labels.append("invalid")
-            payoffs.append([np.nan] * len(game.players))
-            continue
-        labels.append(_outcome_label(solution))
-        if len(solution.equilibria) == 1 or solution.form == "sequential":
-            e = solution.equilibria[0]
-            payoffs.append([float(e.payoffs[p]) for p in solution.players])
-        else:
-            payoffs.append([np.nan] * len(game.players))
-    return np.array(xs), labels, np.array(payoffs, dtype=float)
-
-
-def _outcome_label(solution: Solution) -> str:
-    from solver.present.text import describe_mixed
-    if not solution.equilibria:
-        return "no equilibrium"
-    if solution.form == "sequential":
-        paths = []
-        for e in solution.equilibria:
-            text = " + ".join(o for o, _ in (e.path or ()))
-            if text not in paths:
-                paths.append(text)
-        return " | ".join(paths)
-    return " | ".join(e.label or "mixed (" + "; ".join(describe_mixed(e.strategies[p]) for p in solution.players) + ")"
-                      for e in solution.equilibria)
-
-
 def outcome_colours(labels) -> dict[str, str]:
     shades = ["#d6eaf8", "#fad7a0", "#d1f2eb", "#e8daef", "#f9e79f", "#d5d8dc", "#f5b7b1", "#a9dfbf"]
     return {label: shades[k % len(shades)] for k, label in enumerate(dict.fromkeys(labels))}
 
 
-def sweep_figure(game, name: str, xs, labels, payoffs, current=None):
+def sweep_figure(players, series: SweepSeries, current=None):
     """Equilibrium payoffs against one parameter; the background shows which outcome is played."""
-    from matplotlib.figure import Figure
-    from solver.present.draw import PLAYER_COLOURS
+    from matplotlib.figure import Figure  # heavy: imported only when a picture is drawn
+    xs, labels, payoffs = series.xs, series.labels, series.payoffs
     fig = Figure(figsize=(5.6, 2.9))
     ax = fig.add_axes([0.13, 0.18, 0.84, 0.72])
     colour_of = outcome_colours(labels)
@@ -280,14 +227,14 @@ def sweep_figure(game, name: str, xs, labels, payoffs, current=None):
             right = xs[k - 1] + step / 2 if k < len(xs) else xs[-1]
             ax.axvspan(left, right, color=colour_of[labels[start]], zorder=0, linewidth=0)
             start = k
-    for i, player in enumerate(game.players):
+    for i, player in enumerate(players):
         ax.plot(xs, payoffs[:, i], color=PLAYER_COLOURS[i % len(PLAYER_COLOURS)], linewidth=2.0, label=player,
                 marker="o", markersize=2.5, linestyle=["-", "--", "-.", ":"][i % 4])
     if current is not None:
         ax.axvline(float(current), color="#333333", linestyle=(0, (3, 3)), linewidth=1)
         ax.text(float(current), 1.01, "value in use", transform=ax.get_xaxis_transform(), ha="center", va="bottom",
                 fontsize=9)
-    ax.set_xlabel(name, fontsize=11)
+    ax.set_xlabel(series.name, fontsize=11)
     ax.set_ylabel("payoff", fontsize=11)
     ax.tick_params(labelsize=10)
     ax.set_xlim(xs[0], xs[-1])
@@ -301,78 +248,59 @@ def outcome_legend_html(labels) -> str:
     return f"<ul class=\"outcomes\">{items}</ul>"
 
 
-def sweeps_html(game, values, settings, points: int) -> str:
-    from solver.present.draw import svg_markup
-    ranged = [p for p in game.info.parameters if p.range]
-    if not ranged or points < 2:
+def sweeps_html(report: Report) -> str:
+    if not report.sweeps:
         return ""
     parts = ["<section id=\"sweeps\"><h2>How the equilibrium changes with each parameter</h2>",
-             f"<p class=\"meta\">Each plot varies one parameter over its range ({points} points) with the others "
-             "as above; the shading shows which outcome is played (the subgame-perfect path, or the set of equilibria); "
-             "lines are the equilibrium payoffs where the equilibrium is unique.</p>", "<div class=\"sweeps\">"]
-    for p in ranged:
-        lo, hi = to_exact(p.range[0]), to_exact(p.range[1])
-        try:
-            xs, labels, payoffs = sweep_series(game, p.name, lo, hi, settings, points)
-        except (ValueError, ArithmeticError) as error:
-            parts.append(f"<figure><figcaption>{esc(p.name)}: no sweep ({esc(error)})</figcaption></figure>")
+             f"<p class=\"meta\">Each plot varies one parameter over its range ({report.sweep_points} points) with the "
+             "others as above; the shading shows which outcome is played (the subgame-perfect path, or the set of "
+             "equilibria); lines are the equilibrium payoffs where the equilibrium is unique.</p>", "<div class=\"sweeps\">"]
+    for series in report.sweeps:
+        if series.error:
+            parts.append(f"<figure><figcaption>{esc(series.name)}: no sweep ({esc(series.error)})</figcaption></figure>")
             continue
-        distinct = list(dict.fromkeys(labels))
-        fig = sweep_figure(game, p.name, xs, labels, payoffs, values.get(p.name))
-        caption = f"<code>{esc(p.name)}</code> from {esc(_num(lo))} to {esc(_num(hi))}: " + \
+        distinct = list(dict.fromkeys(series.labels))
+        fig = sweep_figure(report.game.players, series, report.values.get(series.name))
+        caption = f"<code>{esc(series.name)}</code> from {esc(num(series.lo))} to {esc(num(series.hi))}: " + \
                   ("one outcome throughout" if len(distinct) == 1 else f"{len(distinct)} outcomes")
-        parts.append(f"<figure class=\"sweep\" id=\"sweep-{esc(p.name)}\">{svg_markup(fig)}<figcaption>{caption}"
-                     f"{outcome_legend_html(labels)}</figcaption></figure>")
+        parts.append(f"<figure class=\"sweep\" id=\"sweep-{esc(series.name)}\">{svg_markup(fig)}<figcaption>{caption}"
+                     f"{outcome_legend_html(series.labels)}</figcaption></figure>")
     parts.append("</div></section>")
     return "\n".join(parts)
 
 
 # ---- the page -----------------------------------------------------------------------------------
-def render_report(game, parameters: Mapping[str, object] | None = None, source_path: str = "",
-                  sweep_points: int = SWEEP_POINTS, weak: bool = False) -> str:
+def _description_html(info) -> str:
+    """The situation in the game file's own words (Markdown), and its source."""
+    source = f"<div class=\"source\">{markdown_blocks('Source: ' + info.source)}</div>" if info.source else ""
+    if not info.description:
+        return f"<section id=\"description\">{source}</section>" if source else ""
+    parts = [f"<section id=\"description\"><h2>The situation</h2>{markdown_blocks(info.description)}", source, "</section>"]
+    return "\n".join(p for p in parts if p)
+
+
+def render_report(report: Report, source_path: str = "") -> str:
     """The whole report as one HTML string."""
-    from solver.present.draw import game_figure, svg_markup
-    from solver.present.explain import explanation
-    values = parameter_values(game, parameters)
-    numeric = evaluate_game(game, values)
-    solution = _solution(game, parameters)
+    game, numeric = report.game, report.numeric
     info = game.info
     title = info.title or "Untitled game"
-    kind = "sequential game" if isinstance(numeric, ExtensiveGame) else \
-        "normal-form game (" + " × ".join(str(n) for n in numeric.shape) + ")"
+    tree = isinstance(report.picture, PlayedTree)
+    kind = "sequential game" if tree else "normal-form game (" + " × ".join(str(n) for n in numeric.shape) + ")"
     body = [f"<header><h1>{esc(title)}</h1>",
             f"<p class=\"meta\">{esc(source_path or info.path)} · {kind} · {len(game.players)} players: "
-            f"{esc(', '.join(game.players))}</p></header>"]
-    if info.description:
-        body.append(f"<section id=\"description\"><h2>The situation</h2>{markdown_blocks(info.description)}")
-        if info.source:
-            body.append(f"<div class=\"source\">{markdown_blocks('Source: ' + info.source)}</div>")
-        body.append("</section>")
-    elif info.source:
-        body.append(f"<section id=\"description\"><div class=\"source\">{markdown_blocks('Source: ' + info.source)}</div></section>")
-    body.append(parameters_html(game, values))
-    picture = svg_markup(game_figure(numeric, solution if isinstance(numeric, ExtensiveGame) else None, title=""))
+            f"{esc(', '.join(game.players))}</p></header>",
+            _description_html(info), parameters_html(game, report.values)]
+    picture = svg_markup(game_figure(report.picture, title=""))
     what = ("The game tree. Orange: the moves of the (first) subgame-perfect equilibrium, thickest on the path."
             + (" Dashed brackets join nodes a player cannot tell apart." if not numeric.is_perfect_information else "")
-            if isinstance(numeric, ExtensiveGame) else
+            if tree else
             "The payoff matrix. A boxed payoff is a best response; a shaded cell is a pure equilibrium.")
     body.append(f"<section id=\"picture\"><h2>The game</h2><figure class=\"picture\">{picture}<figcaption>{what}</figcaption></figure></section>")
-    if solution is not None:
-        body.append(equilibria_html(solution))
-    body.append(explanation_html(explanation(game, parameters, weak)))
-    body.append(sweeps_html(game, values, parameters, sweep_points))
+    body.append(equilibria_html(report.solution))
+    body.append(explanation_html(sections(report.explanation)))
+    body.append(sweeps_html(report))
     body.append("<footer>Made with <code>solve report</code>. Self-contained: no scripts, no external files.</footer>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
             f"<title>{esc(title)}</title>\n<style>{CSS}</style>\n</head>\n<body>\n<main>\n"
             + "\n".join(b for b in body if b) + "\n</main>\n</body>\n</html>\n")
-
-
-def _solution(game, parameters) -> Solution | None:
-    try:
-        return solve(game, parameters, timeout=60)
-    except ImportError:
-        try:
-            return solve(game, parameters, method="pure")
-        except (ImportError, ValueError):
-            return None

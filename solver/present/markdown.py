@@ -1,14 +1,10 @@
 """The report as Markdown: headings and tables, for notes, issues and wikis."""
 from __future__ import annotations
 
-from fractions import Fraction
-
-from solver.present.text import decision_label, describe_mixed, move_names, number, short_number
-from solver.results import Solution
-
-
-def _cell(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+from solver.analysis.labels import decision_point, move_names
+from solver.present.table import markdown_table, number_with_decimal
+from solver.present.text import concept_title, describe_mixed, note_lines, payoff_line
+from solver.results import Solution, format_number
 
 
 def render(solution: Solution, source_path: str = "") -> str:
@@ -22,42 +18,41 @@ def render(solution: Solution, source_path: str = "") -> str:
         out += [info.description.strip(), ""]
     if solution.parameters:
         described = {p.name: p for p in info.parameters}
-        out += ["## Parameters", "", "| name | value | description | source |", "| --- | --- | --- | --- |"]
-        for name, value in solution.parameters.items():
-            p = described.get(name)
-            out.append(f"| `{name}` | {short_number(value)} | {_cell(p.description if p else '')} | {_cell(p.source if p else '')} |")
-        out.append("")
-    concept = "Subgame-perfect equilibria" if solution.concept == "subgame-perfect" else "Nash equilibria"
-    out += [f"## {concept}", ""]
+        rows = [[f"`{name}`", format_number(value), described[name].description if name in described else "",
+                 described[name].source if name in described else ""] for name, value in solution.parameters.items()]
+        out += ["## Parameters", "", *markdown_table(["name", "value", "description", "source"], rows), ""]
+    out += [f"## {concept_title(solution)}", ""]
     out.append(f"Method: {solution.method}. Complete: **{'yes' if solution.complete else 'no'}**.")
     out.append("")
     if not solution.equilibria:
         out += ["No equilibrium found.", ""]
     elif solution.form == "normal":
-        out.append("| # | " + " | ".join(solution.players) + " | payoffs |")
-        out.append("| --- | " + " | ".join("---" for _ in solution.players) + " | --- |")
-        for k, e in enumerate(solution.equilibria, 1):
-            strategies = " | ".join(_cell(describe_mixed(e.strategies[p])) for p in solution.players)
-            payoffs = ", ".join(number(e.payoffs[p], False) for p in solution.players)
-            out.append(f"| {k} | {strategies} | ({payoffs}) |")
-        out.append("")
+        rows = [[str(k), *(describe_mixed(e.strategies[p]) for p in solution.players),
+                 "(" + ", ".join(number_with_decimal(e.payoffs[p], False) for p in solution.players) + ")"]
+                for k, e in enumerate(solution.equilibria, 1)]
+        out += [*markdown_table(["#", *solution.players, "payoffs"], rows), ""]
     else:
         for k, e in enumerate(solution.equilibria, 1):
-            tags = "pure" if e.pure else "mixed"
-            if solution.concept == "nash" and e.subgame_perfect is not None:
-                tags += ", subgame-perfect" if e.subgame_perfect else ", **not** subgame-perfect"
-            out += [f"### Equilibrium {k} ({tags})", ""]
-            path = " ; ".join(f"{o} ({short_number(p)})" if p != 1 else o for o, p in (e.path or ()))
-            out.append(f"- Path: {path}")
-            out.append(f"- Payoffs: " + ", ".join(f"{p} {number(e.payoffs[p], False)}" for p in solution.players))
-            for p in solution.players:
-                moves = "; ".join(f"{describe_mixed(probs)} {decision_label(label, p, move_names(game))}" for label, probs in e.strategies[p].items())
-                out.append(f"- {p}: {moves or '—'}")
-            for note in e.notes:
-                out.append(f"- ⚠ {note}")
-            out.append("")
+            out += _equilibrium_lines(solution, k, e)
     if solution.value is not None:
-        out += [f"Value of the game to {solution.players[0]}: {number(solution.value, False)}.", ""]
-    if solution.notes:
-        out += ["## Notes", ""] + [f"- {n}" for n in solution.notes] + [""]
+        out += [f"Value of the game to {solution.players[0]}: {number_with_decimal(solution.value, False)}.", ""]
+    notes = note_lines(solution)
+    if notes:
+        out += ["## Notes", ""] + [f"- {n}" for n in notes] + [""]
     return "\n".join(out)
+
+
+def _equilibrium_lines(solution: Solution, k: int, e) -> list[str]:
+    tags = "pure" if e.pure else "mixed"
+    if solution.concept == "nash" and e.subgame_perfect is not None:
+        tags += ", subgame-perfect" if e.subgame_perfect else ", **not** subgame-perfect"
+    path = " ; ".join(f"{o} ({format_number(p)})" if p != 1 else o for o, p in (e.path or ()))
+    out = [f"### Equilibrium {k} ({tags})", "", f"- Path: {path}",
+           f"- Payoffs: {payoff_line(e, solution.players, exact=False)}"]
+    moves = move_names(solution.game)
+    for p in solution.players:
+        points = "; ".join(f"{describe_mixed(probs)} {decision_point(label, p, moves)}"
+                           for label, probs in e.strategies[p].items())
+        out.append(f"- {p}: {points or '—'}")
+    out += [f"- ⚠ {note.text()}" for note in e.notes]
+    return out + [""]

@@ -17,6 +17,9 @@ import textwrap
 
 import numpy as np
 
+from solver.core.numbers import format_number
+from solver.present.sweep_text import line_equation
+
 OKABE_ITO = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#999999"]
 LINE_STYLES = ["-", "--", ":", "-."]
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
@@ -57,7 +60,7 @@ def _colours(result):
     regions = result.regions()
     real = [r for r in regions if not r.boundary]
     colour, letter = {}, {}
-    for k, (region, tag) in enumerate(zip(real, _letters(len(real)))):
+    for region, tag in zip(real, _letters(len(real))):
         if region.outcome.code not in colour:
             colour[region.outcome.code] = OKABE_ITO[len(colour) % len(OKABE_ITO)]
             letter[region.outcome.code] = tag
@@ -81,7 +84,7 @@ def plot_sweep(result, path: str, title: str | None = None) -> str:
 
 
 def _new_figure(rows: int = 1, height: float = 4.6):
-    from matplotlib.figure import Figure
+    from matplotlib.figure import Figure     # matplotlib is optional (the plot extra) and slow to import
     figure = Figure(figsize=(8.0, height + (2.2 if rows > 1 else 0)), layout="constrained")
     return figure
 
@@ -90,21 +93,37 @@ def _new_figure(rows: int = 1, height: float = 4.6):
 def _plot_1d(result, title):
     game = result.game
     axis = result.axes[0]
-    x = axis.floats
-    step = axis.step if axis.count > 1 else 1.0
     regions, colour, letter = _colours(result)
     series = _visible_series(result)
     mixed = {d: s for d, s in series.items() if any(len(part) > 1 for part in d)}
-    two_panels = bool(mixed)
-    figure = _new_figure(2 if two_panels else 1)
-    if two_panels:
+    figure = _new_figure(2 if mixed else 1)
+    if mixed:
         top, bottom = figure.subplots(2, 1, sharex=True, height_ratios=[3, 2])
     else:
         top, bottom = figure.subplots(1, 1), None
     panels = [top] + ([bottom] if bottom is not None else [])
-    # regions
+    _shade_runs(result, top, panels, colour, letter)
+    _plot_payoffs(result, top, series)
+    if bottom is not None:
+        _plot_probabilities(result, bottom, mixed)
+    panels[-1].set_xlabel(_axis_label(game, axis.name))
+    for ax in panels:
+        ax.set_xlim(float(axis.lo), float(axis.hi))
+        ax.grid(True, color="0.9", linewidth=0.6)
+        ax.set_axisbelow(True)
+    what = "subgame-perfect outcome" if result.concept == "subgame-perfect" else "equilibria"
+    figure.suptitle(_wrap(title or f"{game.info.title}: {what} as {axis.name} varies", 75), fontsize=11)
+    _region_key(figure, regions, colour, letter)
+    return figure
+
+
+def _shade_runs(result, top, panels, colour, letter):
+    """Each region's run shaded and lettered; each boundary a dashed vertical line with its value."""
+    axis = result.axes[0]
+    x = axis.floats
+    step = axis.step if axis.count > 1 else 1.0
     position = 0
-    for region in result._runs():
+    for region in result.runs():
         start, stop = position, position + region.points - 1
         position += region.points
         if region.boundary:
@@ -122,9 +141,14 @@ def _plot_1d(result, title):
             continue
         for ax in panels:
             ax.axvline(float(value), color="0.25", linestyle=(0, (4, 3)), linewidth=0.9)
-        top.annotate(f"{_short(value)}", (float(value), 0.02), xycoords=top.get_xaxis_transform(),
+        top.annotate(format_number(float(value)), (float(value), 0.02), xycoords=top.get_xaxis_transform(),
                      xytext=(3, 0), textcoords="offset points", fontsize=8, color="0.25", rotation=90, va="bottom")
-    # payoffs
+
+
+def _plot_payoffs(result, top, series):
+    """The payoffs against the parameter: per player, or per player and equilibrium (normal forms)."""
+    game = result.game
+    x = result.axes[0].floats
     players = list(game.players)
     handles = []
     if not series:
@@ -134,7 +158,7 @@ def _plot_1d(result, title):
             handles.append(line)
         top.set_ylabel("subgame-perfect payoff" if result.concept == "subgame-perfect" else "equilibrium payoff")
     else:
-        for k, (descriptor, (payoffs, probs)) in enumerate(sorted(series.items(), key=lambda kv: _descriptor_order(kv[0]))):
+        for k, (descriptor, (payoffs, _)) in enumerate(sorted(series.items(), key=lambda kv: _descriptor_order(kv[0]))):
             name = _descriptor_text(game, descriptor)
             for i, player in enumerate(players):
                 line, = top.plot(x, payoffs[:, i], color=OKABE_ITO[i % len(OKABE_ITO)],
@@ -143,31 +167,26 @@ def _plot_1d(result, title):
                 handles.append(line)
         top.set_ylabel("equilibrium payoff")
     top.legend(handles=handles, fontsize=8, loc="best", framealpha=0.9)
-    if bottom is not None:
-        offsets = np.cumsum([0] + list(game.shape))
-        for k, (descriptor, (payoffs, probs)) in enumerate(sorted(mixed.items(), key=lambda kv: _descriptor_order(kv[0]))):
-            for i, player in enumerate(players):
-                support = descriptor[i]
-                if len(support) < 2:
-                    continue
-                s = support[0]
-                bottom.plot(x, probs[:, offsets[i] + s], color=OKABE_ITO[i % len(OKABE_ITO)],
-                            linestyle=LINE_STYLES[k % len(LINE_STYLES)], linewidth=_width(i, len(players)),
-                            label=f"{player}: P({game.strategies[i][s]}) in {_descriptor_text(game, descriptor)}")
-        bottom.set_ylim(-0.03, 1.03)
-        bottom.set_ylabel("mixing probability")
-        bottom.legend(fontsize=8, loc="best", framealpha=0.9)
-        bottom.set_xlabel(_axis_label(game, axis.name))
-    else:
-        top.set_xlabel(_axis_label(game, axis.name))
-    for ax in panels:
-        ax.set_xlim(float(axis.lo), float(axis.hi))
-        ax.grid(True, color="0.9", linewidth=0.6)
-        ax.set_axisbelow(True)
-    what = "subgame-perfect outcome" if result.concept == "subgame-perfect" else "equilibria"
-    figure.suptitle(_wrap(title or f"{game.info.title}: {what} as {axis.name} varies", 75), fontsize=11)
-    _region_key(figure, regions, colour, letter)
-    return figure
+
+
+def _plot_probabilities(result, bottom, mixed):
+    """The mixing probabilities of the mixed equilibria (a mixing player's first strategy)."""
+    game = result.game
+    x = result.axes[0].floats
+    players = list(game.players)
+    offsets = np.cumsum([0] + list(game.shape))
+    for k, (descriptor, (_, probs)) in enumerate(sorted(mixed.items(), key=lambda kv: _descriptor_order(kv[0]))):
+        for i, player in enumerate(players):
+            support = descriptor[i]
+            if len(support) < 2:
+                continue
+            s = support[0]
+            bottom.plot(x, probs[:, offsets[i] + s], color=OKABE_ITO[i % len(OKABE_ITO)],
+                        linestyle=LINE_STYLES[k % len(LINE_STYLES)], linewidth=_width(i, len(players)),
+                        label=f"{player}: P({game.strategies[i][s]}) in {_descriptor_text(game, descriptor)}")
+    bottom.set_ylim(-0.03, 1.03)
+    bottom.set_ylabel("mixing probability")
+    bottom.legend(fontsize=8, loc="best", framealpha=0.9)
 
 
 def _width(i: int, n: int) -> float:
@@ -192,14 +211,9 @@ def _visible_series(result) -> dict:
     return {d: v for d, v in (result.series or {}).items() if np.count_nonzero(~np.isnan(v[0][:, 0])) >= 2}
 
 
-def _short(value) -> str:
-    text = f"{float(value):.4g}"
-    return "0" if text == "-0" else text
-
-
 def _region_key(figure, regions, colour, letter, ties: str = "line"):
     """Letters → outcomes, as a legend below the axes; ties as a dashed line (1-D) or dots (2-D)."""
-    from matplotlib.patches import Patch
+    from matplotlib.patches import Patch     # matplotlib is optional (the plot extra)
     handles = []
     for region in regions:
         code = region.outcome.code
@@ -211,7 +225,7 @@ def _region_key(figure, regions, colour, letter, ties: str = "line"):
                              label=f"{letter[code]}: {_wrap(region.outcome.label, 90)}"))
     thin = [r for r in regions if r.boundary]
     if thin:
-        from matplotlib.lines import Line2D
+        from matplotlib.lines import Line2D     # matplotlib is optional (the plot extra)
         if ties == "line":
             handles.append(Line2D([], [], color="0.25", linestyle=(0, (4, 3)), label="boundary (ties solved exactly)"))
         else:
@@ -226,7 +240,7 @@ def _region_key(figure, regions, colour, letter, ties: str = "line"):
 
 # ---- 2-D -----------------------------------------------------------------------------------------
 def _plot_2d(result, title):
-    from matplotlib.colors import BoundaryNorm, ListedColormap
+    from matplotlib.colors import BoundaryNorm, ListedColormap     # matplotlib is optional (the plot extra)
     game = result.game
     ax_x, ax_y = result.axes
     x, y = ax_x.floats, ax_y.floats
@@ -261,24 +275,20 @@ def _plot_2d(result, title):
         ax.scatter(x[tx], y[ty], s=1.5, color="black", linewidths=0, label="tie points (solved exactly)", zorder=3)
     # fitted straight boundaries
     for boundary in result.boundaries():
-        at = boundary.at
-        if at.get("kind") == "cells" and at.get("straight"):
-            extent_x = at["extent"][ax_x.name]
-            extent_y = at["extent"][ax_y.name]
-            text = at["text"].replace("boundary line ", "").split(" (")[0]
-            slope, intercept = at["slope"], at["intercept"]
-            if text.startswith(ax_y.name):
-                xs = np.array(extent_x)
-                ys = slope * xs + intercept
+        line = boundary.line
+        if line is not None and line.straight:
+            if line.solved_for == ax_y.name:
+                xs = np.array(line.extent[ax_x.name])
+                ys = line.slope * xs + line.intercept
             else:
-                ys = np.array(extent_y)
-                xs = slope * ys + intercept
+                ys = np.array(line.extent[ax_y.name])
+                xs = line.slope * ys + line.intercept
             ax.plot(xs, ys, color="black", linestyle=(0, (5, 3)), linewidth=1.2)
-            angle = 0.0
-            ax.annotate(text, ((xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2), xytext=(6, -12), textcoords="offset points",
-                        fontsize=8, rotation=angle, bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="0.6", alpha=0.9))
+            ax.annotate(line_equation(line), ((xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2), xytext=(6, -12),
+                        textcoords="offset points", fontsize=8,
+                        bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="0.6", alpha=0.9))
     # letters at the centre of each region's largest part
-    from scipy import ndimage
+    from scipy import ndimage     # scipy is slow to import; only 2-D plots need it
     for region in regions:
         if region.boundary:
             continue

@@ -1,46 +1,27 @@
 """The report for people: the game in brief, the parameters in use, and each equilibrium.
 
-Every presenter reads the same ``Solution``; this one writes plain text for a terminal.
+Every presenter reads the same ``Solution``; this one writes plain text for a terminal. The words
+shared with the Markdown and HTML reports (a mixed strategy, a player's moves, the notes) are
+here too.
 """
 from __future__ import annotations
 
+import math
 from fractions import Fraction
 
+from solver.analysis.labels import START, decision_point, move_names
+from solver.analysis.pictures import MarkedMatrix, PlayedTree
+from solver.equilibria.result import Family
+from solver.model.reduce import reduced_strategies
+from solver.model.tree import ExtensiveGame
+from solver.present.ascii import render_matrix, render_tree
+from solver.present.table import columns, number, number_with_decimal
 from solver.results import Equilibrium, Solution, format_number
 
-
-def number(value, exact: bool = True) -> str:
-    """A payoff or probability: exact fractions stay fractions (with a decimal when that helps)."""
-    if isinstance(value, (Fraction, int)):
-        value = Fraction(value)
-        if value.denominator == 1 or not exact:
-            return str(value) if value.denominator == 1 else format_number(float(value))
-        if Fraction(round(float(value), 3)).limit_denominator(1000) == value:
-            return str(value)     # 1/2, 3/8: the fraction is as clear as a decimal
-        return f"{value} (≈{format_number(float(value), 3)})"
-    return format_number(value)
-
-
-def short_number(value) -> str:
-    if isinstance(value, (Fraction, int)):
-        return str(Fraction(value))
-    return format_number(value)
-
-
-def decision_label(label: str, player: str, moves: frozenset = frozenset()) -> str:
-    """A decision point named by the moves before it (``"Transfer/Enable"``) reads as
-    ``"after Transfer → Enable"``; any other name reads as ``"at stage1"``."""
-    if label in (player, "root", ""):
-        return "at the start"
-    parts = label.split("/")
-    if not moves or all(p in moves for p in parts):
-        return "after " + " → ".join(parts)
-    return f"at {label}"
-
-
-def move_names(game) -> frozenset:
-    """Every move label of a tree (empty for a normal-form game)."""
-    return frozenset(m for moves in getattr(game, "node_moves", ()) for m in moves)
+MAX_PICTURE_LEAVES = 64
+MAX_PICTURE_CELLS = 64
+#: A continuum of equilibria is described by at most this many of its points.
+MAX_FAMILY_POINTS = 3
 
 
 def describe_mixed(probabilities: dict) -> str:
@@ -48,7 +29,7 @@ def describe_mixed(probabilities: dict) -> str:
     support = [(s, p) for s, p in probabilities.items() if p != 0]
     if len(support) == 1:
         return support[0][0]
-    return ", ".join(f"{s} {short_number(p)}" for s, p in support)
+    return ", ".join(f"{s} {format_number(p)}" for s, p in support)
 
 
 def describe_behaviour(player: str, points: dict, moves_in_game: frozenset = frozenset()) -> str:
@@ -58,8 +39,8 @@ def describe_behaviour(player: str, points: dict, moves_in_game: frozenset = fro
     moves = {label: describe_mixed(probs) for label, probs in points.items()}
     if len(moves) == 1:
         (label, move), = moves.items()
-        where = decision_label(label, player, moves_in_game)
-        return move if where == "at the start" else f"{move} {where}"
+        where = decision_point(label, player, moves_in_game)
+        return move if where == START else f"{move} {where}"
     counts: dict[str, int] = {}
     for move in moves.values():
         counts[move] = counts.get(move, 0) + 1
@@ -67,27 +48,74 @@ def describe_behaviour(player: str, points: dict, moves_in_game: frozenset = fro
     if frequency == len(moves):
         return f"always {common}"
     if frequency >= 3 and frequency > len(moves) / 2:
-        others = [f"{m} {decision_label(l, player, moves_in_game)}" for l, m in moves.items() if m != common]
+        others = [f"{m} {decision_point(l, player, moves_in_game)}" for l, m in moves.items() if m != common]
         return "; ".join(others + [f"{common} otherwise"])
-    return "; ".join(f"{m} {decision_label(l, player, moves_in_game)}" for l, m in moves.items())
+    return "; ".join(f"{m} {decision_point(l, player, moves_in_game)}" for l, m in moves.items())
 
 
-def payoff_line(equilibrium: Equilibrium, players) -> str:
-    return ", ".join(f"{p} {number(equilibrium.payoffs[p])}" for p in players)
+def payoff_line(equilibrium: Equilibrium, players, exact: bool = True) -> str:
+    return ", ".join(f"{p} {number_with_decimal(equilibrium.payoffs[p], exact)}" for p in players)
+
+
+def concept_title(solution: Solution) -> str:
+    return "Subgame-perfect equilibria" if solution.concept == "subgame-perfect" else "Nash equilibria"
+
+
+def strategy_names(solution: Solution) -> tuple[tuple[str, ...], ...]:
+    """The names of the strategies a family's indices count: a tree's are its reduced strategies."""
+    game = solution.game
+    if isinstance(game, ExtensiveGame):
+        return tuple(tuple(s.name for s in reduced_strategies(game, i)) for i in range(game.num_players))
+    return tuple(game.strategies)
+
+
+def family_text(family: Family, players, strategies) -> str:
+    """A continuum of equilibria in the game's names: its supports and a few of its points."""
+    def support(i, player):
+        names = [strategies[i][k] for k in family.support[i]]
+        return f"{player} plays {names[0]}" if len(names) == 1 else f"{player} mixes {', '.join(names)}"
+
+    def point(profile):
+        parts = []
+        for i, player in enumerate(players):
+            used = [(strategies[i][k], v) for k, v in enumerate(profile[i]) if v != 0]
+            parts.append(f"{player}: " + (used[0][0] if len(used) == 1 else ", ".join(f"{s} {number(v)}" for s, v in used)))
+        return "(" + "; ".join(parts) + ")"
+    text = (f"a continuum of equilibria of dimension {family.dimension} where "
+            + "; ".join(support(i, p) for i, p in enumerate(players)))
+    points = [point(p) for p in family.extreme_points[:MAX_FAMILY_POINTS]]
+    return text + ("; it contains " + " and ".join(points) if points else "")
+
+
+def note_lines(solution: Solution) -> list[str]:
+    """The solution's remarks in words: its continua of equilibria first, then its notes."""
+    names = strategy_names(solution) if solution.families else ()
+    return [family_text(f, solution.players, names) for f in solution.families] + solution.note_texts()
 
 
 def _heading(solution: Solution) -> str:
-    concept = "Subgame-perfect equilibria" if solution.concept == "subgame-perfect" else "Nash equilibria"
     count = len(solution.equilibria)
     if solution.complete:
         completeness = "this is every one" if solution.concept == "subgame-perfect" or not solution.components else \
             "every extreme equilibrium, with the components they span"
     else:
         completeness = "NOT complete: other equilibria may exist"
-    return f"{concept}: {count} found by {solution.method} ({completeness})"
+    return f"{concept_title(solution)}: {count} found by {solution.method} ({completeness})"
 
 
-def render(solution: Solution, source_path: str = "") -> str:
+def _parameter_lines(solution: Solution) -> list[str]:
+    described = {p.name: p for p in solution.game.info.parameters}
+    rows = []
+    for name, value in solution.parameters.items():
+        default = described[name].value if name in described else None
+        changed = "" if default is None or Fraction(str(default)) == Fraction(value) else f"  (default {default})"
+        description = described[name].description if name in described else ""
+        rows.append([name, f"= {format_number(value)}", changed + (f"   {description}" if description else "")])
+    return ["Parameters", *columns(rows, [" ", ""], indent="  "), ""]
+
+
+def render(solution: Solution, source_path: str = "", picture: MarkedMatrix | PlayedTree | None = None) -> str:
+    """The report; ``picture`` (the marked tree or matrix) is drawn when it is small enough."""
     game = solution.game
     info = game.info
     lines = [info.title or "(untitled game)"]
@@ -97,23 +125,11 @@ def render(solution: Solution, source_path: str = "") -> str:
     lines.append(f"{source_path or info.path} · {kind} · {len(solution.players)} players: {', '.join(solution.players)}")
     lines.append("")
     if solution.parameters:
-        lines.append("Parameters")
-        width = max(len(k) for k in solution.parameters)
-        described = {p.name: p for p in info.parameters}
-        value_width = max(len(short_number(v)) for v in solution.parameters.values())
-        for name, value in solution.parameters.items():
-            default = described[name].value if name in described else None
-            changed = "" if default is None or Fraction(str(default)) == Fraction(value) else f"  (default {default})"
-            description = described[name].description if name in described else ""
-            text = f"  {name:<{width}} = {short_number(value):<{value_width}}{changed}"
-            if description:
-                text += f"   {description}"
-            lines.append(text)
-        lines.append("")
-    picture = _picture(solution)
-    if picture:
+        lines.extend(_parameter_lines(solution))
+    drawn = _picture(picture)
+    if drawn:
         lines.append("The game")
-        lines.extend("  " + row if row else "" for row in picture.rstrip("\n").split("\n"))
+        lines.extend("  " + row if row else "" for row in drawn.rstrip("\n").split("\n"))
         lines.append("")
     lines.append(_heading(solution))
     if not solution.equilibria:
@@ -126,39 +142,32 @@ def render(solution: Solution, source_path: str = "") -> str:
         lines.append("Components (connected sets of equilibria)")
         for c in solution.components:
             members = ", ".join(str(i + 1) for i in c.members)
-            lines.append(f"  equilibria {members}" + (" (an isolated equilibrium)" if len(c.members) == 1 else " and every mixture along the edges between them"))
+            lines.append(f"  equilibria {members}" + (" (an isolated equilibrium)" if len(c.members) == 1
+                                                       else " and every mixture along the edges between them"))
     if solution.value is not None:
         lines.append("")
-        lines.append(f"Value of the game (to {solution.players[0]}): {number(solution.value)}")
-    if solution.notes:
+        lines.append(f"Value of the game (to {solution.players[0]}): {number_with_decimal(solution.value)}")
+    notes = note_lines(solution)
+    if notes:
         lines.append("")
         lines.append("Notes")
-        lines.extend(f"  - {n}" for n in solution.notes)
+        lines.extend(f"  - {n}" for n in notes)
     return "\n".join(lines) + "\n"
 
 
-MAX_PICTURE_LEAVES = 64
-MAX_PICTURE_CELLS = 64
-
-
-def _picture(solution: Solution) -> str:
+def _picture(picture: MarkedMatrix | PlayedTree | None) -> str:
     """The tree (box-drawing characters, equilibrium moves marked) or the payoff matrix (best
     responses marked), when small enough to read in a terminal."""
-    from solver.present.ascii import render_matrix, render_tree
-    game = solution.game
-    if solution.form == "sequential":
-        if len(game.terminal_nodes()) <= MAX_PICTURE_LEAVES:
-            return render_tree(game, solution)
-        return ""
-    cells = 1
-    for n in game.shape:
-        cells *= n
-    return render_matrix(game) if cells <= MAX_PICTURE_CELLS and game.num_players >= 2 else ""
+    if isinstance(picture, PlayedTree):
+        return render_tree(picture) if len(picture.tree.terminal_nodes()) <= MAX_PICTURE_LEAVES else ""
+    if isinstance(picture, MarkedMatrix):
+        game = picture.game
+        return render_matrix(picture) if math.prod(game.shape) <= MAX_PICTURE_CELLS and game.num_players >= 2 else ""
+    return ""
 
 
 def _render_equilibrium(solution: Solution, k: int, equilibrium: Equilibrium) -> list[str]:
-    kind = "pure" if equilibrium.pure else "mixed"
-    tags = [kind]
+    tags = ["pure" if equilibrium.pure else "mixed"]
     if solution.concept == "nash" and equilibrium.subgame_perfect is not None:
         tags.append("subgame-perfect" if equilibrium.subgame_perfect else "not subgame-perfect")
     title = f"Equilibrium {k} ({', '.join(tags)})"
@@ -172,19 +181,16 @@ def _render_equilibrium(solution: Solution, k: int, equilibrium: Equilibrium) ->
                 lines.append(f"  Path of play:  {equilibrium.path[0][0]}")
             else:
                 lines.append("  Outcomes:")
-                for outcome, p in equilibrium.path:
-                    lines.append(f"    {short_number(p):>8}  {outcome}")
+                lines.extend(f"    {format_number(p):>8}  {outcome}" for outcome, p in equilibrium.path)
         lines.append(f"  Payoffs:       {payoff_line(equilibrium, players)}")
         lines.append("  Strategies:")
-        width = max(len(p) for p in players)
-        for p in players:
-            lines.append(f"    {p:<{width}}  {describe_behaviour(p, equilibrium.strategies[p], move_names(solution.game))}")
+        moves = move_names(solution.game)
+        rows = [[p, describe_behaviour(p, equilibrium.strategies[p], moves)] for p in players]
     else:
-        width = max(len(p) for p in players)
         lines.append("  Strategies:")
-        for p in players:
-            lines.append(f"    {p:<{width}}  {describe_mixed(equilibrium.strategies[p])}")
+        rows = [[p, describe_mixed(equilibrium.strategies[p])] for p in players]
+    lines.extend(columns(rows, "  ", indent="    "))
+    if solution.form != "sequential":
         lines.append(f"  Payoffs:       {payoff_line(equilibrium, players)}")
-    for note in equilibrium.notes:
-        lines.append(f"  ! {note}")
+    lines.extend(f"  ! {note.text()}" for note in equilibrium.notes)
     return lines

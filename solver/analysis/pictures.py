@@ -1,0 +1,89 @@
+"""What a picture of a game marks, worked out once for every presenter (text, SVG, HTML).
+
+- A payoff matrix marks each payoff that is a best response to the others' strategies, and the
+  pure equilibria (every payoff of the profile marked): :class:`MarkedMatrix`.
+- A tree marks the moves of the first listed equilibrium and the nodes its play reaches (with
+  chance): :class:`PlayedTree`.
+
+>>> from solver.api import load_game, parameter_values, evaluate_game
+>>> game = load_game("games/prisoners_dilemma.yaml")
+>>> matrix = marked_matrix(evaluate_game(game, parameter_values(game)))
+>>> [tuple(int(i) for i in p) for p in np.argwhere(matrix.equilibrium)]
+[(1, 1)]
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from solver.api import evaluate_game, parameter_values, solve
+from solver.equilibria.pure import best_response_masks
+from solver.model.normal import NormalFormGame
+from solver.model.tree import ExtensiveGame
+from solver.model.walk import reach_probabilities
+from solver.results import Equilibrium, Solution
+
+
+@dataclass(frozen=True)
+class MarkedMatrix:
+    """A numeric normal form; ``best[i, s]``: player i's strategy in profile s is a best response
+    to the others'; ``equilibrium[s]``: profile s is a pure equilibrium."""
+    game: NormalFormGame
+    best: np.ndarray
+    equilibrium: np.ndarray
+
+
+@dataclass(frozen=True)
+class PlayedTree:
+    """A numeric tree with the moves of the first equilibrium of a solution (information set →
+    move probabilities; empty without one), the nodes its play reaches, and how many equilibria
+    the solution lists."""
+    tree: ExtensiveGame
+    behaviour: Mapping[int, tuple]
+    reached: frozenset
+    equilibria: int = 0
+
+
+def _numeric(game):
+    return game.evaluated() if game.is_symbolic else game
+
+
+def marked_matrix(game: NormalFormGame) -> MarkedMatrix:
+    game = _numeric(game)
+    best = best_response_masks(game.payoffs, game.num_players)
+    return MarkedMatrix(game, best, np.logical_and.reduce(best, axis=0))
+
+
+def behaviour_of(tree: ExtensiveGame, equilibrium: Equilibrium) -> dict[int, tuple]:
+    """Move probabilities per information set (those the equilibrium specifies), from its
+    strategies in the game's names."""
+    behaviour = {}
+    for h, info in enumerate(tree.infosets):
+        probs = equilibrium.strategies.get(tree.players[info.player], {}).get(info.label)
+        if probs is not None:
+            behaviour[h] = tuple(probs.get(m, 0) for m in info.moves)
+    return behaviour
+
+
+def played_tree(tree: ExtensiveGame, solution: Solution | None = None) -> PlayedTree:
+    tree = _numeric(tree)
+    behaviour = behaviour_of(tree, solution.equilibria[0]) if solution is not None and solution.equilibria else {}
+    reached = frozenset(np.flatnonzero(reach_probabilities(tree, behaviour) != 0).tolist()) if behaviour else frozenset()
+    return PlayedTree(tree, behaviour, reached, len(solution.equilibria) if solution is not None else 0)
+
+
+def picture(numeric, solution: Solution | None = None) -> MarkedMatrix | PlayedTree:
+    """The marks for a numeric game: a tree's equilibrium moves, or a matrix's best responses."""
+    if isinstance(numeric, ExtensiveGame):
+        return played_tree(numeric, solution)
+    return marked_matrix(numeric)
+
+
+def game_picture(game, parameters: Mapping[str, object] | None = None) -> MarkedMatrix | PlayedTree:
+    """``solve draw``: the game (as loaded) at ``parameters``; a tree with its first
+    subgame-perfect equilibrium."""
+    numeric = evaluate_game(game, parameter_values(game, parameters))
+    solution = solve(game, parameters) if isinstance(numeric, ExtensiveGame) else None
+    return picture(numeric, solution)

@@ -1,0 +1,78 @@
+"""The computation behind ``solve report``: everything the HTML page shows, as data.
+
+A :class:`Report` holds the game (as loaded and evaluated at the parameters in use), its solution,
+the marks of its picture, the step-by-step explanation, and for each parameter with a ``range`` a
+:class:`SweepSeries`: the outcome and the equilibrium payoffs at evenly spaced values (solved with
+:func:`solver.analysis.sweep.sweep`).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Mapping
+
+import numpy as np
+
+from solver.analysis.explanation import Explanation, explain_game
+from solver.analysis.grid import Axis
+from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture
+from solver.analysis.sweep import sweep
+from solver.api import evaluate_game, parameter_values, solve
+from solver.model.expr import to_exact
+from solver.results import Solution
+
+SWEEP_POINTS = 41
+#: Seconds ``solve`` may take for the report's list of equilibria.
+SOLVE_TIMEOUT = 60
+
+
+@dataclass(frozen=True)
+class SweepSeries:
+    """One parameter from ``lo`` to ``hi``: at each value ``xs``, the outcome's label and the
+    equilibrium payoffs (points × players; NaN where the equilibrium is not unique). ``error``
+    says why there is no series."""
+    name: str
+    lo: object
+    hi: object
+    xs: np.ndarray | None = None
+    labels: tuple[str, ...] = ()
+    payoffs: np.ndarray | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
+class Report:
+    game: object                       # as loaded: its description, parameters and sources
+    values: Mapping[str, object]       # the parameter values in use
+    numeric: object                    # the game evaluated at them
+    solution: Solution
+    picture: MarkedMatrix | PlayedTree
+    explanation: Explanation
+    sweeps: tuple[SweepSeries, ...]
+    sweep_points: int
+
+
+def sweep_series(game, name: str, lo, hi, settings: Mapping[str, object] | None, points: int = SWEEP_POINTS) -> SweepSeries:
+    """The outcome and payoffs at ``points`` values of ``name`` from ``lo`` to ``hi``, the other
+    parameters at ``settings`` (their defaults where not set)."""
+    settings = {k: v for k, v in (settings or {}).items() if k != name}
+    try:
+        result = sweep(game, [Axis(name, lo, hi, points)], settings, processes=1)
+    except (ValueError, ArithmeticError) as error:
+        return SweepSeries(name, lo, hi, error=str(error))
+    labels = tuple(result.outcomes[int(c)].label for c in result.codes.reshape(-1))
+    return SweepSeries(name, lo, hi, result.axes[0].floats, labels,
+                       np.asarray(result.payoffs, dtype=float).reshape(points, -1))
+
+
+def build_report(game, parameters: Mapping[str, object] | None = None, sweep_points: int = SWEEP_POINTS,
+                 weak: bool = False) -> Report:
+    """Everything ``solve report`` shows about ``game`` (as loaded) at ``parameters``; one sweep
+    per parameter with a range unless ``sweep_points`` < 2."""
+    values = parameter_values(game, parameters)
+    numeric = evaluate_game(game, values)
+    solution = solve(game, parameters, timeout=SOLVE_TIMEOUT)
+    ranged = [p for p in game.info.parameters if p.range] if sweep_points >= 2 else []
+    sweeps = tuple(sweep_series(game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, sweep_points)
+                   for p in ranged)
+    return Report(game, values, numeric, solution, picture(numeric, solution), explain_game(game, parameters, weak),
+                  sweeps, sweep_points)

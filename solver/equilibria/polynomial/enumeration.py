@@ -1,0 +1,284 @@
+"""The driver: support profiles in, one :class:`~solver.equilibria.result.AlgorithmResult` out.
+
+Exact payoffs go support by support to the exact solvers (:mod:`.linear`, :mod:`.groebner`), each
+under its time budget (:mod:`.budget`); systems too large for Gröbner bases are tracked
+numerically first (:mod:`.tracking`) and solved exactly only when the homotopy shows signs of
+degeneracy. Float payoffs go to the float routes: pure checks, two square linear systems, closed
+forms and batched homotopies.
+"""
+from __future__ import annotations
+
+import math
+import time
+from fractions import Fraction
+
+import numpy as np
+
+from solver.core.deadline import DeadlinePassed, expired
+from solver.core.numbers import integer_scaled, is_exact_array, payoff_scale, to_fraction
+from solver.equilibria.polynomial.budget import SYSTEM_BUDGET, Unsolved, budget_seconds, guarded
+from solver.equilibria.polynomial.common import (FoundFamily, Outcome, mixing_players, pure_check, rational_profile,
+                                                 same_profile, support_remark)
+from solver.equilibria.polynomial.groebner import GeneralSolver
+from solver.equilibria.polynomial.linear import float_linear, linear_route
+from solver.equilibria.polynomial.support import support_profiles
+from solver.equilibria.polynomial.tracking import newton_polish, numeric_batches, numeric_support
+from solver.equilibria.result import DEADLINE, INFO, AlgorithmResult, Family, Note
+
+#: Float payoffs equal to a rational with at most this denominator are solved exactly.
+_NICE_DENOMINATOR = 10_000
+#: Support systems with more unknowns are solved by homotopy first (Gröbner bases only when the
+#: homotopy shows signs of degeneracy: singular or failed paths).
+GB_MAX_VARIABLES = 4
+#: The numeric fallback for one support system may take this many times the system budget.
+_NUMERIC_FALLBACK_BUDGETS = 4
+EXACT_LABEL = "support enumeration + exact polynomial systems (Gröbner bases)"
+FLOAT_LABEL = "support enumeration + linear-product homotopy"
+
+
+def _nice(v: float) -> Fraction | None:
+    if not math.isfinite(v):
+        return None
+    f = Fraction(v).limit_denominator(_NICE_DENOMINATOR)
+    return f if float(f) == v else None
+
+
+def prepared_payoffs(payoffs) -> tuple[np.ndarray, bool, bool]:
+    """(payoffs, exact, float_out): exact payoffs as a Fraction object array; float payoffs that
+    are all small-denominator rationals (such as 0.25) too, with ``float_out`` set so answers go
+    back as floats; other float payoffs as float64 with ``exact`` False."""
+    arr = np.asarray(payoffs)
+    if arr.ndim < 2 or arr.shape[0] != arr.ndim - 1:
+        raise ValueError(f"payoffs must have shape (N, n_1, ..., n_N); got {arr.shape}")
+    if is_exact_array(arr):
+        return _fraction_array(arr.shape, [to_fraction(v) for v in arr.flat]), True, False
+    Gf = np.asarray(arr, dtype=float)
+    fr = [_nice(float(v)) for v in Gf.flat]
+    if all(f is not None for f in fr):
+        return _fraction_array(arr.shape, fr), True, True
+    return Gf, False, True
+
+
+def _fraction_array(shape, values) -> np.ndarray:
+    G = np.empty(shape, dtype=object)
+    G.flat[:] = values
+    return G
+
+
+def _comparable(G: np.ndarray) -> np.ndarray:
+    """Per-player integer version of exact payoffs (a positive scaling each) for dominance."""
+    out = np.empty(G.shape, dtype=object)
+    for i in range(G.shape[0]):
+        out[i].flat[:] = integer_scaled(G[i].flat)
+    if all(abs(v) < 2 ** 62 for v in out.flat):
+        return out.astype(np.int64)
+    return out
+
+
+def _solve_support(G, S, deadline) -> Outcome:
+    """Exact solution of one support system (run under a time budget)."""
+    mixing = mixing_players(S)
+    if not mixing:
+        return pure_check(G, S)
+    if len(mixing) <= 2:
+        res = linear_route(G, S, mixing, deadline)
+        if res is not None:
+            return res
+    return GeneralSolver(G, S, deadline).solve()
+
+
+def _guarded_support(G, S, deadline) -> Outcome:
+    seconds = budget_seconds(deadline)
+    return guarded(_solve_support, (G, S, time.monotonic() + seconds), seconds)
+
+
+def support_equilibria(G, S, deadline: float | None = None) -> list:
+    """The verified equilibria the exact system of support profile ``S`` gives (its isolated
+    solutions and the points found on its families), exact where rational; empty when the exact
+    method fails or runs out of time. ``G`` holds exact payoffs (see :func:`prepared_payoffs`)."""
+    try:
+        outcome = _guarded_support(G, S, deadline)
+    except (DeadlinePassed, Unsolved):
+        return []
+    return outcome.points + [p for f in outcome.families for p in f.points]
+
+
+def _dedupe(points: list) -> list:
+    """One of each equilibrium, the exact version where there are both."""
+    kept: list = []
+    for p in points:
+        match = next((k for k, q in enumerate(kept) if same_profile(p, q)), None)
+        if match is None:
+            kept.append(p)
+        elif all(x.dtype == object for x in p) and not all(x.dtype == object for x in kept[match]):
+            kept[match] = p
+    return kept
+
+
+class _Enumeration:
+    """The state of one run: what was found, whether it is complete, and the notes."""
+
+    def __init__(self, payoffs, deadline):
+        self.G, self.exact, self.float_out = prepared_payoffs(payoffs)
+        self.deadline = deadline
+        self.points: list = []
+        self.families: list[FoundFamily] = []
+        self.notes: list[Note] = []
+        self.complete = True
+
+    def stopped(self, message: str) -> None:
+        """The deadline passed: one deadline note (the first stage it stopped)."""
+        self.complete = False
+        if not any(n.code == DEADLINE for n in self.notes):
+            self.notes.append(Note(DEADLINE, message))
+
+    def info(self, remarks) -> None:
+        self.notes.extend(Note(INFO, message, data) for message, data in remarks)
+
+    def supports(self) -> list:
+        cmp = _comparable(self.G) if self.exact else self.G
+        found = []
+        try:
+            for S in support_profiles(cmp, generic=not self.exact, deadline=self.deadline):
+                found.append(S)
+        except DeadlinePassed:
+            self.stopped("deadline reached during the support search")
+        return found
+
+    def solve_exact(self, supports) -> None:
+        direct, numeric_first = [], []
+        for S in supports:
+            mixing = [len(s) for s in S if len(s) > 1]
+            if len(mixing) >= 3 and sum(k - 1 for k in mixing) > GB_MAX_VARIABLES:
+                numeric_first.append(S)
+            else:
+                direct.append(S)
+        pending = direct + self._numeric_first(numeric_first)
+        for S in pending:
+            if expired(self.deadline):
+                self.stopped("deadline reached; some support profiles were not solved")
+                return
+            try:
+                res = _guarded_support(self.G, S, self.deadline)
+            except (DeadlinePassed, Unsolved) as exc:
+                if expired(self.deadline):
+                    self.stopped("deadline reached; some support profiles were not solved")
+                    return
+                self._numeric_fallback(S, "budget exceeded" if isinstance(exc, DeadlinePassed)
+                                       else f"exact method failed ({exc})")
+                continue
+            self.points.extend(res.points)
+            self.families.extend(res.families)
+            self.info(res.remarks)
+            if res.unsure:
+                self.complete = False
+
+    def _numeric_first(self, supports) -> list:
+        """Track large systems numerically; return those that show signs of degeneracy."""
+        if not supports:
+            return []
+        Gf = np.asarray(self.G, dtype=float)
+        pending = []
+        try:
+            for S, found, flagged, clean in numeric_batches(Gf, supports, self.deadline, payoff_scale(Gf)):
+                if clean and not flagged:
+                    for prof, _ in found:
+                        ex = rational_profile(self.G, prof)
+                        self.points.append(ex if ex is not None else prof)
+                else:
+                    pending.append(S)
+        except DeadlinePassed:
+            self.stopped("deadline reached while tracking homotopy paths")
+        return pending
+
+    def _numeric_fallback(self, S, why: str) -> None:
+        own = min(time.monotonic() + _NUMERIC_FALLBACK_BUDGETS * SYSTEM_BUDGET, self.deadline or math.inf)
+        try:
+            pts, unsure = numeric_support(self.G, S, own)
+        except DeadlinePassed:
+            pts, unsure = [], True
+        self.points.extend(pts)
+        self.info([support_remark(S, "{why}; solved numerically by homotopy", why=why)])
+        if unsure or len(mixing_players(S)) < 2:
+            self.complete = False
+
+    def solve_float(self, supports) -> None:
+        Gf = self.G
+        hard = []
+        for S in supports:
+            mixing = mixing_players(S)
+            if not mixing:
+                self.points.extend(pure_check(Gf, S).points)
+            elif len(mixing) == 2:
+                p = float_linear(Gf, S, mixing)
+                self.points.extend([p] if p is not None else [])
+            elif len(mixing) > 2:
+                hard.append(S)
+        try:
+            for S, found, flagged, _clean in numeric_batches(Gf, hard, self.deadline, payoff_scale(Gf)):
+                self.points.extend(newton_polish(Gf, S, p) for p, _ in found)
+                if flagged or any(singular for _, singular in found):
+                    self.complete = False
+                    self.info([support_remark(S, "singular or failed path endpoint near the simplex "
+                                                 "(degenerate game?)")])
+        except DeadlinePassed:
+            self.stopped("deadline reached while tracking homotopy paths")
+
+    def result(self, n_supports: int) -> AlgorithmResult:
+        convert = _as_floats if self.float_out else _as_tuples
+        points = sorted((convert(p) for p in _dedupe(self.points)), key=_profile_key)
+        found = sorted(self.families, key=lambda f: (f.support, f.dimension))
+        families = tuple(_family(f, points, convert) for f in found)
+        notes = [Note(INFO, "{count} support profiles survived dominance pruning", {"count": n_supports})]
+        return AlgorithmResult("polynomial", tuple(points), complete=self.complete,
+                               label=EXACT_LABEL if self.exact else FLOAT_LABEL, families=families,
+                               notes=tuple(notes + self.notes))
+
+
+def _as_tuples(profile) -> tuple:
+    return tuple(tuple(p.tolist()) for p in profile)
+
+
+def _as_floats(profile) -> tuple:
+    return tuple(tuple(float(v) for v in p) for p in profile)
+
+
+def _profile_key(profile) -> tuple:
+    return tuple(round(float(v), 7) for p in profile for v in p)
+
+
+def _family(found: FoundFamily, profiles: list, convert) -> Family:
+    points = tuple(convert(p) for p in found.points)
+    if len(points) > 1:
+        varying = tuple(j for j in range(len(found.support))
+                        if not all(same_profile((p[j],), (points[0][j],)) for p in points[1:]))
+    else:               # one known point: every mixing player may vary
+        varying = tuple(mixing_players(found.support))
+    members = tuple(k for k, q in enumerate(profiles) if any(same_profile(q, p) for p in points))
+    return Family(support=found.support, varying=varying, extreme_points=points, members=members,
+                  dimension=found.dimension, all_extreme=found.all_extreme)
+
+
+def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> AlgorithmResult:
+    """All Nash equilibria of an N-player game: isolated ones and positive-dimensional families.
+
+    ``payoffs`` has shape ``(N, n_1, ..., n_N)``; exact (int / Fraction object arrays) or float64.
+    ``deadline`` is a :func:`time.monotonic` value; when it passes the search stops and the result
+    has ``complete=False`` and a ``deadline`` note. ``profiles`` are the equilibria isolated within
+    their own support system (exact Fractions where exact), sorted; ``families`` the continua.
+
+    >>> import numpy as np
+    >>> mp = np.zeros((3, 2, 2, 2), dtype=object)   # three-player matching pennies
+    >>> for a, b, c in np.ndindex(2, 2, 2):
+    ...     mp[0, a, b, c] = int(a == b); mp[1, a, b, c] = int(b == c); mp[2, a, b, c] = int(c != a)
+    >>> res = enumerate_polynomial(mp)
+    >>> [[str(v) for v in p] for p in res.profiles[0]], res.complete
+    ([['1/2', '1/2'], ['1/2', '1/2'], ['1/2', '1/2']], True)
+    """
+    run = _Enumeration(payoffs, deadline)
+    supports = run.supports()
+    if run.exact:
+        run.solve_exact(supports)
+    else:
+        run.solve_float(supports)
+    return run.result(len(supports))

@@ -1,0 +1,114 @@
+"""The one walk of a tree under a behaviour profile: edge and reach probabilities, the outcome
+distribution, and expected payoffs (at the root, at a subgame's root, or of every subtree).
+
+Under a behaviour profile the probability of reaching a node is the product of the
+probabilities of the moves on its path, chance's and the players' (Kuhn 1953, §2); the expected
+payoff of a subtree is the sum over its leaves of reach × payoff, or, bottom-up, the probability-
+weighted sum of its children's values (Osborne & Rubinstein 1994, §11.1).
+
+A behaviour profile maps an information set's index to a probability vector over its moves
+(:mod:`solver.core.profiles`). An information set that is missing from the profile, or mapped to
+``None``, weighs each of its moves 0: nothing below it is reached and it contributes 0 to the
+values above. To count every move except one player's own (the others' reach, which best
+responses need), map that player's information sets to vectors of ones.
+
+Each walk is a loop over the tree's levels (:attr:`ExtensiveGame.levels`), with numpy operations
+within a level. Exact trees (object arrays of ``Fraction``; sympy expressions work the same way)
+give exact numbers; float trees give float64.
+
+    H. W. Kuhn (1953), "Extensive games and the problem of information", Annals of Mathematics
+    Studies 28, 193–216.
+    M. J. Osborne, A. Rubinstein (1994), A Course in Game Theory, MIT Press.
+
+>>> from fractions import Fraction as F
+>>> from solver.model.tree import Chance, Decision, Terminal, build_tree
+>>> tree = build_tree(["A"], Chance({"h": F(1, 4), "t": F(3, 4)}, {
+...     "h": Decision("A", {"x": Terminal((4,)), "y": Terminal((0,))}), "t": Terminal((1,))})).evaluated()
+>>> half = {0: (F(1, 2), F(1, 2))}
+>>> expected_payoffs(tree, half), [(tree.node_ids[n], str(p)) for n, p in outcome_distribution(tree, half)]
+((Fraction(5, 4),), [('t', '3/4'), ('h/x', '1/8'), ('h/y', '1/8')])
+>>> [str(v) for v in subtree_values(tree, half)[:, 0]]
+['5/4', '2', '1', '4', '0']
+"""
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Mapping
+
+import numpy as np
+
+from solver.model.tree import ExtensiveGame
+
+
+def _dtype(tree: ExtensiveGame):
+    return object if tree.leaf_payoffs.dtype == object or tree.chance_probs.dtype == object else float
+
+
+def _one(tree: ExtensiveGame):
+    return Fraction(1) if _dtype(tree) is object else 1.0
+
+
+def edge_probabilities(tree: ExtensiveGame, behaviour: Mapping) -> np.ndarray:
+    """Per node, the probability of the move into it: chance's, or the mover's under ``behaviour``
+    (1 at the root)."""
+    dtype = _dtype(tree)
+    sizes = np.array([len(s.moves) for s in tree.infosets], dtype=np.int64)
+    starts = np.cumsum(sizes) - sizes
+    table = np.zeros(int(sizes.sum()), dtype=dtype)          # every move's probability, set by set
+    for h, probs in behaviour.items():
+        if probs is not None:
+            table[starts[h]:starts[h] + sizes[h]] = list(probs)
+    edge = np.array(tree.chance_probs, dtype=dtype)          # chance edges; 1 after a player's node
+    children = np.flatnonzero(tree.node_player[tree.parent[1:]] >= 0) + 1
+    edge[children] = table[starts[tree.node_infoset[tree.parent[children]]] + tree.move_index[children]]
+    return edge
+
+
+def _downward(tree: ExtensiveGame, edge: np.ndarray, root: int) -> np.ndarray:
+    """Products of ``edge`` along the paths from ``root``; 0 outside its subtree."""
+    reach = np.zeros(tree.num_nodes, dtype=edge.dtype)
+    reach[root] = _one(tree)
+    top = int(tree.depth[root])
+    for level in reversed(tree.levels):                      # shallowest first
+        if level.depth >= top:
+            reach[level.start:level.stop] = np.repeat(reach[level.inner], level.counts) * edge[level.start:level.stop]
+    return reach
+
+
+def reach_probabilities(tree: ExtensiveGame, behaviour: Mapping, root: int = 0) -> np.ndarray:
+    """Per node, the probability that play from ``root`` under ``behaviour`` reaches it (0 outside
+    the subtree at ``root``)."""
+    return _downward(tree, edge_probabilities(tree, behaviour), root)
+
+
+def chance_reach(tree: ExtensiveGame, root: int = 0) -> np.ndarray:
+    """Per node, the product of the chance probabilities on the path from ``root`` (the players'
+    moves count 1); 0 outside the subtree at ``root``."""
+    return _downward(tree, np.asarray(tree.chance_probs, dtype=_dtype(tree)), root)
+
+
+def expected_payoffs(tree: ExtensiveGame, behaviour: Mapping, root: int = 0) -> tuple:
+    """Expected payoff per player of ``behaviour`` in the subgame at ``root`` (the whole game by
+    default)."""
+    reach = reach_probabilities(tree, behaviour, root)
+    leaves = tree.terminal_nodes()
+    return tuple(np.dot(reach[leaves], np.asarray(tree.leaf_payoffs[leaves], dtype=reach.dtype)).tolist())
+
+
+def outcome_distribution(tree: ExtensiveGame, behaviour: Mapping, root: int = 0) -> tuple[tuple[int, object], ...]:
+    """(terminal node, probability) for every leaf that play from ``root`` reaches with positive
+    probability, in node order."""
+    reach = reach_probabilities(tree, behaviour, root)
+    leaves = tree.terminal_nodes()
+    return tuple((int(n), p) for n, p in zip(leaves.tolist(), reach[leaves].tolist()) if p != 0)
+
+
+def subtree_values(tree: ExtensiveGame, behaviour: Mapping) -> np.ndarray:
+    """``(num_nodes, N)``: the expected payoffs of every subtree under ``behaviour`` (row 0 is the
+    game's value), bottom-up over the levels."""
+    edge = edge_probabilities(tree, behaviour)
+    values = np.array(tree.leaf_payoffs, dtype=edge.dtype)
+    for level in tree.levels:                                # deepest first
+        children = slice(level.start, level.stop)
+        values[level.inner] = np.add.reduceat(values[children] * edge[children, None], level.offsets, axis=0)
+    return values
