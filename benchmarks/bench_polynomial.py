@@ -97,7 +97,7 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true", help="small games only")
     args = ap.parse_args(argv)
     try:
-        import pygambit  # noqa: F401
+        import pygambit  # noqa: F401  (optional: only the Gambit columns need it)
         have_gambit = True
     except ImportError:
         have_gambit = False

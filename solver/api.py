@@ -115,8 +115,9 @@ def normal_form_equilibria(game: NormalFormGame, result: AlgorithmResult) -> lis
 
 
 def _components(result: AlgorithmResult) -> tuple:
-    """Families spanned by listed equilibria (two-player components) — the others stay families."""
-    return tuple(f for f in result.families if len(f.members) > 1)
+    """Families whose extreme points are all listed equilibria (two-player components, segments
+    with both ends found); the others stay families, known through some of their points."""
+    return tuple(f for f in result.families if f.all_extreme and len(f.members) > 1)
 
 
 # ---- trees -----------------------------------------------------------------------------------
@@ -237,6 +238,6 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
     return Solution(title=game.info.title, form="sequential" if sequential else "normal", players=tuple(game.players),
                     parameters=values, concept=chosen, method=result.label, complete=result.complete,
                     equilibria=tuple(equilibria), components=_components(result),
-                    families=tuple(f for f in result.families if len(f.members) <= 1), notes=result.notes,
+                    families=tuple(f for f in result.families if f not in _components(result)), notes=result.notes,
                     value=result.value, method_name=result.method, method_parameters=result.parameters,
                     game=numeric)

@@ -253,7 +253,12 @@ def test_missing_information_sets_weigh_nothing():
 
 def test_chance_reach_is_the_product_of_chance_edges():
     tree = random_perfect_information_tree(80, 2, np.random.default_rng(5), exact=True, chance_fraction=0.4)
-    assert list(chance_reach(tree)) == [tree.reach_probability(n) for n in range(tree.num_nodes)]
+    by_path = [np.prod([tree.chance_probs[n] for n in tree.path_to(node)[1:]], dtype=object) for node in range(tree.num_nodes)]
+    assert list(chance_reach(tree)) == by_path
+    root = int(tree.first_child[0])
+    below = set(tree.subtree_nodes(root).tolist())
+    assert [chance_reach(tree, root)[n] * (by_path[root] if n in below else 1) for n in range(tree.num_nodes)] == \
+        [by_path[n] if n in below else 0 for n in range(tree.num_nodes)]
 
 
 def test_levels_cover_every_inner_node_once_and_with_changes_keeps_them():

@@ -340,7 +340,7 @@ def test_random_gaussian_games(U):
     # the logit homotopy's equilibrium is one of them
     assert _contains(res.profiles, _homotopy_profile(U))
     try:
-        import pygambit as gbt
+        import pygambit as gbt    # optional: the comparison with Gambit runs where it is installed
     except ImportError:
         return
     game = gbt.Game.from_arrays(*[U[i] for i in range(U.shape[0])])

@@ -31,7 +31,7 @@ from solver.analysis.tree_explanation import (imperfect_information_parts, perfe
                                               solve_quietly)
 from solver.api import evaluate_game, parameter_values
 from solver.core.linear import rref, solve_any
-from solver.core.numbers import clean, is_exact_number, to_fraction
+from solver.core.numbers import FLOAT_TOLERANCE, clean, is_exact_number, to_fraction
 from solver.core.regret import deviation_payoffs
 from solver.equilibria.dominance import DominanceResult, iterated_elimination
 from solver.equilibria.pure import pure_equilibrium_indices
@@ -163,7 +163,7 @@ def earnings(game: NormalFormGame, profile) -> list[Earnings]:
     """For each player, what each strategy earns against the others' mixtures in ``profile``."""
     exact = game.is_exact and all(is_exact_number(v) for p in profile for v in p)
     dtype = object if exact else float
-    tolerance = 0 if exact else 1e-9
+    tolerance = 0 if exact else FLOAT_TOLERANCE
     deviations = deviation_payoffs(np.asarray(game.payoffs, dtype=dtype), [np.asarray(p, dtype=dtype) for p in profile])
     out = []
     for i, vector in enumerate(profile):

@@ -43,7 +43,7 @@ class PlayedTree:
     tree: ExtensiveGame
     behaviour: Mapping[int, tuple]
     reached: frozenset
-    equilibria: int = 0
+    equilibrium_count: int = 0
 
 
 def _numeric(game):

@@ -32,7 +32,7 @@ from solver.analysis import batched
 from solver.analysis.batched import PointOutcome, PointSolver, ProgressReport
 from solver.analysis.grid import Axis, check_axes, grid_point, parse_axis
 from solver.analysis.labels import describe_key
-from solver.analysis.regions import Boundary, Outcome, Region, SweepResult
+from solver.analysis.regions import Outcome, SweepResult
 from solver.api import SolveError
 from solver.equilibria import registry
 from solver.equilibria.registry import Method
@@ -43,7 +43,8 @@ SERIES_LIMIT = 200_000          # per-equilibrium payoff series are kept for gri
 #: Descriptor of the completely mixed equilibrium of a 2×2 game (both supports {0, 1}).
 MIXED_2X2 = ((0, 1), (0, 1))
 
-__all__ = ["Axis", "Boundary", "Outcome", "Region", "SweepResult", "parse_axis", "sweep", "sweep_plan"]
+#: ``Axis`` and ``parse_axis`` (from ``solver.analysis.grid``) are part of the sweep API.
+__all__ = ["Axis", "SweepResult", "parse_axis", "sweep", "sweep_plan"]
 
 
 def sweep_plan(game, pointwise: bool = False) -> tuple[str, Method]:

@@ -23,7 +23,7 @@ import sympy
 
 from solver.analysis.pictures import behaviour_of
 from solver.api import solve
-from solver.core.numbers import TIE_TOLERANCE, FLOAT_TOLERANCE, is_exact_number
+from solver.core.numbers import FLOAT_TOLERANCE, TIE_TOLERANCE, is_exact_number
 from solver.equilibria import registry
 from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
 from solver.model.walk import outcome_distribution, reach_probabilities, subtree_values

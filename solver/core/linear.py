@@ -91,18 +91,20 @@ class IntegerTableau:
         Rows that no candidate takes are dropped when they are all zero; otherwise the equations
         are inconsistent or the candidates cannot form a basis, and :class:`InconsistentSystem`
         is raised. Each row starts with an artificial basic variable (``-1 - i``) whose column is
-        dropped as soon as it leaves, so the tableau only ever narrows.
+        dropped as soon as it leaves, so the tableau only ever narrows. ``free`` is as for the
+        constructor.
         """
         width = len(rows[0]) - 1 if rows else 0
         tableau = cls(rows, [-1 - i for i in range(len(rows))], range(width), free=free)
         for v in candidates:
             c = -1 - tableau.where[v]
-            r = next((r for r, row in enumerate(tableau.rows) if row[c] and _artificial(tableau.basic[r])), None)
+            r = None if c < 0 else next(    # none when v is basic already or no row is left for it
+                (r for r, row in enumerate(tableau.rows) if row[c] and _artificial(tableau.basic[r])), None)
             if r is None:
                 continue
             tableau.pivot(r, c)
-            for row in tableau.rows:        # the artificial variable that left: drop its column
-                del row[c]
+            # the artificial variable that left is dropped with its column
+            tableau.rows = [row[:c] + row[c + 1:] for row in tableau.rows]
             del tableau.nonbasic[c]
             tableau.where = tableau._positions()
         leftover = [r for r, v in enumerate(tableau.basic) if _artificial(v)]

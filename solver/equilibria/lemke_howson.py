@@ -76,9 +76,10 @@ class _NumericalFailure(Exception):
 
 
 # --------------------------------------------------------------------------------------------
-# Tableaux in compact (dictionary) form, one per polytope. Its variables are named by their
-# labels: in P the own variables x_i are labels 0..m-1 and the slacks labels m..m+n-1; in Q the
-# own variables y_j are labels m..m+n-1 and the slacks labels 0..m-1. Row i reads
+# Tableaux in compact (dictionary) form, one per polytope. Each variable has a label: in P the
+# own variables x_i are labels 0..m-1 and the slacks labels m..m+n-1; in Q the own variables y_j
+# are labels m..m+n-1 and the slacks labels 0..m-1 (the exact tableau names its variables by
+# their labels, the float one numbers them own first, then slacks). Row i reads
 #     basic[i] + sum_j t[i, j] * nonbasic[j] = t[i, -1],
 # i.e. ``t`` is B^-1 [M | I | 1] with the basic columns (unit vectors) left out. The column of
 # slack k of B^-1 [M | I] is the k-th column of B^-1, which the lexicographic test reads.

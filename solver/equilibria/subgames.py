@@ -77,8 +77,8 @@ from solver.core.profiles import pure_vector
 from solver.equilibria import registry
 from solver.equilibria import sequence_form as sf
 from solver.equilibria.recall import require_perfect_recall
-from solver.equilibria.result import (CONSTANT_SUM, DEADLINE, FAMILY, LIMIT, ONE_EQUILIBRIUM, ONLY_PURE, SUBGAME, TIES,
-                                      AlgorithmResult, Family, Note)
+from solver.equilibria.result import (CONSTANT_SUM, DEADLINE, FAMILY, INFO, LIMIT, ONE_EQUILIBRIUM, ONLY_PURE, SUBGAME,
+                                      TIES, AlgorithmResult, Family, Note)
 from solver.model.normal import NormalFormGame
 from solver.model.reduce import behaviour_from_mixed, reduced_normal_form
 from solver.model.tree import TERMINAL, ExtensiveGame, InformationSet
@@ -116,8 +116,9 @@ LIMIT_TEXT = "more than {limit} subgame-perfect equilibria: the list is cut at {
 TIES_TEXT = ("a mover is indifferent at {count} perfect-information decision(s) ({where}): every pure choice is "
              "listed; mixtures of tied moves are also subgame perfect")
 LEVEL_NOTE_TEXT = "the subgame at '{where}': {detail}"
-#: Level notes that the label or this module's own notes already say.
-_COVERED = {DEADLINE, LIMIT, TIES, ONE_EQUILIBRIUM, ONLY_PURE, CONSTANT_SUM}
+#: Level notes that the label or this module's own notes already say, or that only inform about a
+#: level's search (``INFO``); the others are passed on as ``SUBGAME`` notes.
+_COVERED = {DEADLINE, LIMIT, TIES, ONE_EQUILIBRIUM, ONLY_PURE, CONSTANT_SUM, INFO}
 
 
 # ---- structure --------------------------------------------------------------------------------
@@ -273,6 +274,13 @@ class _Solver:
         self.notes: list[Note] = []
         self.families: list[Family] = []
         self.ties: list[str] = []
+        self._sequences: dict[int, sf.Sequences] = {}
+
+    def sequences(self, root: int) -> sf.Sequences:
+        """The sequences of the subgame at ``root`` of the whole tree (computed once per root)."""
+        if root not in self._sequences:
+            self._sequences[root] = sf.sequences_of(self.tree, root)
+        return self._sequences[root]
 
     def method(self, key: str):
         text = LEVEL_TEXT.get(key, f"subgames by the '{key}' method on the reduced normal form")
@@ -412,7 +420,8 @@ class _Solver:
                 merged.update(part)
             # ... which, with every nested part Nash in its subgame, makes the whole Nash in this
             # subgame (Kuhn 1953). The first combinations are also checked directly.
-            if len(found) < DIRECT_CHECKS and not self.approximate and not sf.is_nash_at(self.tree, merged, root):
+            if len(found) < DIRECT_CHECKS and not self.approximate and not sf.is_nash_at(self.tree, merged, root,
+                                                                                         self.sequences(root)):
                 raise AssertionError(f"subgame-perfect solver: the profile fails the Nash check in the "
                                      f"subgame at '{self.tree.node_ids[root]}'; this is a bug")
             found.append((value, merged))

@@ -46,7 +46,7 @@ def _checked(result: AlgorithmResult, measured: list[tuple[object, bool]], toler
         else:
             rejected.append(float(regret))
     notes = list(result.notes)
-    if result.approximate and any(not _accepted(r, False, tolerance) for r in regrets):
+    if result.approximate and not result.has_note(APPROXIMATE) and any(not _accepted(r, False, tolerance) for r in regrets):
         worst = max(float(r) for r in regrets)
         notes.append(Note(APPROXIMATE, data={"regret": f"{worst:.3g}"}))
     changes = {"regrets": tuple(regrets)}

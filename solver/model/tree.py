@@ -295,20 +295,6 @@ class ExtensiveGame:
                 problems.append(f"node '{self.node_ids[node]}': probabilities sum to {total}, not 1")
         return problems
 
-    def reach_probability(self, node: int):
-        """Probability that chance alone allows ``node`` (the product of chance edges above it).
-
-        Transitional: ``solver.model.walk.chance_reach(tree)[node]`` replaces it (explain.py)."""
-        p = 1 if self.chance_probs.dtype == object else 1.0
-        for n in self.path_to(node)[1:]:
-            p = p * self.chance_probs[n]
-        return p
-
-
-def _replace(game: ExtensiveGame, **changes) -> ExtensiveGame:
-    """Transitional, until io/gambit.py, io/yamlfile.py and analysis/batched.py call ``with_changes``."""
-    return game.with_changes(**changes)
-
 
 def _flatten(players: tuple[str, ...], root) -> list[tuple]:
     """One row per node, breadth first: (parent, kind, moves, move index, depth, id, outcome,

@@ -37,7 +37,7 @@ from typing import Mapping
 
 import numpy as np
 
-from solver.model.tree import ExtensiveGame
+from solver.model.tree import TERMINAL, ExtensiveGame
 
 
 def _dtype(tree: ExtensiveGame):
@@ -65,14 +65,28 @@ def edge_probabilities(tree: ExtensiveGame, behaviour: Mapping) -> np.ndarray:
 
 
 def _downward(tree: ExtensiveGame, edge: np.ndarray, root: int) -> np.ndarray:
-    """Products of ``edge`` along the paths from ``root``; 0 outside its subtree."""
+    """Products of ``edge`` along the paths from ``root``; 0 outside its subtree, which is never
+    touched (its nodes at each depth are one contiguous block, as numbering is breadth first)."""
     reach = np.zeros(tree.num_nodes, dtype=edge.dtype)
     reach[root] = _one(tree)
     top = int(tree.depth[root])
+    low, high = root, root + 1                               # the subtree's nodes at the current depth
     for level in reversed(tree.levels):                      # shallowest first
-        if level.depth >= top:
-            reach[level.start:level.stop] = np.repeat(reach[level.inner], level.counts) * edge[level.start:level.stop]
+        if level.depth < top:
+            continue
+        a, b = np.searchsorted(level.inner, (low, high)).tolist()
+        if a == b:
+            break
+        inner, counts = level.inner[a:b], level.counts[a:b]
+        low = level.start + int(level.offsets[a])
+        high = level.start + int(level.offsets[b - 1] + counts[-1])
+        reach[low:high] = np.repeat(reach[inner], counts) * edge[low:high]
     return reach
+
+
+def _leaves(tree: ExtensiveGame, root: int) -> np.ndarray:
+    nodes = tree.subtree_nodes(root) if root else np.arange(tree.num_nodes)
+    return nodes[tree.node_player[nodes] == TERMINAL]
 
 
 def reach_probabilities(tree: ExtensiveGame, behaviour: Mapping, root: int = 0) -> np.ndarray:
@@ -91,7 +105,7 @@ def expected_payoffs(tree: ExtensiveGame, behaviour: Mapping, root: int = 0) -> 
     """Expected payoff per player of ``behaviour`` in the subgame at ``root`` (the whole game by
     default)."""
     reach = reach_probabilities(tree, behaviour, root)
-    leaves = tree.terminal_nodes()
+    leaves = _leaves(tree, root)
     return tuple(np.dot(reach[leaves], np.asarray(tree.leaf_payoffs[leaves], dtype=reach.dtype)).tolist())
 
 
@@ -99,7 +113,7 @@ def outcome_distribution(tree: ExtensiveGame, behaviour: Mapping, root: int = 0)
     """(terminal node, probability) for every leaf that play from ``root`` reaches with positive
     probability, in node order."""
     reach = reach_probabilities(tree, behaviour, root)
-    leaves = tree.terminal_nodes()
+    leaves = _leaves(tree, root)
     return tuple((int(n), p) for n, p in zip(leaves.tolist(), reach[leaves].tolist()) if p != 0)
 
 

@@ -104,7 +104,7 @@ def render_tree(played: PlayedTree, unicode_minus: bool = False) -> str:
     walk(0, "")
     legend = f"Payoffs in the order {', '.join(tree.players)}."
     if behaviour:
-        legend += " ━▶ marks the equilibrium moves" + (" (first equilibrium)." if played.equilibria > 1 else ".")
+        legend += " ━▶ marks the equilibrium moves" + (" (first equilibrium)." if played.equilibrium_count > 1 else ".")
     lines.append(legend)
     return "\n".join(lines) + "\n"
 

@@ -93,7 +93,7 @@ def tree_figure(played: PlayedTree, title: str | None = None) -> Figure:
     legend = f"Payoffs: ({', '.join(tree.players)})"
     if played.behaviour:
         legend += "   ·   orange: equilibrium moves, thickest on the path of play" + (
-            " (first subgame-perfect equilibrium)" if played.equilibria > 1 else "")
+            " (first subgame-perfect equilibrium)" if played.equilibrium_count > 1 else "")
     fig.text(0.02, 0.015, legend, fontsize=font, ha="left", va="bottom", color="#333333")
     return fig
 

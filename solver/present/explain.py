@@ -38,7 +38,7 @@ from solver.model.normal import NormalFormGame
 from solver.model.tree import CHANCE, ExtensiveGame
 from solver.present.ascii import render_matrix
 from solver.present.table import MINUS, number
-from solver.present.text import family_text
+from solver.present.text import family_text, game_families
 
 #: At most this many Nash equilibria resting on empty threats are listed.
 MAX_LISTED = 10
@@ -243,7 +243,7 @@ def _continua(part: MixedEquilibria, game: NormalFormGame) -> list[str]:
         return f"({equilibrium.label})" if equilibrium.pure else f"mixed equilibrium {mixed_number[id(equilibrium)]}"
     out = [f"a continuum of equilibria whose extreme points are {_join([name(i) for i in c.members])}"
            for c in solution.components]
-    return out + [family_text(f, game.players, game.strategies) for f in solution.families]
+    return out + [family_text(f, game.players, game.strategies) for f in game_families(solution)]
 
 
 def mixed_equilibria_words(part: MixedEquilibria, game: NormalFormGame) -> list[Section]:

@@ -87,10 +87,17 @@ def family_text(family: Family, players, strategies) -> str:
     return text + ("; it contains " + " and ".join(points) if points else "")
 
 
+def game_families(solution: Solution) -> list[Family]:
+    """The continua of equilibria of the game itself; a subgame's (``where`` set) come with a note
+    in the subgame's own names."""
+    return [f for f in solution.families if not f.where]
+
+
 def note_lines(solution: Solution) -> list[str]:
     """The solution's remarks in words: its continua of equilibria first, then its notes."""
-    names = strategy_names(solution) if solution.families else ()
-    return [family_text(f, solution.players, names) for f in solution.families] + solution.note_texts()
+    families = game_families(solution)
+    names = strategy_names(solution) if families else ()
+    return [family_text(f, solution.players, names) for f in families] + solution.note_texts()
 
 
 def _heading(solution: Solution) -> str:
