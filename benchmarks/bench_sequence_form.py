@@ -69,7 +69,7 @@ def normal_form_route(tree):
     from solver.model.reduce import reduced_normal_form
     reduced = reduced_normal_form(tree)
     A, B = reduced.game.payoffs
-    x, y = (np.array(p, dtype=object) for p in lemke_howson(A, B, 0).profiles[0])
+    x, y = (np.array(p, dtype=object) for p in lemke_howson(A, B, 0, float_guided=False).profiles[0])
     return x @ A @ y
 
 

@@ -199,7 +199,7 @@ def test_extreme_equilibria(root, rel, entry):
     result = enumerate_extreme_equilibria(A, B, deadline=time.monotonic() + EXTREME_SECONDS)
     if not result.complete:
         pytest.skip(f"enumeration did not finish within {EXTREME_SECONDS:g} s")
-    ours = {(tuple(x), tuple(y)) for x, y in result.equilibria}
+    ours = {(tuple(x), tuple(y)) for x, y in result.profiles}
     for x, y in ours:
         assert all(type(v) is Fraction for v in x + y)
     expected = {tuple(tuple(Fraction(eq[p][k]) for k in permutation[p]) for p in range(2)) for eq in reference}

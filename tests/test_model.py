@@ -12,7 +12,8 @@ from solver.model.expr import ExpressionError, compile_numpy, evaluate, parse_ex
 from solver.model.random_games import random_perfect_information_tree, two_round_poker
 from solver.model.reduce import behaviour_from_mixed, reduced_normal_form
 from solver.model.tree import CHANCE
-from solver.model.walk import chance_reach, expected_payoffs, outcome_distribution, reach_probabilities, subtree_values
+from solver.model.walk import (chance_reach, expected_payoffs, outcome_distribution, product, reach_probabilities,
+                               subtree_values)
 
 
 @pytest.mark.parametrize("text, values, expected", [
@@ -297,3 +298,15 @@ def test_subtree_nodes_and_own_history():
     assert tree.own_history(leaf, 0) == tuple((int(tree.node_infoset[a]), int(tree.move_index[b]))
                                               for a, b in zip(tree.path_to(leaf), tree.path_to(leaf)[1:])
                                               if tree.node_player[a] == 0)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.sampled_from([0, 1, Fraction(1, 3), Fraction(-2, 5), 2]), min_size=1, max_size=12), st.data())
+def test_product_skips_only_trivial_factors(weights, data):
+    values = data.draw(st.lists(st.sampled_from([0, 1, Fraction(3, 7), Fraction(5, 2)]), min_size=len(weights),
+                                max_size=len(weights)))
+    w, v = np.array(weights, dtype=object), np.array(values, dtype=object)
+    assert list(product(v, w)) == list(v * w)
+    matrix = np.array([[x, 2 * x] for x in values], dtype=object)
+    assert product(matrix, w).tolist() == (matrix * w[:, None]).tolist()
+    assert product(v.astype(float), w.astype(float)).tolist() == (v * w).astype(float).tolist()

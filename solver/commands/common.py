@@ -1,4 +1,5 @@
-"""What every command shares: reading a game file, ``--set`` values, and one-line errors.
+"""What every command shares: reading a game file, ``--set`` values, writing text or a picture, and
+one-line errors.
 
 Errors follow the contract: one line on stderr, ``Error: FILE:LINE: KEY.PATH: message``, exit
 status 2, no traceback, nothing written.

@@ -74,6 +74,9 @@ def clean(value) -> Number:
 def integer_scaled(values: Iterable) -> list[int]:
     """Exact values times the least common multiple of their denominators: integers with the same
     ratios (a positive scaling, so best responses and equilibria are unchanged)."""
+    values = list(values)
+    if all(isinstance(v, (int, np.integer)) and not isinstance(v, bool) for v in values):
+        return [int(v) for v in values]               # already integers: nothing to scale
     fractions = [to_fraction(v) for v in values]
     scale = math.lcm(1, *(v.denominator for v in fractions))
     return [v.numerator * (scale // v.denominator) for v in fractions]

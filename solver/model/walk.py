@@ -48,6 +48,21 @@ def _one(tree: ExtensiveGame):
     return Fraction(1) if _dtype(tree) is object else 1.0
 
 
+def product(values: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``values × weights``: one weight per entry of a vector, or per row of a matrix. For exact
+    (object) arrays a factor 0 or 1 — pure moves, unreached nodes, a player's own moves left out —
+    costs no ``Fraction`` arithmetic, which is most of the work in a walk."""
+    vector = values.ndim == 1
+    if values.dtype != object:
+        return values * (weights if vector else weights[:, None])
+    zero = (weights == 0) | (values == 0) if vector else weights == 0
+    work = ~zero & (weights != 1)
+    out = values.copy()
+    out[zero] = Fraction(0)
+    out[work] = values[work] * (weights[work] if vector else weights[work, None])
+    return out
+
+
 def edge_probabilities(tree: ExtensiveGame, behaviour: Mapping) -> np.ndarray:
     """Per node, the probability of the move into it: chance's, or the mover's under ``behaviour``
     (1 at the root)."""
@@ -80,7 +95,7 @@ def _downward(tree: ExtensiveGame, edge: np.ndarray, root: int) -> np.ndarray:
         inner, counts = level.inner[a:b], level.counts[a:b]
         low = level.start + int(level.offsets[a])
         high = level.start + int(level.offsets[b - 1] + counts[-1])
-        reach[low:high] = np.repeat(reach[inner], counts) * edge[low:high]
+        reach[low:high] = product(np.repeat(reach[inner], counts), edge[low:high])
     return reach
 
 
@@ -106,7 +121,8 @@ def expected_payoffs(tree: ExtensiveGame, behaviour: Mapping, root: int = 0) -> 
     default)."""
     reach = reach_probabilities(tree, behaviour, root)
     leaves = _leaves(tree, root)
-    return tuple(np.dot(reach[leaves], np.asarray(tree.leaf_payoffs[leaves], dtype=reach.dtype)).tolist())
+    weighted = product(np.asarray(tree.leaf_payoffs[leaves], dtype=reach.dtype), reach[leaves])
+    return tuple(weighted.sum(axis=0).tolist())            # a subtree has at least one leaf
 
 
 def outcome_distribution(tree: ExtensiveGame, behaviour: Mapping, root: int = 0) -> tuple[tuple[int, object], ...]:
@@ -124,5 +140,5 @@ def subtree_values(tree: ExtensiveGame, behaviour: Mapping) -> np.ndarray:
     values = np.array(tree.leaf_payoffs, dtype=edge.dtype)
     for level in tree.levels:                                # deepest first
         children = slice(level.start, level.stop)
-        values[level.inner] = np.add.reduceat(values[children] * edge[children, None], level.offsets, axis=0)
+        values[level.inner] = np.add.reduceat(product(values[children], edge[children]), level.offsets, axis=0)
     return values

@@ -103,14 +103,14 @@ def box_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]
     return [lines[0], "─┼─".join("─" * w for w in widths), *lines[1:]]
 
 
-def markdown_cell(text) -> str:
+def _markdown_cell(text) -> str:
     return str(text).replace("|", "\\|").replace("\n", " ")
 
 
 def markdown_table(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
     """A Markdown table; cells are escaped (``|``, line breaks)."""
     def line(cells):
-        return "| " + " | ".join(markdown_cell(c) for c in cells) + " |"
+        return "| " + " | ".join(_markdown_cell(c) for c in cells) + " |"
     return [line(header), "| " + " | ".join("---" for _ in header) + " |", *(line(r) for r in rows)]
 
 
