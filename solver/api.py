@@ -130,8 +130,8 @@ def behaviour_equilibrium(tree: ExtensiveGame, behaviour: Mapping[int, object], 
             continue
         info = tree.infosets[h]
         strategies[tree.players[info.player]][info.label] = {m: clean(q) for m, q in zip(info.moves, probs)}
-    path = tuple((tree.outcomes[node] or tree.node_ids[node], clean(p))
-                 for node, p in outcome_distribution(tree, behaviour))
+    reached = sorted(outcome_distribution(tree, behaviour), key=lambda item: tree.depth_first_rank[item[0]])
+    path = tuple((tree.outcomes[node] or tree.node_ids[node], clean(p)) for node, p in reached)
     merged: dict[str, object] = {}
     for outcome, p in path:                       # two leaves may share an outcome label
         merged[outcome] = merged.get(outcome, 0) + p
@@ -155,7 +155,7 @@ def _all_exact(values) -> bool:
     return all(isinstance(v, (int, Fraction)) for v in values)
 
 
-def _tree_nash(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmResult, list[Equilibrium]]:
+def _tree_nash(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmResult, list[Equilibrium], tuple]:
     """Nash equilibria through the reduced normal form, each marked subgame-perfect or not."""
     reduced = reduced_normal_form(tree)
     game = reduced.game
@@ -172,7 +172,7 @@ def _tree_nash(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmRes
         equilibria.append(behaviour_equilibrium(tree, behaviour, [eq.payoffs[p] for p in game.players], eq.exact,
                                                 spe, threats, label=eq.label, regret=eq.regret,
                                                 approximate=eq.approximate))
-    return result.with_changes(label=f"{result.label} on the reduced normal form"), equilibria
+    return result.with_changes(label=f"{result.label} on the reduced normal form"), equilibria, game.strategies
 
 
 def _choices(behaviour) -> dict[int, int]:
@@ -186,7 +186,9 @@ def _credibility(tree: ExtensiveGame, behaviour, spe_profiles) -> tuple[bool, tu
     for profile in spe_profiles:
         if all(choice.get(h, m) == m for h, m in _choices(profile).items()):
             return True, ()
-    pure = {h: tuple(1 if k == m else 0 for k in range(len(tree.infosets[h].moves))) for h, m in choice.items()}
+    # where the profile prescribes nothing (unreachable under it), the first move stands in
+    pure = {h: tuple(1 if k == choice.get(h, 0) else 0 for k in range(len(info.moves)))
+            for h, info in enumerate(tree.infosets)}
     values = subtree_values(tree, pure)
     notes = []
     for node in np.flatnonzero(tree.node_player >= 0):
@@ -230,14 +232,15 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
     if not sequential:
         chosen = "nash"    # a normal-form game has no proper subgames: both concepts agree
         result = run_method(method, numeric, deadline)
-        equilibria = normal_form_equilibria(numeric, result)
+        equilibria, names = normal_form_equilibria(numeric, result), numeric.strategies
     elif chosen == "subgame-perfect":
-        result, equilibria = _tree_spe(numeric, method, deadline)
+        (result, equilibria), names = _tree_spe(numeric, method, deadline), ()
     else:
-        result, equilibria = _tree_nash(numeric, method, deadline)
+        result, equilibria, names = _tree_nash(numeric, method, deadline)
     return Solution(title=game.info.title, form="sequential" if sequential else "normal", players=tuple(game.players),
                     parameters=values, concept=chosen, method=result.label, complete=result.complete,
                     equilibria=tuple(equilibria), components=_components(result),
                     families=tuple(f for f in result.families if f not in _components(result)), notes=result.notes,
                     value=result.value, method_name=result.method, method_parameters=result.parameters,
+                    strategy_names=names,
                     game=numeric)

@@ -4,8 +4,11 @@
 """
 from __future__ import annotations
 
+import time
+
 import click
 
+from solver.commands.common import STARTED
 from solver.commands.convert import convert_command
 from solver.commands.methods import methods_command
 from solver.commands.solve import solve_command
@@ -64,6 +67,7 @@ def main():
 
     Run 'solve COMMAND --help' for the options of each command.
     """
+    click.get_current_context().meta[STARTED] = time.monotonic()    # --timeout counts from here
 
 
 for command in COMMANDS:

@@ -83,6 +83,7 @@ class Solution:
     families: tuple[Family, ...] = ()    # continua known only through sample points (3+ players)
     method_name: str = ""                # the registry name ("enumerate", ...)
     method_parameters: Mapping[str, Any] = field(default_factory=dict)
+    strategy_names: tuple = ()           # per player, the strategies family indices refer to
     game: Any = field(default=None, compare=False, repr=False)
 
     def note_texts(self) -> list[str]:
@@ -101,8 +102,23 @@ class Solution:
         }
         if self.components:
             out["components"] = [{"equilibria": list(c.members), "description": family_text(c)} for c in self.components]
+        named = [f for f in self.families if not f.where and self.strategy_names]
+        if named:
+            out["families"] = [self._family_dict(f, exact) for f in named]
         if self.value is not None:
             out["value"] = as_json_number(self.value, exact)
         if self.notes:
             out["notes"] = self.note_texts()
         return out
+
+    def _family_dict(self, family: Family, exact: bool) -> dict:
+        """A continuum in the game's names: who mixes over what, and the points of it that were found."""
+        names = self.strategy_names
+        return {
+            "dimension": family.dimension,
+            "support": {p: [names[i][k] for k in family.support[i]] for i, p in enumerate(self.players)},
+            "varying": [self.players[i] for i in family.varying],
+            "points": [{p: {names[i][k]: as_json_number(v, exact) for k, v in enumerate(point[i])}
+                        for i, p in enumerate(self.players)} for point in family.extreme_points],
+            "all_extreme_points": family.all_extreme,
+        }

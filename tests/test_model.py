@@ -309,4 +309,4 @@ def test_product_skips_only_trivial_factors(weights, data):
     assert list(product(v, w)) == list(v * w)
     matrix = np.array([[x, 2 * x] for x in values], dtype=object)
     assert product(matrix, w).tolist() == (matrix * w[:, None]).tolist()
-    assert product(v.astype(float), w.astype(float)).tolist() == (v * w).astype(float).tolist()
+    assert product(v.astype(float), w.astype(float)).tolist() == (v.astype(float) * w.astype(float)).tolist()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import os
 import sys
+import time
 
 import click
 
@@ -109,3 +110,16 @@ def warn(message: str):
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+STARTED = "solver.started"
+
+
+def command_deadline(timeout: float | None) -> float | None:
+    """The deadline for ``--timeout``, counted from the start of the command (so reading and
+    evaluating the game count too), as a ``time.monotonic()`` value."""
+    if timeout is None:
+        return None
+    context = click.get_current_context(silent=True)
+    started = context.find_root().meta.setdefault(STARTED, time.monotonic()) if context else time.monotonic()
+    return started + timeout

@@ -7,7 +7,7 @@ import click
 
 from solver.analysis.pictures import picture
 from solver.api import solve
-from solver.commands.common import (game_argument, parse_settings, read_game, reports_errors, set_option,
+from solver.commands.common import (command_deadline, game_argument, parse_settings, read_game, reports_errors, set_option,
                                     warn, write_output)
 from solver.equilibria.registry import method_summaries
 from solver.present import markdown, text
@@ -25,7 +25,7 @@ from solver.present import markdown, text
               show_default=True, help="Report for people, JSON (the documented contract), or Markdown.")
 @click.option("--exact", is_flag=True, help="Write probabilities and payoffs as exact fractions (\"2/3\") in JSON.")
 @click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
-              help="Stop after this many seconds and report what was found (marked not complete).")
+              help="Stop this many seconds after the command starts and report what was found (marked not complete).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")
 @reports_errors
@@ -41,7 +41,7 @@ def solve_command(game_file, settings, concept, method, output_format, exact, ti
     """
     game = read_game(game_file)
     solution = solve(game, parse_settings(settings, game_file), concept=concept, method=method,
-                     timeout=timeout)
+                     deadline=command_deadline(timeout))
     if not solution.complete:
         warn(f"the list of equilibria is not complete ({solution.method}).")
     if output_format == "json":

@@ -193,7 +193,7 @@ def resolve(name: str, game, *, purpose: str = "solve") -> tuple[Method, tuple[N
     if name == AUTO:
         return _choice(game, purpose)
     method = get(name)
-    if method.form == "normal" and isinstance(game, NormalFormGame) and game.num_players == 1:
+    if isinstance(game, NormalFormGame) and game.num_players == 1:
         return BY_NAME["pure"], ()          # one player: every method comes down to best responses
     problem = method.problem(game)
     if problem:

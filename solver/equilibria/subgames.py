@@ -31,6 +31,9 @@ range for floats): every level equilibrium is checked against the nested subgame
 subgame (a player's best response there is a best response at the level against the nested
 best-response values, which equal the current ones). In addition the first ``DIRECT_CHECKS``
 combinations at every proper subgame root are checked directly with :func:`is_nash_behaviour`.
+A level that the registry could only solve approximately (the logit homotopy may stop at a point
+with a small regret) is not held to these checks: the result is then marked ``approximate`` and
+the registry's verification reports each profile's measured regret.
 
 "Complete" means: every combination of the extreme equilibria of every subgame, with pure
 choices where a perfect-information mover is indifferent. Mixtures between tied moves, and

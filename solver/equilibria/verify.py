@@ -19,7 +19,8 @@ from solver.core.numbers import clean, is_exact_array, regret_tolerance
 from solver.core.regret import is_probability_vector, max_regret
 from solver.equilibria import sequence_form as sf
 from solver.equilibria.result import APPROXIMATE, REJECTED, AlgorithmResult, Note
-from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
+from solver.model.tree import ExtensiveGame
+from solver.model.walk import subtree_values
 
 
 def profile_regret(payoffs: np.ndarray, profile) -> tuple[object, bool]:
@@ -87,33 +88,17 @@ def verified_tree_result(result: AlgorithmResult, tree: ExtensiveGame) -> Algori
 
 
 def behaviour_subgame_regret(tree: ExtensiveGame, behaviour) -> object:
-    """For a pure behaviour profile of a perfect-information tree, the largest gain any mover could
-    get by changing the move at any node, holding the rest fixed; zero means subgame perfect."""
-    choices = {}
-    for node in np.flatnonzero(tree.node_player >= 0):
-        probs = behaviour[int(tree.node_infoset[node])]
-        choices[int(node)] = max(range(len(probs)), key=lambda k: float(probs[k]))
-    return subgame_regret(tree, choices)
-
-
-def subgame_regret(tree: ExtensiveGame, choices) -> object:
-    """For a pure profile of a perfect-information tree (decision node → move index), the largest
-    gain any mover could get by changing the move at any node, holding the rest of the profile
-    fixed. Zero means the profile is subgame perfect (the one-shot deviation principle,
-    Osborne & Rubinstein 1994, Lemma 98.2). Exact for exact trees."""
-    values = {}
-    worst = 0
-    for node in range(tree.num_nodes - 1, -1, -1):      # breadth-first order: children come later
-        if tree.node_player[node] == TERMINAL:
-            values[node] = tree.leaf_payoffs[node]
-            continue
-        kids = list(tree.children(node))
-        if tree.node_player[node] == CHANCE:
-            values[node] = sum(tree.chance_probs[c] * values[c] for c in kids)
-            continue
-        mover = int(tree.node_player[node])
-        chosen = values[kids[choices[node]]]
-        best = max(values[c][mover] for c in kids)
-        worst = max(worst, best - chosen[mover])
-        values[node] = chosen
-    return worst
+    """For a behaviour profile of a perfect-information tree, the largest gain any mover could get
+    by changing the move at any one node, holding the rest fixed. Zero means the profile is
+    subgame perfect (the one-shot deviation principle, Osborne & Rubinstein 1994, Lemma 98.2).
+    Exact for exact trees; one walk of the tree (:func:`solver.model.walk.subtree_values`)."""
+    values = subtree_values(tree, behaviour)
+    deciders = np.flatnonzero(tree.node_player >= 0)
+    if not deciders.size:
+        return 0
+    movers = tree.node_player[deciders]
+    counts = tree.num_children[deciders]
+    starts = np.cumsum(counts) - counts
+    children = np.repeat(tree.first_child[deciders], counts) + np.arange(int(counts.sum())) - np.repeat(starts, counts)
+    best = np.maximum.reduceat(values[children, np.repeat(movers, counts)], starts)
+    return max(best - values[deciders, movers])

@@ -113,6 +113,7 @@ def _level(game: "ExtensiveGame", depth: int, inner: np.ndarray) -> Level:
 #: Cached properties that depend only on some fields: ``with_changes`` keeps them when those stay.
 _CACHED_STRUCTURE = {
     "levels": ("players", "parent", "node_player", "first_child", "num_children", "depth"),
+    "depth_first_rank": ("first_child", "num_children"),
     "is_perfect_information": ("node_player", "node_infoset", "infosets"),
 }
 
@@ -171,6 +172,20 @@ class ExtensiveGame:
         deciders = self.node_infoset[self.node_player >= 0]
         return deciders.size == len(self.infosets) and bool(
             np.all(np.bincount(deciders, minlength=len(self.infosets)) == 1))
+
+    @cached_property
+    def depth_first_rank(self) -> np.ndarray:
+        """Per node, its position in a depth-first (pre-order) walk: the order in which a reader
+        follows the tree, moves left to right. Cached; it depends only on the shape."""
+        rank = np.empty(self.num_nodes, dtype=np.int64)
+        stack, position = [0], 0
+        while stack:
+            node = stack.pop()
+            rank[node] = position
+            position += 1
+            first, count = int(self.first_child[node]), int(self.num_children[node])
+            stack.extend(range(first + count - 1, first - 1, -1) if count else ())
+        return rank
 
     @cached_property
     def levels(self) -> tuple[Level, ...]:
