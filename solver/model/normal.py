@@ -65,8 +65,22 @@ def as_exact_array(values) -> np.ndarray:
     return out
 
 
+class Players:
+    """What every game model shares: its players and its information (``info.title``)."""
+    players: tuple[str, ...]
+    info: GameInfo
+
+    @property
+    def title(self) -> str:
+        return self.info.title
+
+    @property
+    def num_players(self) -> int:
+        return len(self.players)
+
+
 @dataclass(frozen=True)
-class NormalFormGame:
+class NormalFormGame(Players):
     players: tuple[str, ...]
     strategies: tuple[tuple[str, ...], ...]
     payoffs: np.ndarray                 # shape (N, n_1, ..., n_N); read-only
@@ -88,14 +102,6 @@ class NormalFormGame:
         elif all(isinstance(v, (int, float, Fraction)) for v in array.flat):
             array = np.asarray(payoffs, dtype=float)
         return cls(tuple(players), tuple(tuple(s) for s in strategies), array, info or GameInfo())
-
-    @property
-    def title(self) -> str:
-        return self.info.title
-
-    @property
-    def num_players(self) -> int:
-        return len(self.players)
 
     @property
     def shape(self) -> tuple[int, ...]:

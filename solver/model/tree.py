@@ -31,7 +31,7 @@ import numpy as np
 import sympy
 
 from solver.model.expr import evaluate_array
-from solver.model.normal import GameInfo, read_only
+from solver.model.normal import GameInfo, Players, read_only
 
 CHANCE = -1
 TERMINAL = -2
@@ -119,7 +119,7 @@ _CACHED_STRUCTURE = {
 
 
 @dataclass(frozen=True)
-class ExtensiveGame:
+class ExtensiveGame(Players):
     players: tuple[str, ...]
     parent: np.ndarray                  # (num_nodes,) int, -1 at the root
     node_player: np.ndarray             # (num_nodes,) player index, CHANCE or TERMINAL
@@ -144,14 +144,6 @@ class ExtensiveGame:
                 object.__setattr__(self, name, read_only(array))
 
     # ---- structure -------------------------------------------------------------------------
-    @property
-    def title(self) -> str:
-        return self.info.title
-
-    @property
-    def num_players(self) -> int:
-        return len(self.players)
-
     @property
     def num_nodes(self) -> int:
         return len(self.parent)

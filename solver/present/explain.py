@@ -60,6 +60,19 @@ class Section:
         self.items.append(("pre", text))
 
 
+#: The opening paragraph of the sections that start with a general idea.
+INTRODUCTIONS = {
+    "Backward induction": (
+        "Start with the last decisions and work back to the first. At each decision point the mover compares "
+        "what each move leads to (the play that follows has already been worked out) and takes the best for "
+        "itself; chance nodes are replaced by their expected payoffs."),
+    "Information sets": (
+        "Some players do not see everything that happened before they move: the nodes they cannot tell apart "
+        "form an information set, and they must choose the same move at all of them. Backward induction cannot "
+        "start there, because the best move depends on what the player believes happened."),
+}
+
+
 # ---- numbers and names ----------------------------------------------------------------------------
 def num(value) -> str:
     """A number with a real minus sign: ``−7``, ``3/2``, ``0.333``."""
@@ -359,10 +372,7 @@ def earnings_text(game: NormalFormGame, step: Earnings) -> str:
 
 # ---- perfect information -----------------------------------------------------------------------
 def backward_induction_words(part: BackwardInduction, tree: ExtensiveGame) -> list[Section]:
-    section = Section("Backward induction")
-    section.p("Start with the last decisions and work back to the first. At each decision point the mover "
-              "compares what each move leads to (the play that follows has already been worked out) and takes "
-              "the best for itself; chance nodes are replaced by their expected payoffs.")
+    section = Section("Backward induction", [("p", INTRODUCTIONS["Backward induction"])])
     for step in part.steps:
         if isinstance(step, ChanceAverage):
             parts = "; ".join(f"{p} expects " + " + ".join(f"{num(q)} × {paren(v)}" for q, v in zip(step.probabilities, values))
@@ -449,10 +459,7 @@ def threats_words(part: EmptyThreats, tree: ExtensiveGame) -> list[Section]:
 
 # ---- information sets ---------------------------------------------------------------------------
 def imperfect_information_words(part: ImperfectInformation, tree: ExtensiveGame) -> list[Section]:
-    intro = Section("Information sets")
-    intro.p("Some players do not see everything that happened before they move: the nodes they cannot tell "
-            "apart form an information set, and they must choose the same move at all of them. Backward "
-            "induction cannot start there, because the best move depends on what the player believes happened.")
+    intro = Section("Information sets", [("p", INTRODUCTIONS["Information sets"])])
     for h in part.shared:
         info = tree.infosets[h]
         intro.li(f"{tree.players[info.player]} at {info.label} cannot tell apart: "
