@@ -8,14 +8,17 @@ core → model → io → equilibria → api/results → analysis → present �
 from __future__ import annotations
 
 import ast
+import importlib
 import inspect
 import pathlib
 import typing
 
+import numpy as np
 import pytest
 
 from solver.equilibria import registry
 from solver.equilibria.result import AlgorithmResult
+from solver.model.tree import Decision, Terminal, build_tree
 
 PACKAGE = pathlib.Path(__file__).resolve().parent.parent / "solver"
 
@@ -193,3 +196,49 @@ def test_no_private_model_helpers_are_used_across_modules():
     offenders = [module_name(p) for p in SOURCES
                  if "from solver.model.tree import _" in p.read_text() or "tree._" in p.read_text()]
     assert offenders == []
+
+
+#: Each algorithm module and its public entry points (the registry names some of them).
+ALGORITHMS = {
+    "solver.equilibria.pure": ["pure_equilibria"],
+    "solver.equilibria.enumerate2": ["enumerate_extreme_equilibria"],
+    "solver.equilibria.lemke_howson": ["lemke_howson", "lemke_howson_all_labels"],
+    "solver.equilibria.zerosum": ["solve_zero_sum"],
+    "solver.equilibria.polynomial": ["enumerate_polynomial"],
+    "solver.equilibria.homotopy": ["one_equilibrium"],
+    "solver.equilibria.backward": ["backward_induction"],
+    "solver.equilibria.subgames": ["subgame_perfect_equilibria"],
+    "solver.equilibria.sequence_form": ["sequence_form_equilibrium"],
+}
+
+
+def _small_tree(perfect_information: bool):
+    """Matching pennies in which B sees A's coin only with ``perfect_information``."""
+    label = {} if perfect_information else {"infoset": "b"}
+    heads = Decision("B", {"H": Terminal((1, -1)), "T": Terminal((-1, 1))}, **label)
+    tails = Decision("B", {"H": Terminal((-1, 1)), "T": Terminal((1, -1))}, **label)
+    return build_tree(["A", "B"], Decision("A", {"H": heads, "T": tails})).evaluated()
+
+
+@pytest.mark.parametrize("module,name", [(m, f) for m, fs in ALGORITHMS.items() for f in fs])
+def test_every_algorithm_module_returns_the_shared_result(module, name):
+    """Called for real on a constant-sum game with a saddle point (as matrices or a tensor) or on
+    matching pennies as a tree, as each function takes its game."""
+    function = getattr(importlib.import_module(module), name)
+    A = np.array([[3, 1], [2, 0]], dtype=object)
+    parameters = list(inspect.signature(function).parameters)
+    if parameters[:2] == ["A", "B"]:
+        result = function(A, -A)
+    elif parameters[0] == "payoffs":
+        result = function(np.stack([A, -A]))
+    else:
+        result = function(_small_tree(perfect_information=name == "backward_induction"))
+    assert isinstance(result, AlgorithmResult)
+    assert typing.get_type_hints(function).get("return") is AlgorithmResult
+    assert "deadline" in inspect.signature(function).parameters
+    assert result.profiles, f"{module}.{name} found no equilibrium"
+
+
+def test_algorithm_list_covers_the_registry():
+    listed = {f"{m}:{f}" for m, fs in ALGORITHMS.items() for f in fs}
+    assert {m.entry for m in registry.METHODS} <= listed

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from solver.api import evaluate_game, load_game, parameter_values
-from solver.equilibria.dominance import find_dominator, iterated_elimination
+from solver.analysis.dominance import find_dominator, iterated_elimination
 from solver.equilibria.pure import pure_equilibrium_indices
 
 F = Fraction

@@ -33,7 +33,7 @@ from solver.api import evaluate_game, parameter_values
 from solver.core.linear import rref, solve_any
 from solver.core.numbers import FLOAT_TOLERANCE, clean, is_exact_number, to_fraction
 from solver.core.regret import deviation_payoffs
-from solver.equilibria.dominance import DominanceResult, iterated_elimination
+from solver.analysis.dominance import DominanceResult, iterated_elimination
 from solver.equilibria.pure import pure_equilibrium_indices
 from solver.model.normal import NormalFormGame
 from solver.model.tree import ExtensiveGame
