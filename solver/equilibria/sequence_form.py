@@ -72,7 +72,6 @@ References:
 """
 from __future__ import annotations
 
-import math
 import random
 from dataclasses import dataclass
 from fractions import Fraction
@@ -80,6 +79,7 @@ from fractions import Fraction
 import numpy as np
 
 from solver.core.deadline import DeadlinePassed, check
+from solver.core.linear import RowScaledTableau
 from solver.core.numbers import FLOAT_TOLERANCE, exact_array, integer_scaled, payoff_scale
 from solver.equilibria.recall import require_perfect_recall
 from solver.equilibria.result import DEADLINE, ONE_EQUILIBRIUM, AlgorithmResult, Note
@@ -331,81 +331,6 @@ def _lcp(tree: ExtensiveGame, seqs: Sequences, a: int, b: int, rng) -> tuple[_Lc
     return _Lcp(A, B, _constraint_rows(tree, seqs, a), _constraint_rows(tree, seqs, b), At, Bs), s, t
 
 
-_SMALL = 1 << 31     # below this, products of two entries fit in int64 with room for a sum
-
-
-class _Tableau:
-    """An integer tableau whose rows carry their own scale: row r is ``T[r] / T[r, basis[r]]`` of
-    B⁻¹ [G | b], so a pivot touches only the rows with a non-zero in the entering column, and
-    every touched row is divided by the gcd of its entries. Entries live in int64 while they
-    are below 2³¹ (then no product or difference can overflow) and in Python ints otherwise.
-
-    The sequence form's LCP is sparse and most rows are untouched by a pivot; the shared
-    fraction-free tableau (:class:`solver.core.linear.IntegerTableau`) rescales every row on every
-    pivot, which made Lemke's algorithm 35–170 times slower on the poker benchmark (k = 8…10)."""
-
-    def __init__(self, rows: list[list[int]]):
-        self.T = np.array(rows, dtype=object)
-        self.basis = [-1] * len(rows)
-        self.pivots = 0
-        self._compact()
-
-    def _compact(self):
-        if self.T.dtype == object and all(-_SMALL < v < _SMALL for v in self.T.flat):
-            self.T = self.T.astype(np.int64)
-
-    def pivot(self, r: int, c: int):
-        T = self.T
-        if T[r, c] < 0:
-            T[r, :] = -T[r, :]
-        p = T[r, c]
-        touched = np.flatnonzero(T[:, c] != 0)
-        touched = touched[touched != r]
-        if len(touched):
-            rows = T[touched, :] * p - np.multiply.outer(T[touched, c], T[r, :])
-            if T.dtype == object:
-                for k, row in zip(touched, rows):
-                    g = math.gcd(*row)
-                    T[k, :] = row // g if g > 1 else row
-            else:
-                g = np.gcd.reduce(rows, axis=1)
-                g[g == 0] = 1
-                rows //= g[:, None]
-                T[touched, :] = rows
-                if np.abs(rows).max() >= _SMALL:
-                    self.T = T.astype(object)
-        self.basis[r] = c
-        self.pivots += 1
-        if self.T.dtype == object and self.pivots % 16 == 0:
-            self._compact()
-
-    def value(self, r: int) -> Fraction:
-        return Fraction(int(self.T[r, -1]), int(self.T[r, self.basis[r]]))
-
-    def lex_min_row(self, entering: int, lex_columns: list[int]) -> int:
-        """The leaving row by the lexicographic minimum-ratio test with respect to the right-hand
-        side and then ``lex_columns`` (−1 if the column is unbounded)."""
-        T = self.T
-        column = T[:, entering]
-        rows = [int(r) for r in np.flatnonzero(column > 0)]
-        if not rows:
-            return -1
-        for key in [T.shape[1] - 1] + lex_columns:
-            if len(rows) == 1:
-                break
-            best = [rows[0]]
-            for r in rows[1:]:
-                # compare T[r,key]/column[r] with T[b,key]/column[b]; denominators are positive
-                left = int(T[r, key]) * int(column[best[0]])
-                right = int(T[best[0], key]) * int(column[r])
-                if left < right:
-                    best = [r]
-                elif left == right:
-                    best.append(r)
-            rows = best
-        return rows[0]
-
-
 def _initial_tableau(lcp: _Lcp, tree: ExtensiveGame, seqs: Sequences, a: int, b: int):
     """The tableau of the start at z0 = 1 (best responses to the priors; x(∅) and u(∅) both
     non-basic) with the rows and columns of p and q dropped (z0 is then column P, the
@@ -416,7 +341,7 @@ def _initial_tableau(lcp: _Lcp, tree: ExtensiveGame, seqs: Sequences, a: int, b:
     br2 = _best_sequences(tree, seqs, b, lcp.Bs) | {0}
     slacks = [U + i for i in range(n1) if i not in br1 and i != 0] + [V + j for j in range(n2) if j not in br2]
     others = [Z] + [X + i for i in sorted(br1)] + [Y + j for j in sorted(br2)]
-    tab = _Tableau(lcp.rows())
+    tab = RowScaledTableau(lcp.rows())
     assigned = set()
     for c in slacks:             # a slack's column is −(scale)·unit: its own row, made positive
         r = k1 + k2 + (c - U)
