@@ -11,6 +11,7 @@ and puts the result in the game's own names as a ``Solution``.
 """
 from __future__ import annotations
 
+import itertools
 import os
 from fractions import Fraction
 from typing import Mapping
@@ -22,7 +23,9 @@ from solver.core.numbers import clean
 from solver.core.profiles import is_pure, pure_indices
 from solver.core.regret import expected_payoffs
 from solver.equilibria import registry
+from solver.equilibria import subgames
 from solver.equilibria.backward import backward_induction
+from solver.equilibria.components import maximal_families, nash_subset_members
 from solver.equilibria.result import AlgorithmResult, Note
 from solver.io.gambit import load_gambit
 from solver.io.yamlfile import load_yaml_game
@@ -37,6 +40,8 @@ CONCEPTS = {"nash": "nash", "spe": "subgame-perfect", "subgame-perfect": "subgam
 THREAT = "threat"
 #: What ``solve methods`` lists and ``--method`` accepts.
 METHODS = registry.method_summaries()
+#: Listed subgame-perfect equilibria beyond this many are not compared pairwise for segments.
+MAX_PAIR_CHECK = 300
 
 
 class SolveError(ValueError):
@@ -120,6 +125,41 @@ def _components(result: AlgorithmResult) -> tuple:
     return tuple(f for f in result.families if f.all_extreme and len(f.members) > 1)
 
 
+def _component_subsets(result: AlgorithmResult, components: tuple) -> tuple:
+    """Each component's maximal Nash subsets as the listed equilibria that are their vertices: from
+    the bipartite graph of the extreme equilibria for vertex enumeration; a segment of an N-player
+    game (both ends listed) is one convex set."""
+    if result.method != "enumerate":
+        return tuple((c.members,) for c in components)
+    subsets = nash_subset_members(result.profiles)
+    return tuple(tuple(s for s in subsets if set(s) <= set(c.members)) for c in components)
+
+
+def _continua(result: AlgorithmResult, payoffs=None) -> dict:
+    """The solution's fields about continua: components with their maximal Nash subsets, and the
+    other families. Vertex enumeration's components are disjoint and maximal; other methods'
+    families that lie in a larger one (faces found again for a smaller support) are left out."""
+    families = result.families if result.method == "enumerate" else maximal_families(result.families, payoffs)
+    components = _components(result.with_changes(families=families))
+    return {"components": components, "component_subsets": _component_subsets(result, components),
+            "families": tuple(f for f in families if f not in components)}
+
+
+def _one_point_mixtures(tree: ExtensiveGame, profiles) -> tuple[tuple[int, int], ...]:
+    """Pairs of listed behaviour profiles that differ at exactly one information set. With perfect
+    recall every player's payoff, in every subgame, is affine in the behaviour there, so each mixture
+    of the two moves is an equilibrium of every subgame the pair's profiles are: a segment of
+    subgame-perfect equilibria. Checked for at most ``MAX_PAIR_CHECK`` profiles."""
+    if len(profiles) > MAX_PAIR_CHECK:
+        return ()
+    pairs = []
+    for a, b in itertools.combinations(range(len(profiles)), 2):
+        differ = [h for h in range(len(tree.infosets)) if profiles[a].get(h) != profiles[b].get(h)]
+        if len(differ) == 1:
+            pairs.append((a, b))
+    return tuple(pairs)
+
+
 # ---- trees -----------------------------------------------------------------------------------
 def behaviour_equilibrium(tree: ExtensiveGame, behaviour: Mapping[int, object], payoffs, exact: bool,
                           subgame_perfect: bool | None = None, notes=(), label: str = "", regret=0,
@@ -155,7 +195,7 @@ def _all_exact(values) -> bool:
     return all(isinstance(v, (int, Fraction)) for v in values)
 
 
-def _tree_nash(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmResult, list[Equilibrium], tuple]:
+def _tree_nash(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmResult, list[Equilibrium], NormalFormGame]:
     """Nash equilibria through the reduced normal form, each marked subgame-perfect or not."""
     reduced = reduced_normal_form(tree)
     game = reduced.game
@@ -172,7 +212,7 @@ def _tree_nash(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmRes
         equilibria.append(behaviour_equilibrium(tree, behaviour, [eq.payoffs[p] for p in game.players], eq.exact,
                                                 spe, threats, label=eq.label, regret=eq.regret,
                                                 approximate=eq.approximate))
-    return result.with_changes(label=f"{result.label} on the reduced normal form"), equilibria, game.strategies
+    return result.with_changes(label=f"{result.label} on the reduced normal form"), equilibria, game
 
 
 def _choices(behaviour) -> dict[int, int]:
@@ -232,15 +272,28 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
     if not sequential:
         chosen = "nash"    # a normal-form game has no proper subgames: both concepts agree
         result = run_method(method, numeric, deadline)
-        equilibria, names = normal_form_equilibria(numeric, result), numeric.strategies
+        equilibria = normal_form_equilibria(numeric, result)
+        extra = {"strategy_names": numeric.strategies, **_continua(result, numeric.payoffs)}
     elif chosen == "subgame-perfect":
-        (result, equilibria), names = _tree_spe(numeric, method, deadline), ()
+        result, equilibria = _tree_spe(numeric, method, deadline)
+        extra = _spe_continua(numeric, result)
     else:
-        result, equilibria, names = _tree_nash(numeric, method, deadline)
+        result, equilibria, reduced = _tree_nash(numeric, method, deadline)
+        extra = {"strategy_names": reduced.strategies, **_continua(result, reduced.payoffs)}
     return Solution(title=game.info.title, form="sequential" if sequential else "normal", players=tuple(game.players),
                     parameters=values, concept=chosen, method=result.label, complete=result.complete,
-                    equilibria=tuple(equilibria), components=_components(result),
-                    families=tuple(f for f in result.families if f not in _components(result)), notes=result.notes,
-                    value=result.value, method_name=result.method, method_parameters=result.parameters,
-                    strategy_names=names,
-                    game=numeric)
+                    equilibria=tuple(equilibria), notes=result.notes, value=result.value, method_name=result.method,
+                    method_parameters=result.parameters, game=numeric, **extra)
+
+
+def _spe_continua(tree: ExtensiveGame, result: AlgorithmResult) -> dict:
+    """Continua of subgame-perfect equilibria: the subgames' families, segments between listed
+    equilibria, and whether the method may leave a subgame's continuum unreported (the subgame
+    route lists every combination of the subgames' extreme equilibria; unless it says it reports
+    every continuum (``subgames.REPORTS_EVERY_CONTINUUM``), a level with a continuum spanned by
+    its extreme equilibria leaves no trace in the result)."""
+    extra = _continua(result)
+    if result.method == "subgames":
+        extra["mixtures"] = _one_point_mixtures(tree, result.profiles)
+        extra["extremes_only"] = not (tree.is_perfect_information or getattr(subgames, "REPORTS_EVERY_CONTINUUM", False))
+    return extra

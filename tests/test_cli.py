@@ -15,7 +15,8 @@ def run(*args):
 
 
 TECH_TRANSFER_REPORT = """\
-Subgame-perfect equilibria: 1 found by backward induction (this is every one)
+Subgame-perfect equilibria: 1 found by backward-induction
+  This is the game's only subgame-perfect equilibrium.
 
 Equilibrium 1 (pure)
   Path of play:  Withhold → Enable → Engage

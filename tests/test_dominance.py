@@ -1,5 +1,6 @@
 """Iterated elimination of dominated strategies, checked against hand-worked textbook examples and
 against pure-equilibrium enumeration (strict elimination never removes an equilibrium)."""
+import itertools
 from fractions import Fraction
 
 import numpy as np
@@ -75,7 +76,11 @@ def test_gibbons_iterated_example():
     order = [(e.player, e.strategy, tuple(e.dominator)) for e in result.eliminations]
     assert order == [(1, 2, (1,)), (0, 1, (0,)), (1, 0, (1,))]
     assert result.surviving == ((0,), (1,))
-    assert result.rounds == 2
+    # Three rounds, one a level: Left is not dominated while Down is still there (0 < 3 against Down).
+    # (This used to be 2: Left was checked, inside round 2, against the game that round had reduced.)
+    assert result.rounds == 3
+    assert [e.round for e in result.eliminations] == [1, 2, 3]
+    assert [e.remaining for e in result.eliminations] == [((0, 1), (0, 1, 2)), ((0, 1), (0, 1)), ((0,), (0, 1))]
 
 
 def test_weak_dominance_only_with_the_flag():
@@ -101,15 +106,21 @@ def test_weak_dominance_by_a_mixture():
 
 
 def test_three_players_tech_transfer_simultaneous():
-    # Russia: Transfer pays 4 more than Withhold whatever the others do. China (once Withhold is
-    # gone): Enable pays −3, −9 against Restrain's −5, −11 (it saves the restraint cost 2). US (with
-    # only Transfer and Enable left): Deter −4 − 3 = −7 > Engage −8.
+    # Round 1, the full game: Russia's Transfer pays 4 more than Withhold whatever the others do;
+    # China's Enable pays 2 more than Restrain (it saves the restraint cost) whatever the others do.
+    # The US's Engage is NOT dominated in the full game (0 > −3 against (Withhold, Restrain)).
+    # Round 2, with only Transfer and Enable left: Deter −4 − 3 = −7 > Engage −8.
     game = load_game("games/tech_transfer_simultaneous.yaml")
     numeric = evaluate_game(game, parameter_values(game))
     result = iterated_elimination(numeric.payoffs)
     names = [(numeric.players[e.player], numeric.strategies[e.player][e.strategy]) for e in result.eliminations]
     assert names == [("Russia", "Withhold"), ("China", "Restrain"), ("US", "Engage")]
     assert result.eliminations[2].dominating_payoffs == (-7,) and result.eliminations[2].dominated_payoffs == (-8,)
+    assert [e.round for e in result.eliminations] == [1, 1, 2]
+    china = result.eliminations[1]
+    assert china.remaining == ((0, 1), (0, 1), (0, 1)) and len(china.opponents) == 4
+    assert china.dominating_payoffs == (-3, -9, 0, -6) and china.dominated_payoffs == (-5, -11, -2, -8)
+    assert result.eliminations[2].remaining == ((0,), (1,), (0, 1))
     assert [numeric.strategies[i][s[0]] for i, s in enumerate(result.surviving)] == ["Transfer", "Enable", "Deter"]
 
 
@@ -135,6 +146,17 @@ def test_random_games_claims_hold_and_equilibria_survive(seed):
     for index in np.ndindex(*payoffs.shape):
         payoffs[index] = F(int(rng.integers(-4, 6)))
     result = iterated_elimination(payoffs)
+    left = [list(range(k)) for k in shape]
+    for round_number in range(1, result.rounds + 1):
+        steps = [e for e in result.eliminations if e.round == round_number]
+        # each step names the game its round began with, and compares against exactly its profiles
+        assert all(e.remaining == tuple(tuple(s) for s in left) for e in steps)
+        for e in steps:
+            others = [left[j] for j in range(n) if j != e.player]
+            assert list(e.opponents) == list(itertools.product(*others))
+        for e in steps:
+            left[e.player].remove(e.strategy)
+    assert result.surviving == tuple(tuple(s) for s in left)
     for step in result.eliminations:
         mixed = step.dominating_payoffs
         assert all(a > b for a, b in zip(mixed, step.dominated_payoffs))

@@ -70,11 +70,15 @@ def test_set_changes_the_numbers():
 
 def test_prisoners_dilemma_dominance_steps():
     text = run("explain", "games/prisoners_dilemma.yaml")
-    # Defect pays Row 3 > 2 against Cooperate and 1 > 0 against Defect; then Column, facing only
-    # Row's Defect, compares 1 > 0.
+    # Defect pays Row 3 > 2 against Cooperate and 1 > 0 against Defect, and Column the same against
+    # Row's two strategies: both are crossed out in round 1, which looks at the full game. (The old
+    # wording had Column's step in round 1 "against Row's Defect", a game round 1 had not reached.)
+    assert "Round 1, in the full game (Row: Cooperate, Defect; Column: Cooperate, Defect):\n" in text
     assert ("Round 1: Row's Cooperate is strictly dominated by Defect (payoffs 3, 1 > 2, 0 against "
             "Column's Cooperate, Defect), so it is eliminated.") in text
-    assert "Column's Cooperate is strictly dominated by Defect (payoffs 1 > 0 against Row's Defect)" in text
+    assert ("Round 1: Column's Cooperate is strictly dominated by Defect (payoffs 3, 1 > 2, 0 against "
+            "Row's Cooperate, Defect), so it is eliminated.") in text
+    assert "Round 2" not in text
     assert "One profile survives: (Defect, Defect)." in text
     assert "Cooperate    │ 2, 2      │ 0, 3*" in text
     assert "Defect       │ 3*, 0     │ 1*, 1*" in text

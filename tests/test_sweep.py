@@ -211,7 +211,8 @@ def test_profile_outcomes_see_off_path_changes():
 
 
 def test_buffer_discipline_mixed_closed_form_matches_solver():
-    result = sweep(load_game("games/buffer_discipline.yaml"), [parse_axis("enforce_cost=1:1:1")])
+    # (a sweep needs 2 points or more; the point enforce_cost = 1 is the first of 1:2:2)
+    result = sweep(load_game("games/buffer_discipline.yaml"), [parse_axis("enforce_cost=1:2:2")])
     (descriptor, (payoffs, probs)), = result.series.items()
     assert descriptor == ((0, 1), (0, 1))
     assert np.allclose(probs[0], [0.3, 0.7, 1 / 3, 2 / 3])       # g/L = 0.3, e/(z·b) = 1/3
@@ -298,10 +299,10 @@ def test_help_has_an_example():
 @settings(max_examples=30, deadline=None)
 @given(st.integers(0, 40), st.integers(0, 40), st.sampled_from(["ammo_gain", "deter_cost", "bloc_cost"]))
 def test_cli_sweep_point_equals_cli_solve_with_set(a4, d4, other):
-    # the literal contract: `solve sweep … --param NAME=v:v:1` at a point == `solve FILE --set …`
+    # the literal contract: the first point of `solve sweep … --param NAME=v:w:2` == `solve FILE --set NAME=v …`
     a, d = Fraction(a4, 4), Fraction(d4, 4)
     names = ["china_squeeze", other]
-    sweep_out = json.loads(run("sweep", "games/tech_transfer.yaml", "--param", f"{names[0]}={a}:{a}:1",
+    sweep_out = json.loads(run("sweep", "games/tech_transfer.yaml", "--param", f"{names[0]}={a}:{a + 1}:2",
                                "--set", f"{names[1]}={d}", "--format", "json", "--quiet").stdout)
     solve_out = json.loads(run("games/tech_transfer.yaml", "--set", f"{names[0]}={a}", "--set", f"{names[1]}={d}",
                                "--format", "json").stdout)

@@ -8,6 +8,11 @@ round, never removes an equilibrium; the order of strict eliminations does not m
 (Osborne 2004, §2.9 and §4.4; Myerson 1991, §3.9). Weak elimination can remove equilibria and its
 result can depend on the order, so it runs only when asked, after strict elimination is exhausted.
 
+Elimination is *simultaneous*: round r takes the game the earlier rounds left (every step records
+it as ``remaining``, the strategies each player still has), finds every strategy dominated in that
+game, and removes them all together. So each step is a claim about exactly the game it names, and
+round r is r levels of "I know that you know … that everyone is rational".
+
 Domination by a mixture is a linear programme (Shoham & Leyton-Brown 2008, §4.5.2): maximise ε
 subject to Σ_k σ_k u_i(k, t) ≥ u_i(s, t) + ε for every surviving profile t of the others, σ ≥ 0,
 Σ σ = 1; ``s`` is strictly dominated iff ε* > 0. It is solved in floats with
@@ -51,7 +56,9 @@ class Elimination:
     ``dominator`` maps strategy indices of the same player to weights (one entry of weight 1 for a
     pure dominator). ``opponents`` are the others' surviving profiles the comparison ran over (each
     a tuple with one index per *other* player, in player order); ``dominated_payoffs`` and
-    ``dominating_payoffs`` are the player's payoffs against each of them.
+    ``dominating_payoffs`` are the player's payoffs against each of them. ``remaining`` is the game
+    the step is a claim about: per player, the strategies left when its round began (including
+    ``strategy`` itself); ``opponents`` are exactly the others' profiles from it.
     """
     round: int
     player: int
@@ -61,6 +68,7 @@ class Elimination:
     opponents: tuple
     dominated_payoffs: tuple
     dominating_payoffs: tuple
+    remaining: tuple = ()
 
     @property
     def by_mixture(self) -> bool:
@@ -76,6 +84,10 @@ class DominanceResult:
     @property
     def rounds(self) -> int:
         return max((e.round for e in self.eliminations), default=0)
+
+    def game_of_round(self, round_number: int) -> tuple[tuple[int, ...], ...]:
+        """The strategies each player had when round ``round_number`` began (its steps' game)."""
+        return next(e.remaining for e in self.eliminations if e.round == round_number)
 
     @property
     def solved(self) -> bool:
@@ -240,29 +252,35 @@ def find_dominator(payoffs: np.ndarray, player: int, strategy: int, surviving: S
     return None
 
 
-def _one_pass(payoffs, surviving: list[list[int]], strict: bool, mixed: bool, round_number: int) -> list[Elimination]:
-    """One round: every player in turn, each dominated strategy removed as soon as it is found."""
+def _one_round(payoffs, surviving: list[list[int]], strict: bool, mixed: bool, round_number: int) -> list[Elimination]:
+    """One round: every strategy checked against the game at the round's start, the dominated ones
+    then removed together (a player always keeps at least one: see below)."""
+    game = tuple(tuple(s) for s in surviving)
     steps = []
-    for player in range(len(surviving)):
-        for strategy in list(surviving[player]):
-            if len(surviving[player]) < 2:
-                break
-            found = find_dominator(payoffs, player, strategy, surviving, strict=strict, mixed=mixed)
-            if found is None:
-                continue
-            weights, opponents, target, mixture = found
-            surviving[player].remove(strategy)
-            steps.append(Elimination(round_number, player, strategy, dict(sorted(weights.items())), strict,
-                                     opponents, target, mixture))
+    for player, strategies in enumerate(game):
+        found_here = []
+        for strategy in strategies:
+            found = find_dominator(payoffs, player, strategy, game, strict=strict, mixed=mixed)
+            if found is not None:
+                weights, opponents, target, mixture = found
+                found_here.append(Elimination(round_number, player, strategy, dict(sorted(weights.items())), strict,
+                                              opponents, target, mixture, game))
+        # With exact payoffs the strategy with the largest payoff sum is never dominated, so some
+        # strategy survives; float tolerances could in principle claim all of them: claim none then.
+        if len(found_here) < len(strategies):
+            steps.extend(found_here)
+    for step in steps:
+        surviving[step.player].remove(step.strategy)
     return steps
 
 
 def iterated_elimination(payoffs: np.ndarray, weak: bool = False, mixed: bool = True) -> DominanceResult:
     """Eliminate strictly dominated strategies round by round until none is left; with ``weak``,
-    then also weakly dominated ones (one weak round at a time, strict rounds in between).
+    then also weakly dominated ones (a round of weak elimination only when no strategy is strictly
+    dominated, strict rounds in between).
 
-    A round goes through the players in order; a strategy found dominated (against the others'
-    strategies surviving at that moment) is removed at once.
+    Each round checks every strategy against the game left by the rounds before it (the step's
+    ``remaining``) and removes all the dominated ones at once.
     """
     payoffs = np.asarray(payoffs)
     surviving = [list(range(n)) for n in payoffs.shape[1:]]
@@ -270,9 +288,9 @@ def iterated_elimination(payoffs: np.ndarray, weak: bool = False, mixed: bool = 
     round_number = 0
     while True:
         round_number += 1
-        found = _one_pass(payoffs, surviving, True, mixed, round_number)
+        found = _one_round(payoffs, surviving, True, mixed, round_number)
         if not found and weak:
-            found = _one_pass(payoffs, surviving, False, mixed, round_number)
+            found = _one_round(payoffs, surviving, False, mixed, round_number)
         if not found:
             break
         steps.extend(found)

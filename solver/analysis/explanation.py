@@ -3,7 +3,8 @@
 An :class:`Explanation` is the numeric game and a list of parts, each a dataclass holding what one
 step of the reasoning found; :mod:`solver.present.explain` puts each part in words.
 
-- Normal form: :class:`Dominance` (iterated elimination, also by mixtures, round by round),
+- Normal form: :class:`Dominance` (iterated elimination, also by mixtures, round by round; each
+  round checks every strategy in the game the rounds before it left, which its steps record),
   :class:`BestResponses` (the payoff matrix with best responses marked), :class:`PureEquilibria`
   and :class:`MixedEquilibria`: each mixed equilibrium with the indifference conditions that pin
   it down, solved exactly, and what each strategy earns against the others' mixtures.
@@ -130,9 +131,14 @@ def explain_game(game, parameters: Mapping[str, object] | None = None, weak: boo
     return Explanation(game.info.title, values, numeric, tuple(parts))
 
 
+def dominance_part(numeric: NormalFormGame, weak: bool = False) -> Dominance:
+    """Iterated elimination, round by round; each step records the game it was checked in."""
+    return Dominance(iterated_elimination(numeric.payoffs, weak=weak), weak)
+
+
 def normal_form_parts(game, numeric: NormalFormGame, parameters, weak: bool) -> list:
     cells = math.prod(numeric.shape)
-    parts = [Dominance(iterated_elimination(numeric.payoffs, weak=weak), weak),
+    parts = [dominance_part(numeric, weak),
              BestResponses(marked_matrix(numeric) if cells <= MAX_MATRIX_CELLS else None, cells),
              PureEquilibria(tuple(pure_equilibrium_indices(numeric.payoffs)))]
     if numeric.num_players >= 2:

@@ -18,6 +18,8 @@ from solver.api import SolveError, parameter_values
 from solver.model.expr import ExpressionError, number, to_exact
 
 MAX_POINTS = 50_000_000
+#: A swept parameter takes at least this many values (one value is ``--set``, not a sweep).
+MIN_POINTS = 2
 AXIS_SYNTAX = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^:]+):([^:]+):\s*([0-9]+)\s*$")
 
 
@@ -51,7 +53,8 @@ def exact_grid_value(lo: Fraction, hi: Fraction, count: int, k: int) -> Fraction
 
 
 def parse_axis(text: str) -> Axis:
-    """``"ammo_gain=0:10:101"`` → Axis; LO and HI may be fractions (``1/3``) or expressions."""
+    """``"ammo_gain=0:10:101"`` → Axis; LO and HI may be fractions (``1/3``) or expressions, and
+    N is at least 2 (``Axis`` itself allows one point, for programs that fix a parameter)."""
     match = AXIS_SYNTAX.match(text)
     if not match:
         raise SolveError("expected NAME=LO:HI:N, e.g. --param ammo_gain=0:10:101", f"--param {text}")
@@ -61,9 +64,10 @@ def parse_axis(text: str) -> Axis:
     except (ExpressionError, TypeError, ValueError):
         raise SolveError("LO and HI must be numbers such as 0, 2.5 or 1/3", f"--param {text}") from None
     count = int(count_text)
-    if count < 1:
-        raise SolveError("N (the number of points) must be at least 1", f"--param {text}")
-    if count > 1 and not lo < hi:
+    if count < MIN_POINTS:
+        raise SolveError(f"N (the number of points) must be at least {MIN_POINTS}, got {count}; "
+                         f"to solve at one value use --set {name}=VALUE", f"--param {text}")
+    if not lo < hi:
         raise SolveError("LO must be less than HI", f"--param {text}")
     return Axis(name, lo, hi, count)
 

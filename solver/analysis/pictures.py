@@ -13,17 +13,25 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 import numpy as np
 
 from solver.api import evaluate_game, parameter_values, solve
 from solver.equilibria.pure import best_response_masks
+from solver.equilibria.recall import perfect_recall_violation
+from solver.equilibria.result import Note
 from solver.model.normal import NormalFormGame
 from solver.model.tree import ExtensiveGame
 from solver.model.walk import reach_probabilities
 from solver.results import Equilibrium, Solution
+
+
+#: The note on a solution of a game without perfect recall (Nash equilibria instead of subgame-perfect ones).
+NO_RECALL = "no-perfect-recall"
+#: Seconds a picture of a game without perfect recall gives its Nash equilibria.
+NASH_TIMEOUT = 30
 
 
 @dataclass(frozen=True)
@@ -38,12 +46,15 @@ class MarkedMatrix:
 @dataclass(frozen=True)
 class PlayedTree:
     """A numeric tree with the moves of the first equilibrium of a solution (information set →
-    move probabilities; empty without one), the nodes its play reaches, and how many equilibria
-    the solution lists."""
+    move probabilities; empty without one), the nodes its play reaches, how many equilibria the
+    solution lists and of which concept ("subgame-perfect" or "nash"), and ``note``: what was
+    solved when it is not the usual (no perfect recall), or why nothing is marked."""
     tree: ExtensiveGame
     behaviour: Mapping[int, tuple]
     reached: frozenset
     equilibrium_count: int = 0
+    concept: str = "subgame-perfect"
+    note: str = ""
 
 
 def _numeric(game):
@@ -67,11 +78,14 @@ def behaviour_of(tree: ExtensiveGame, equilibrium: Equilibrium) -> dict[int, tup
     return behaviour
 
 
-def played_tree(tree: ExtensiveGame, solution: Solution | None = None) -> PlayedTree:
+def played_tree(tree: ExtensiveGame, solution: Solution | None = None, note: str = "") -> PlayedTree:
     tree = _numeric(tree)
     behaviour = behaviour_of(tree, solution.equilibria[0]) if solution is not None and solution.equilibria else {}
     reached = frozenset(np.flatnonzero(reach_probabilities(tree, behaviour) != 0).tolist()) if behaviour else frozenset()
-    return PlayedTree(tree, behaviour, reached, len(solution.equilibria) if solution is not None else 0)
+    if solution is None:
+        return PlayedTree(tree, behaviour, reached, note=note)
+    note = note or next((n.text() for n in solution.notes if n.code == NO_RECALL), "")
+    return PlayedTree(tree, behaviour, reached, len(solution.equilibria), solution.concept, note)
 
 
 def picture(numeric, solution: Solution | None = None) -> MarkedMatrix | PlayedTree:
@@ -81,9 +95,28 @@ def picture(numeric, solution: Solution | None = None) -> MarkedMatrix | PlayedT
     return marked_matrix(numeric)
 
 
+def tree_solution(game, parameters: Mapping[str, object] | None, numeric: ExtensiveGame,
+                  timeout: float | None = None) -> Solution:
+    """The equilibria a picture of a tree marks: the subgame-perfect ones, or, for a game without
+    perfect recall (where only those of the reduced normal form are computed), the Nash ones with
+    a note saying so. Raises ``ValueError`` when the game cannot be solved."""
+    problem = perfect_recall_violation(numeric)
+    if problem is None:
+        return solve(game, parameters, timeout=timeout)
+    solution = solve(game, parameters, concept="nash", timeout=timeout if timeout is not None else NASH_TIMEOUT)
+    note = Note(NO_RECALL, f"{problem}; subgame-perfect equilibria are computed only with perfect recall, "
+                           f"so these are the Nash equilibria of the reduced normal form")
+    return replace(solution, notes=(note,) + tuple(solution.notes))
+
+
 def game_picture(game, parameters: Mapping[str, object] | None = None) -> MarkedMatrix | PlayedTree:
     """``solve draw``: the game (as loaded) at ``parameters``; a tree with its first
-    subgame-perfect equilibrium."""
+    subgame-perfect equilibrium (Nash without perfect recall), or unmarked when it cannot be
+    solved (the note says why)."""
     numeric = evaluate_game(game, parameter_values(game, parameters))
-    solution = solve(game, parameters) if isinstance(numeric, ExtensiveGame) else None
-    return picture(numeric, solution)
+    if not isinstance(numeric, ExtensiveGame):
+        return marked_matrix(numeric)
+    try:
+        return played_tree(numeric, tree_solution(game, parameters, numeric))
+    except (ValueError, ArithmeticError) as error:
+        return played_tree(numeric, None, f"no equilibrium is marked: the game could not be solved ({error})")

@@ -4,21 +4,36 @@ between them, as data.
 Points with equal outcomes form a region. In 1-D, the boundaries are the breakpoints between
 neighbouring grid points (or tie points solved exactly); in 2-D and more, the pairs of adjacent
 cells with different outcomes, and in 2-D a straight line fitted through them (total least squares
-in grid-normalised units, e.g. Golub & Van Loan, "Matrix Computations", §6.3) where they lie on one.
-An outcome seen only at tie points, each next to other outcomes, is a boundary, not a region.
+in grid-normalised units, e.g. Golub & Van Loan, "Matrix Computations", §6.3) where they lie on one,
+or else up to ``MAX_PIECES`` straight pieces where they lie on those (a kink where another
+comparison takes over). An outcome seen only at tie points, each next to other outcomes, is a
+boundary, not a region; a point whose paths of play differ from a neighbour's only by a leaf behind
+a chance move of probability 0 belongs to the neighbour's region (``region_codes``).
 Presenters (``solver.present.sweep_text``, ``solver.present.sweep_plot``) turn these into words
 and pictures.
 """
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 
 import numpy as np
 
+from solver.analysis.batched import leaf_label
 from solver.analysis.grid import Axis
 from solver.model.tree import ExtensiveGame
+
+#: A boundary that no straight line fits is tried as up to this many straight pieces.
+MAX_PIECES = 2
+#: Each straight piece holds at least this many boundary points.
+MIN_PIECE_POINTS = 4
+#: A point lies on a fitted line when it is at most this many grid cells from it.
+CELL_TOLERANCE = 1.01
+#: ... and on a straight piece when at most this many: the points of a straight boundary (midpoints
+#: of cells on either side, tie points on it) are within half a cell, and a gently curved boundary
+#: split into pieces is not.
+PIECE_TOLERANCE = 0.55
 
 
 @dataclass(frozen=True)
@@ -42,7 +57,9 @@ class Region:
 class Line:
     """A line through the boundary points between two 2-D regions: ``solved_for ≈ slope·other +
     intercept`` (rounded to ``digits`` decimals for people); ``deviation`` is the largest distance
-    of a point from it, in grid cells. A single point has only ``point``."""
+    of a point from it, in grid cells. A single point has only ``point``. A boundary that is not
+    straight but lies on a few straight lines has them as ``pieces`` (each a straight ``Line``
+    whose ``extent`` is its part of the boundary)."""
     straight: bool
     solved_for: str = ""
     other: str = ""
@@ -52,6 +69,7 @@ class Line:
     deviation: float = 0.0
     extent: dict[str, tuple[float, float]] = field(default_factory=dict)
     point: tuple[float, float] | None = None
+    pieces: tuple["Line", ...] = ()
 
 
 @dataclass
@@ -84,6 +102,13 @@ class SweepResult:
     elapsed: float
     by: str = "path"
     notes: list = field(default_factory=list)   # solver.equilibria.result.Note
+    region_codes: np.ndarray | None = None      # codes with zero-probability-branch points absorbed
+
+    @property
+    def region_map(self) -> np.ndarray:
+        """The outcome id each point's region is labelled with (``codes`` but for points whose
+        outcome differs from a neighbour's only behind a chance move of probability 0)."""
+        return self.codes if self.region_codes is None else self.region_codes
 
     @property
     def shape(self) -> tuple[int, ...]:
@@ -111,23 +136,27 @@ class SweepResult:
     def outcome_at(self, index: tuple[int, ...]) -> Outcome:
         return self.outcomes[int(self.codes[index])]
 
+    def region_outcome_at(self, index: tuple[int, ...]) -> Outcome:
+        return self.outcomes[int(self.region_map[index])]
+
     # -- regions ---------------------------------------------------------------------------------
     @cached_property
     def thin(self) -> set[int]:
         """Outcomes that only occur at tie points each next to another outcome: boundaries."""
         thin = set()
+        codes = self.region_map
         different = np.zeros(self.shape, dtype=bool)      # a neighbour has another outcome
         for axis in range(len(self.shape)):
             if self.shape[axis] < 2:
                 continue
-            diff = np.diff(self.codes, axis=axis) != 0
+            diff = np.diff(codes, axis=axis) != 0
             lead = [slice(None)] * len(self.shape)
             lead[axis] = slice(0, -1)
             different[tuple(lead)] |= diff
             lead[axis] = slice(1, None)
             different[tuple(lead)] |= diff
         for outcome in self.outcomes:
-            where = self.codes == outcome.code
+            where = codes == outcome.code
             if not where.any() or not np.all(self.tie[where]):
                 continue
             if np.all(different[where]) and where.sum() < self.size:
@@ -141,7 +170,7 @@ class SweepResult:
         from scipy import ndimage     # scipy is slow to import; only 2-D and larger sweeps need it
         out = []
         for outcome in self.outcomes:
-            where = self.codes == outcome.code
+            where = self.region_map == outcome.code
             count = int(where.sum())
             if not count:
                 continue
@@ -163,7 +192,7 @@ class SweepResult:
     def runs(self) -> list[Region]:
         """1-D: the runs of equal outcome along the grid, in order."""
         axis = self.axes[0]
-        codes = self.codes
+        codes = self.region_map
         out = []
         start = 0
         for k in range(1, len(codes) + 1):
@@ -185,11 +214,11 @@ class SweepResult:
             return self._boundaries_1d()
         out = []
         for (ca, cb), points in sorted(self._pairs().items(), key=lambda kv: -len(kv[1])):
-            line = fit_line(np.array(points), self.axes) if len(self.axes) == 2 else None
+            line = fit_boundary(np.array(points), self.axes) if len(self.axes) == 2 else None
             out.append(Boundary("cells", (self.outcomes[ca].label, self.outcomes[cb].label), {"cells": len(points)}, line))
         for code in sorted(self.thin):
             label = self.outcomes[code].label
-            out.append(Boundary("ties", (label,), {"points": int((self.codes == code).sum()), "outcome": label}))
+            out.append(Boundary("ties", (label,), {"points": int((self.region_map == code).sum()), "outcome": label}))
         return out
 
     def _boundaries_1d(self) -> list[Boundary]:
@@ -226,7 +255,7 @@ class SweepResult:
         {(code_a, code_b): [points in parameter units]}."""
         grids = [a.floats for a in self.axes]
         evidence: dict[tuple[int, int], list] = {}
-        codes = self.codes
+        codes = self.region_map
         nd = len(self.shape)
         for axis in range(nd):
             if self.shape[axis] < 2:
@@ -257,8 +286,8 @@ class SweepResult:
             for step in (-1, 1):
                 j = list(index)
                 j[axis] += step
-                if 0 <= j[axis] < self.shape[axis] and int(self.codes[tuple(j)]) not in self.thin:
-                    neighbours.add(int(self.codes[tuple(j)]))
+                if 0 <= j[axis] < self.shape[axis] and int(self.region_map[tuple(j)]) not in self.thin:
+                    neighbours.add(int(self.region_map[tuple(j)]))
         return neighbours
 
 
@@ -274,7 +303,7 @@ def fit_line(points: np.ndarray, axes) -> Line:
     _, _, vt = np.linalg.svd(u - centre, full_matrices=False)
     normal = vt[-1]
     residual = np.abs((u - centre) @ normal)
-    cell = max(1.0 / max(1, a.count - 1) for a in axes)
+    cell = _cell(axes)
     # back to parameter units: n0 (x - lo0)/s0 + n1 (y - lo1)/s1 = n·centre
     a0, a1 = normal[0] / span[0], normal[1] / span[1]
     c = normal @ centre + normal[0] * low[0] / span[0] + normal[1] * low[1] / span[1]
@@ -285,5 +314,97 @@ def fit_line(points: np.ndarray, axes) -> Line:
     else:
         solved_for, other, m, k = x_name, y_name, -a1 / a0, c / a0
     extent = {a.name: (float(points[:, d].min()), float(points[:, d].max())) for d, a in enumerate(axes)}
-    return Line(bool(residual.max() <= 1.01 * cell), solved_for, other, float(m), float(k), digits,
+    return Line(bool(residual.max() <= CELL_TOLERANCE * cell), solved_for, other, float(m), float(k), digits,
                 float(residual.max() / cell), extent)
+
+
+def _cell(axes) -> float:
+    """One grid cell, in grid-normalised units (the larger of the two axes' steps)."""
+    return max(1.0 / max(1, a.count - 1) for a in axes)
+
+
+def fit_boundary(points: np.ndarray, axes) -> Line:
+    """The line through a 2-D boundary (``fit_line``); where it is not straight, the boundary as
+    up to ``MAX_PIECES`` straight pieces when it lies on them, e.g. two comparisons that decide
+    the boundary on either side of a kink."""
+    line = fit_line(points, axes)
+    if line.straight or line.point is not None:
+        return line
+    pieces = _straight_pieces(points, axes, MAX_PIECES)
+    return replace(line, pieces=tuple(pieces)) if pieces and len(pieces) > 1 else line
+
+
+def _straight_pieces(points: np.ndarray, axes, budget: int) -> list[Line] | None:
+    """At most ``budget`` straight lines covering the points, or None. The points are split where
+    two lines fit best (least squares over the split positions of four orderings: by one
+    coordinate, then the other, either way), and each side is fitted again."""
+    line = fit_line(points, axes)
+    if line.deviation <= PIECE_TOLERANCE:
+        return [line]
+    if budget < 2 or len(points) < 2 * MIN_PIECE_POINTS:
+        return None
+    span = np.array([max(float(a.hi) - float(a.lo), 1e-300) for a in axes])
+    u = (points - np.array([float(a.lo) for a in axes])) / span
+    best = None
+    for primary, secondary, sign in ((0, 1, 1), (0, 1, -1), (1, 0, 1), (1, 0, -1)):
+        order = np.lexsort((sign * u[:, secondary], u[:, primary]))
+        split, cost = _best_split(u[order])
+        if best is None or cost < best[0]:
+            best = (cost, order[:split], order[split:])
+    first = _straight_pieces(points[best[1]], axes, budget - 1)
+    if first is None:
+        return None
+    second = _straight_pieces(points[best[2]], axes, budget - len(first))
+    return None if second is None else first + second
+
+
+def _best_split(u: np.ndarray) -> tuple[int, float]:
+    """Where to cut ordered points in two so that the two total-least-squares lines leave the least
+    sum of squared distances: (the first index of the second part, that sum)."""
+    n = len(u)
+
+    def scatter(x, y):       # running sums → the smaller eigenvalue of each prefix's scatter matrix
+        count = np.arange(1, n + 1)
+        sx, sy = np.cumsum(x), np.cumsum(y)
+        a = np.cumsum(x * x) - sx * sx / count
+        c = np.cumsum(y * y) - sy * sy / count
+        b = np.cumsum(x * y) - sx * sy / count
+        return (a + c) / 2 - np.sqrt(np.maximum(((a - c) / 2) ** 2 + b * b, 0.0))
+
+    prefix = scatter(u[:, 0], u[:, 1])
+    suffix = scatter(u[::-1, 0], u[::-1, 1])[::-1]
+    k = np.arange(MIN_PIECE_POINTS, n - MIN_PIECE_POINTS + 1)    # the first part is u[:k]
+    costs = prefix[k - 1] + suffix[k]
+    best = int(np.argmin(costs))
+    return int(k[best]), float(costs[best])
+
+
+# ---- outcomes that differ only behind a chance move of probability 0 -------------------------------
+def zero_probability_labels(tree: ExtensiveGame) -> frozenset[str]:
+    """The leaf labels of a numeric tree all of whose leaves lie behind a chance move of
+    probability exactly 0: paths of play that differ only in them are the same equilibrium."""
+    behind = np.zeros(tree.num_nodes, dtype=bool)
+    zero = np.array([p == 0 for p in tree.chance_probs], dtype=bool)
+    for level in reversed(tree.levels):          # shallowest first: parents before children
+        children = np.arange(level.start, level.stop)
+        behind[children] = behind[tree.parent[children]] | zero[children]
+    null: dict[str, bool] = {}
+    for node in tree.terminal_nodes():
+        label = leaf_label(tree, int(node))
+        null[label] = null.get(label, True) and bool(behind[node])
+    return frozenset(label for label, hidden in null.items() if hidden)
+
+
+def absorbed_by(key: tuple, other: tuple, null: frozenset | None = None) -> bool:
+    """Whether the paths of play ``key`` are those of ``other`` with some leaves left out, each of
+    them in ``null`` (any leaf when ``null`` is None): one path for each of ``other``'s paths."""
+    if key[0] != "path" or other[0] != "path" or key == other or len(key[1]) != len(other[1]):
+        return False
+    remaining = [set(path) for path in other[1]]
+    for path in map(set, key[1]):
+        match = next((k for k, candidate in enumerate(remaining)
+                      if path <= candidate and (null is None or candidate - path <= null)), None)
+        if match is None:
+            return False
+        del remaining[match]
+    return True

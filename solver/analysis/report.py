@@ -14,15 +14,19 @@ import numpy as np
 
 from solver.analysis.explanation import Explanation, explain_game
 from solver.analysis.grid import Axis
-from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture
+from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture, tree_solution
 from solver.analysis.sweep import sweep
 from solver.api import evaluate_game, parameter_values, solve
+from solver.equilibria.result import Note
 from solver.model.expr import to_exact
+from solver.model.tree import ExtensiveGame
 from solver.results import Solution
 
 SWEEP_POINTS = 41
 #: Seconds ``solve`` may take for the report's list of equilibria.
 SOLVE_TIMEOUT = 60
+#: The note on a report whose game could not be solved.
+UNSOLVED = "unsolved"
 
 
 @dataclass(frozen=True)
@@ -70,9 +74,23 @@ def build_report(game, parameters: Mapping[str, object] | None = None, sweep_poi
     per parameter with a range unless ``sweep_points`` < 2."""
     values = parameter_values(game, parameters)
     numeric = evaluate_game(game, values)
-    solution = solve(game, parameters, timeout=SOLVE_TIMEOUT)
+    solution = report_solution(game, parameters, values, numeric)
     ranged = [p for p in game.info.parameters if p.range] if sweep_points >= 2 else []
     sweeps = tuple(sweep_series(game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, sweep_points)
                    for p in ranged)
     return Report(game, values, numeric, solution, picture(numeric, solution), explain_game(game, parameters, weak),
                   sweeps, sweep_points)
+
+
+def report_solution(game, parameters, values, numeric) -> Solution:
+    """The report's equilibria: as ``solve`` finds them, and for a tree those its picture marks
+    (Nash equilibria, with a note, without perfect recall; none, with a note saying why, when it
+    cannot be solved)."""
+    if not isinstance(numeric, ExtensiveGame):
+        return solve(game, parameters, timeout=SOLVE_TIMEOUT)
+    try:
+        return tree_solution(game, parameters, numeric, timeout=SOLVE_TIMEOUT)
+    except (ValueError, ArithmeticError) as error:
+        return Solution(title=game.info.title, form="sequential", players=tuple(game.players), parameters=values,
+                        concept="nash", method="no method", complete=False, equilibria=(),
+                        notes=(Note(UNSOLVED, f"the game could not be solved: {error}"),), game=numeric)

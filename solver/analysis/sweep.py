@@ -29,11 +29,12 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from solver.analysis import batched
-from solver.analysis.batched import PointOutcome, PointSolver, ProgressReport
+from solver.analysis.batched import ExactEvaluator, PointOutcome, PointSolver, ProgressReport
 from solver.analysis.grid import Axis, check_axes, grid_point, parse_axis
 from solver.analysis.labels import describe_key
-from solver.analysis.regions import Outcome, SweepResult
+from solver.analysis.regions import Outcome, SweepResult, absorbed_by, zero_probability_labels
 from solver.api import SolveError
+from solver.core.numbers import tie_tolerance
 from solver.equilibria import registry
 from solver.equilibria.registry import Method
 from solver.equilibria.result import ONLY_PURE, Note
@@ -130,12 +131,55 @@ class _Grid:
     def result(self, axes, fixed, method_text, exact_points, started, by, notes, game_path) -> SweepResult:
         codes, outcomes = _renumber(self.codes, self.outcomes.outcomes)
         shape, N = self.shape, self.game.num_players
+        codes = codes.reshape(shape)
         series = None if self.series is None else {
-            k: (v[0].reshape(shape + (N,)), v[1].reshape(shape + (v[1].shape[1],))) for k, v in self.series.items()}
+            k: (snap_noise(v[0]).reshape(shape + (N,)), snap_noise(v[1], 1.0).reshape(shape + (v[1].shape[1],)))
+            for k, v in self.series.items()}
         concept = "subgame-perfect" if isinstance(self.game, ExtensiveGame) else "nash"
-        return SweepResult(self.game, game_path, tuple(axes), fixed, codes.reshape(shape), self.tie.reshape(shape), outcomes,
-                           self.payoffs.reshape(shape + (N,)), series, method_text, concept, exact_points,
-                           time.perf_counter() - started, by, notes)
+        regions = _absorb_zero_probability_branches(self.game, codes, outcomes, axes, fixed) if by == "path" else None
+        return SweepResult(self.game, game_path, tuple(axes), fixed, codes, self.tie.reshape(shape), outcomes,
+                           snap_noise(self.payoffs).reshape(shape + (N,)), series, method_text, concept, exact_points,
+                           time.perf_counter() - started, by, notes, regions)
+
+
+def snap_noise(values: np.ndarray, scale: float | None = None) -> np.ndarray:
+    """Float noise made exactly 0: entries within the tie tolerance (``solver.core.numbers``) of
+    zero, relative to ``scale`` (default: the payoff scale of the finite entries), e.g. the
+    ``-4.4e-16`` a closed-form mixed equilibrium leaves where a payoff is 0."""
+    finite = values[np.isfinite(values)]
+    tolerance = tie_tolerance(finite if scale is None else [0.0, scale])
+    return np.where(np.abs(values) <= tolerance, 0.0, values)
+
+
+def _absorb_zero_probability_branches(game, codes: np.ndarray, outcomes: list[Outcome], axes, fixed) -> np.ndarray | None:
+    """Region codes for a tree with chance moves: a point whose paths of play are a neighbour's,
+    except for leaves behind a chance move of probability exactly 0 there, belongs to the
+    neighbour's region (the equilibrium is the same; only a zero-probability branch's label is
+    missing). ``None`` when no point is absorbed. Each such point is checked exactly."""
+    if not isinstance(game, ExtensiveGame) or not game.has_chance:
+        return None
+    keys = [o.key for o in outcomes]
+    pairs = [(a, b) for a in range(len(keys)) for b in range(len(keys)) if absorbed_by(keys[a], keys[b])]
+    if not pairs:
+        return None
+    candidates: dict[tuple, list[int]] = {}
+    for axis in range(codes.ndim):
+        for step in (1, -1):
+            here = [slice(None)] * codes.ndim
+            there = [slice(None)] * codes.ndim
+            here[axis], there[axis] = (slice(0, -1), slice(1, None)) if step == 1 else (slice(1, None), slice(0, -1))
+            for a, b in pairs:
+                mask = np.zeros(codes.shape, dtype=bool)
+                mask[tuple(here)] = (codes[tuple(here)] == a) & (codes[tuple(there)] == b)
+                for index in zip(*np.nonzero(mask)):
+                    candidates.setdefault(tuple(int(k) for k in index), []).append(b)
+    evaluate, regions = ExactEvaluator(game), codes.copy()
+    for index, others in candidates.items():
+        null = zero_probability_labels(evaluate({**fixed, **grid_point(axes, index)}))
+        absorbing = [b for b in others if absorbed_by(keys[int(codes[index])], keys[b], null)]
+        if absorbing:
+            regions[index] = absorbing[0]
+    return regions if np.any(regions != codes) else None
 
 
 def sweep(game, axes: Sequence[Axis], settings: Mapping[str, object] | None = None, *, by: str = "path",
@@ -181,7 +225,7 @@ def _solve_batched(grid: _Grid, axes, fixed, mode: str, by: str, chunk: int | No
         per_point = 8 * int(np.prod(game.payoffs.shape)) * 6
         method_text = "batched best responses" + (" and the closed-form 2×2 mixed equilibrium" if game.shape == (2, 2) and N == 2 else "")
     size = chunk or batched.chunk_size(per_point)
-    report = progress if progress and grid.total > 4 * size else None
+    report = progress
     floats = {k: batched.float_value(v) for k, v in fixed.items()}
     grids = [a.floats for a in axes]
     if report:

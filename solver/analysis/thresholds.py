@@ -33,12 +33,14 @@ from typing import Mapping
 
 import sympy
 
-from solver.analysis.batched import PointOutcome, PointSolver
+from solver.analysis.batched import ExactEvaluator, PointOutcome, PointSolver, ProgressReport
 from solver.analysis.candidates import Candidate, CandidateSet, ClosedForm, Reason, normal_candidates, tree_candidates
 from solver.analysis.labels import describe_key
+from solver.analysis.regions import absorbed_by, zero_probability_labels
 from solver.analysis.roots import OO, as_float, rational_between, same_value, unique_sorted
 from solver.analysis.sweep import Axis, sweep, sweep_plan
 from solver.api import SolveError, parameter_values
+from solver.core.numbers import tie_tolerance
 from solver.equilibria import registry
 from solver.equilibria.result import INFO, ONLY_PURE, Note
 from solver.model.expr import number, symbol, to_exact
@@ -119,10 +121,28 @@ class Condition:
 
 def direction(report: ThresholdReport, reason: Reason, value) -> str:
     """``">"`` if the reason's ``first`` alternative holds just above ``value``, else ``"<"``."""
-    above = [p.value for p in report.candidates if as_float(p.value) > as_float(value)]
-    hi = above[0] if above else report.domain[1]
-    t = rational_between(value, hi) if hi != value else value + 1
-    return ">" if sympy.sign(reason.difference.subs(report.symbol, t)) > 0 else "<"
+    return ">" if _sign_near(report, reason, value, above=True) > 0 else "<"
+
+
+def touches(report: ThresholdReport, reason: Reason, value) -> bool:
+    """Whether the reason's difference is zero at ``value`` without changing sign there (the same
+    alternative is preferred on both sides; the players are indifferent only at the point)."""
+    above = _sign_near(report, reason, value, above=True)
+    return above != 0 and above == _sign_near(report, reason, value, above=False)
+
+
+def _sign_near(report: ThresholdReport, reason: Reason, value, above: bool):
+    """The sign of the reason's difference between ``value`` and the next candidate (or end) on one side."""
+    x = as_float(value)
+    if above:
+        others = [p.value for p in report.candidates if as_float(p.value) > x]
+        end = others[0] if others else report.domain[1]
+        t = rational_between(value, end) if end != value else value + 1
+    else:
+        others = [p.value for p in report.candidates if as_float(p.value) < x]
+        end = others[-1] if others else report.domain[0]
+        t = rational_between(end, value) if end != value else value - 1
+    return sympy.sign(reason.difference.subs(report.symbol, t))
 
 
 def formula(report: ThresholdReport, reason: Reason, value) -> sympy.Expr | None:
@@ -217,16 +237,33 @@ class _Analysis:
     root_pieces: object = None            # trees: the root's value on each piece of the range
     closed_forms: tuple = ()
     notes: tuple = ()
+    progress: ProgressReport | None = None
 
     def outcome_at(self, t) -> PointOutcome:
         return self.solver({self.parameter: _rational(t)})
 
+    def same_outcome(self, outcome: PointOutcome, interval: "Interval", t) -> bool:
+        """Whether the outcome at ``t`` is the interval's: the same key, or (trees) the same paths
+        but for leaves behind a chance move of probability 0 at ``t``, with the interval's payoffs."""
+        if outcome.key == interval.outcome.key:
+            return True
+        if not isinstance(self.game, ExtensiveGame) or not absorbed_by(outcome.key, interval.outcome.key):
+            return False
+        numeric = ExactEvaluator(self.game)({**self.values, self.parameter: _rational(t)})
+        if not absorbed_by(outcome.key, interval.outcome.key, zero_probability_labels(numeric)):
+            return False
+        if interval.payoffs is None or outcome.payoffs is None:
+            return True
+        limit = [float(v.subs(self.x, t)) for v in interval.payoffs]
+        return all(abs(a - b) <= tie_tolerance(limit + list(outcome.payoffs)) for a, b in zip(limit, outcome.payoffs))
+
 
 def find_thresholds(game, parameter: str, settings: Mapping[str, object] | None = None, *, by: str = "path",
                     domain: tuple | None = None, check: bool = True, game_path: str = "",
-                    processes: int | None = 1) -> ThresholdReport:
+                    processes: int | None = 1, progress: ProgressReport | None = None) -> ThresholdReport:
     """The exact values of ``parameter`` where the equilibrium outcome changes, the other
-    parameters at their values (``settings`` override them)."""
+    parameters at their values (``settings`` override them). ``progress(what, done, total)`` is
+    told how far the exact solves, the cross-check sweep and the bisections have got."""
     values = parameter_values(game, settings)
     if parameter not in values:
         known = ", ".join(sorted(values)) or "this game has no parameters"
@@ -259,7 +296,7 @@ def find_thresholds(game, parameter: str, settings: Mapping[str, object] | None 
     analysis = _Analysis(game, game_path, parameter, x, (lo, hi), dict(values), by,
                          PointSolver(game, values, by=by, method=method),
                          PointSolver(game, values, by="profile", method=method) if sequential else None,
-                         root_pieces, tuple(closed), tuple(notes))
+                         root_pieces, tuple(closed), tuple(notes), progress)
     report = _assemble(analysis, found.sorted())
     if check:
         extra = unique_sorted(_cross_check(report, analysis, structural, processes))
@@ -273,23 +310,30 @@ def find_thresholds(game, parameter: str, settings: Mapping[str, object] | None 
 
 
 def _assemble(analysis: _Analysis, candidates: list[Candidate]) -> ThresholdReport:
-    """The outcome on each interval between candidates and at each candidate; equal neighbours merged."""
+    """The outcome on each interval between candidates and at each candidate. Equal neighbours are
+    merged unless the outcome differs at the candidate between them (a tie point, its own row):
+    the intervals and the threshold points partition the range."""
     game = analysis.game
     lo, hi = analysis.domain
     inside = [c for c in candidates if lo < c.value < hi]
     bounds = [lo] + [c.value for c in inside] + [hi]
-    intervals = [_interval(analysis, a, b) for a, b in zip(bounds, bounds[1:])]
+    intervals = []
+    for a, b in zip(bounds, bounds[1:]):
+        intervals.append(_interval(analysis, a, b))
+        if analysis.progress:
+            analysis.progress("solving each interval exactly", len(intervals), len(bounds) - 1)
     merged = [intervals[0]]
     points: list[ThresholdPoint] = []
     for c, right in zip(inside, intervals[1:]):
         outcome = analysis.outcome_at(c.value) if c.value.is_Rational else None
         left = merged[-1]
         same_sides = left.outcome.key == right.outcome.key
-        if not same_sides or (outcome is not None and outcome.key != left.outcome.key):
+        differs = outcome is not None and not analysis.same_outcome(outcome, left, c.value)
+        if not same_sides or differs:
             label = describe_key(outcome.key, game) if outcome is not None else IRRATIONAL
             causes, consequences = _explain(analysis, c, left, right)
             points.append(ThresholdPoint(c.value, outcome, label, causes, consequences, c.approximate))
-        if same_sides:
+        if same_sides and not differs:
             merged[-1] = Interval(left.lo, right.hi, left.outcome, left.label,
                                   left.payoffs if left.payoffs == right.payoffs else None)
         else:
@@ -299,7 +343,7 @@ def _assemble(analysis: _Analysis, candidates: list[Candidate]) -> ThresholdRepo
         if end.is_infinite or not end.is_Rational:
             continue
         outcome = analysis.outcome_at(end)
-        if outcome.key != interval.outcome.key:
+        if not analysis.same_outcome(outcome, interval, end):
             points.append(ThresholdPoint(end, outcome, describe_key(outcome.key, game), [], [], False, edge=True))
     points.sort(key=lambda p: as_float(p.value))
     return ThresholdReport(game, analysis.game_path, analysis.parameter, analysis.x, analysis.domain, dict(analysis.values),
@@ -364,23 +408,25 @@ def _cross_check(report: ThresholdReport, analysis: _Analysis, structural: bool,
     count = POINTWISE_CHECK_POINTS if sweep_plan(analysis.game)[0] == "pointwise" else CHECK_POINTS
     axis = Axis(report.parameter, _rational(a), _rational(b), count)
     settings = {k: v for k, v in analysis.values.items() if k != report.parameter}
-    result = sweep(analysis.game, [axis], settings, by=analysis.by, processes=processes)
-    keys = [result.outcomes[int(c)].key for c in result.codes]
+    result = sweep(analysis.game, [axis], settings, by=analysis.by, processes=processes, progress=analysis.progress)
+    keys = [result.outcomes[int(c)].key for c in result.region_map]
     thresholds = [p.value for p in report.points] + [c.value for c in report.candidates]
-    located = []
+    unexplained = []
     for k in range(len(keys) - 1):
-        if keys[k] == keys[k + 1]:
-            continue
         s0, s1 = _sympy_number(axis.exact(k)), _sympy_number(axis.exact(k + 1))
-        if any(s0 <= t <= s1 for t in thresholds if t.is_finite):
-            continue
-        # a change no candidate explains: bisect exactly
-        for _ in range(BISECTION_STEPS):
+        if keys[k] != keys[k + 1] and not any(s0 <= t <= s1 for t in thresholds if t.is_finite):
+            unexplained.append((keys[k], s0, s1))
+    located = []
+    for key, s0, s1 in unexplained:           # a change no candidate explains: bisect exactly
+        for step in range(BISECTION_STEPS):
             mid = (s0 + s1) / 2
-            if analysis.outcome_at(mid).key == keys[k]:
+            if analysis.outcome_at(mid).key == key:
                 s0 = mid
             else:
                 s1 = mid
+            if analysis.progress:
+                analysis.progress("locating changes by bisection", len(located) * BISECTION_STEPS + step + 1,
+                                  len(unexplained) * BISECTION_STEPS)
         located.append(_simplest_in(s0, s1))
     if not located and structural:
         lo, hi = report.domain

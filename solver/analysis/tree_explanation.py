@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping
 
@@ -93,12 +93,29 @@ class OffPath:
 
 
 @dataclass(frozen=True)
+class Threat:
+    """In a Nash equilibrium, the mover at ``node`` would play ``move``, worth ``value`` to it, though
+    ``better`` is worth ``better_value``. The values follow the equilibrium's plans; at a decision
+    point a plan leaves open (its player's own earlier move rules it out) the player is taken to
+    choose its best move given what follows (:func:`completed`); ``assumed`` lists those points
+    that the two values pass through, as (node, move taken there)."""
+    node: int
+    move: int
+    value: object
+    better: int
+    better_value: object
+    assumed: tuple[tuple[int, int], ...] = ()
+
+
+@dataclass(frozen=True)
 class EmptyThreats:
-    """The pure Nash equilibria of the normal form (``solution``), each marked subgame-perfect or
-    not, with ``threat`` notes; ``too_large`` when the normal form was not searched."""
+    """The pure Nash equilibria of the reduced normal form (``solution``), each marked
+    subgame-perfect or not; ``threats``: for each equilibrium that is not (by its index), the moves
+    that would not be carried out; ``too_large`` when the normal form was not searched."""
     solution: Solution | None
     problem: str
     too_large: bool
+    threats: Mapping[int, tuple[Threat, ...]] = field(default_factory=dict)
 
 
 def _ranking(values, exact_tolerance: float) -> tuple[tuple[int, ...], tuple[bool, ...]]:
@@ -149,11 +166,61 @@ def perfect_information_parts(game, tree: ExtensiveGame, parameters) -> list:
 
 
 def empty_threats(game, tree: ExtensiveGame, parameters) -> EmptyThreats:
+    """The pure Nash equilibria of the reduced normal form and, for each that is not subgame-perfect,
+    the moves that would not be carried out."""
     profiles = math.prod(len(info.moves) for info in tree.infosets)
     if profiles > MAX_NORMAL_FORM_PROFILES:
         return EmptyThreats(None, "", True)
     solution, problem = solve_quietly(game, parameters, concept="nash", method="pure")
-    return EmptyThreats(solution, problem, False)
+    if solution is None:
+        return EmptyThreats(None, problem, False)
+    threats = {k: threats_of(tree, behaviour_of(tree, e))
+               for k, e in enumerate(solution.equilibria) if e.subgame_perfect is False}
+    return EmptyThreats(solution, problem, False, threats)
+
+
+def completed(tree: ExtensiveGame, plans: Mapping[int, tuple]) -> dict[int, tuple]:
+    """Pure ``plans`` (information set → move probabilities) of a perfect-information tree, with
+    every decision point they leave open given its mover's best move in what follows, deepest first."""
+    played = dict(plans)
+    values: dict[int, tuple] = {}
+    one, zero = (Fraction(1), Fraction(0)) if tree.is_exact else (1.0, 0.0)
+    for node in sorted(range(tree.num_nodes), key=lambda n: -int(tree.depth[n])):
+        kind, kids = int(tree.node_player[node]), list(tree.children(node))
+        if kind == TERMINAL:
+            values[node] = tuple(tree.leaf_payoffs[node])
+        elif kind == CHANCE:
+            values[node] = tuple(sum(tree.chance_probs[c] * values[c][i] for c in kids) for i in range(tree.num_players))
+        else:
+            h = int(tree.node_infoset[node])
+            if played.get(h) is None:
+                best = max(range(len(kids)), key=lambda k: (float(values[kids[k]][kind]), -k))
+                played[h] = tuple(one if k == best else zero for k in range(len(kids)))
+            values[node] = values[kids[_move(played[h])]]
+    return played
+
+
+def threats_of(tree: ExtensiveGame, plans: Mapping[int, tuple]) -> tuple[Threat, ...]:
+    """The decision points where pure ``plans`` prescribe a move that is worse for the mover, in
+    what follows, than another (the points the plans leave open played as :func:`completed` does)."""
+    played = completed(tree, plans)
+    values = subtree_values(tree, played)
+    out = []
+    for node in range(tree.num_nodes):
+        h = int(tree.node_infoset[node])
+        if tree.node_player[node] < 0 or plans.get(h) is None:
+            continue
+        mover, kids = int(tree.node_player[node]), list(tree.children(node))
+        move = _move(plans[h])
+        better = max(range(len(kids)), key=lambda k: (float(values[kids[k]][mover]), -k))
+        worse, best = values[kids[move]][mover], values[kids[better]][mover]
+        if better != move and not _equal(best, worse, TIE_TOLERANCE) and best > worse:
+            reach = [reach_probabilities(tree, played, kids[k]) for k in (move, better)]
+            assumed = tuple((n, _move(played[int(tree.node_infoset[n])])) for n in range(tree.num_nodes)
+                            if tree.node_player[n] >= 0 and plans.get(int(tree.node_infoset[n])) is None
+                            and any(r[n] != 0 for r in reach))
+            out.append(Threat(node, move, worse, better, best, assumed))
+    return tuple(out)
 
 
 # ---- information sets ---------------------------------------------------------------------------
@@ -270,6 +337,10 @@ def _pinned_mixtures(tree: ExtensiveGame, behaviour: Mapping[int, tuple]) -> tup
         if len(unknowns) != 1:
             continue
         x = next(iter(unknowns))
+        # any other unknown cancels in the difference: put the equilibrium's probability in, so that
+        # the two sides are the payoffs with everything but x as the equilibrium plays it
+        known = {s: behaviour[g][0] for g, s in symbols.items() if s != x}
+        sides = [sympy.expand(side.subs(known)) for side in sides]
         roots = [r for r in sympy.solve(sympy.Eq(sides[0], sides[1]), x) if r.is_real and 0 <= r <= 1]
         if len(roots) != 1:
             continue

@@ -13,9 +13,14 @@ import time
 
 import click
 
-from solver.api import SolveError, load_game
+from solver.api import SolveError, load_game, parameter_values
+from solver.io.located import undefined_error
 from solver.io.yamlfile import GameFileError
+from solver.model.expr import ExpressionError, UndefinedValue
 from solver.present.draw import picture_format, save_figure
+
+
+GAME = "solver.game"
 
 
 class UserError(click.ClickException):
@@ -32,25 +37,68 @@ def reports_errors(function):
     def wrapper(*args, **kwargs):
         try:
             return function(*args, **kwargs)
-        except GameFileError as error:
-            raise UserError(str(error)) from None
-        except SolveError as error:
+        except (GameFileError, SolveError, ExpressionError, TimeoutError) as error:
             path = kwargs.get("game_file") or ""
-            prefix = f"{path}: " if path else ""
-            option = f"{error.option}: " if error.option else ""
-            raise UserError(f"{prefix}{option}{error}") from None
-        except TimeoutError as error:
-            raise UserError(f"time limit reached: {error}") from None
+            game = click.get_current_context().meta.get(GAME)
+            raise UserError(error_message(error, path, game, kwargs.get("settings") or ())) from None
     return wrapper
 
 
+def error_message(error: Exception, path: str = "", game=None, settings=()) -> str:
+    """The one line (after ``Error: ``) for a library error about the game file at ``path``.
+
+    An undefined payoff or probability (``1/k`` at ``k = 0``) is named where the file wrote it,
+    with the parameter values, when ``game`` (as loaded) is known."""
+    undefined = _undefined(error)
+    if undefined is not None and game is not None:
+        located = undefined_error(game.info, {**_values(game, settings), **undefined.values}, _set_names(settings))
+        if located is not None:
+            return str(located)
+    if isinstance(error, GameFileError):
+        return str(error)
+    if isinstance(error, TimeoutError):
+        return f"time limit reached: {error}"
+    prefix = f"{path}: " if path else ""
+    option = f"{error.option}: " if getattr(error, "option", "") else ""
+    if isinstance(error, SolveError) or undefined is None:
+        return f"{prefix}{option}{error}"
+    return f"{prefix}cannot evaluate the payoffs: {error}"
+
+
+def _undefined(error: BaseException | None) -> UndefinedValue | None:
+    """The undefined value behind ``error`` (itself, or the error it was raised from)."""
+    seen = 0
+    while error is not None and seen < 5:
+        if isinstance(error, UndefinedValue):
+            return error
+        error, seen = error.__cause__ or error.__context__, seen + 1
+    return None
+
+
+def _values(game, settings) -> dict:
+    """The parameter values in use (those that can be read from ``settings``)."""
+    try:
+        return parameter_values(game, parse_settings(settings))
+    except (SolveError, UserError):
+        return parameter_values(game)
+
+
+def _set_names(settings) -> set[str]:
+    return {item.split("=", 1)[0].strip() for item in settings if "=" in item}
+
+
 def read_game(path: str):
-    """Load a game file; missing files and directories are one-line errors."""
+    """Load a game file; missing files and directories are one-line errors. The game is kept for
+    error messages (an undefined payoff is named where the file wrote it)."""
     if not os.path.exists(path):
         raise UserError(f"{path}: no such file")
     if os.path.isdir(path):
         raise UserError(f"{path}: is a directory; expected a game file (.yaml, .nfg or .efg)")
-    return load_game(path)
+    game = load_game(path)
+    context = click.get_current_context(silent=True)
+    if context is not None:
+        context.meta[GAME] = game
+    return game
 
 
 def parse_settings(settings: tuple[str, ...], path: str = "") -> dict[str, str]:
@@ -104,12 +152,43 @@ def write_picture(figure, path: str):
     click.echo(f"wrote {path}", err=True)
 
 
+#: The file names ``solve report`` writes: the report is HTML.
+REPORT_SUFFIXES = (".html", ".htm")
+
+
+def report_destination(output: str | None, game_file: str) -> str | None:
+    """Where ``solve report`` writes (``None``: stdout), checked before any work is done.
+
+    ``-o`` must name an .html (or .htm) file, or be ``-`` for stdout. Without ``-o``, the report
+    goes to stdout when it is piped or redirected, and to a file named after the game in the
+    current directory (``tech_transfer.html``) when stdout is a terminal."""
+    if output == "-":
+        return None
+    if output is not None:
+        suffix = os.path.splitext(output)[1].lower()
+        if suffix not in REPORT_SUFFIXES:
+            named = f"'{suffix}'" if suffix else "no suffix"
+            raise UserError(f"{game_file}: -o {output}: a report is HTML, and this file name has {named}; "
+                            f"expected a name ending in .html (e.g. -o {default_report_name(game_file)}), or -o - for stdout")
+        return output
+    return default_report_name(game_file) if stdout_is_terminal() else None
+
+
+def default_report_name(game_file: str) -> str:
+    """``games/tech_transfer.yaml`` → ``tech_transfer.html`` (in the current directory)."""
+    return os.path.splitext(os.path.basename(game_file))[0] + ".html"
+
+
 def warn(message: str):
     click.echo(f"Warning: {message}", err=True)
 
 
 def stderr_is_terminal() -> bool:
     return sys.stderr.isatty()
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
 
 
 STARTED = "solver.started"

@@ -20,11 +20,13 @@ from solver.present.explain import render
 def explain_command(game_file, settings, weak, output):
     """Explain how the game in FILE is solved, step by step, using the game's own names.
 
-    Normal-form games: dominated strategies eliminated round by round (also by mixtures), the
-    payoff matrix with best responses marked, the pure equilibria read off the marks, and the
-    indifference equations of each mixed equilibrium solved exactly. Sequential games: backward
-    induction node by node with the numbers compared, behaviour off the path, the equilibrium path,
-    and the Nash equilibria that rest on threats that would not be carried out.
+    Normal-form games: dominated strategies eliminated round by round (also by mixtures), each
+    round naming the game it looks at (what the rounds before it left) and crossing out everything
+    dominated there at once; the payoff matrix with best responses marked, the pure equilibria read
+    off the marks, and the indifference equations of each mixed equilibrium solved exactly.
+    Sequential games: backward induction node by node with the numbers compared, behaviour off the
+    path, the equilibrium path, and the Nash equilibria of the reduced normal form that rest on
+    threats that would not be carried out.
 
     \b
     Examples:

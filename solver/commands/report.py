@@ -16,8 +16,10 @@ from solver.present.html import render_report
 @click.option("--sweep-points", type=click.IntRange(min=0), default=SWEEP_POINTS, show_default=True, metavar="N",
               help="Points per sweep plot (one plot per parameter with a range); 0 leaves the sweeps out.")
 @click.option("--weak", is_flag=True, help="Also eliminate weakly dominated strategies in the explanation.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List every component, convex set and continuum of equilibria (by default the largest few).")
 @reports_errors
-def report_command(game_file, settings, output, sweep_points, weak):
+def report_command(game_file, settings, output, sweep_points, weak, verbose):
     """Write ONE self-contained HTML report on the game in FILE.
 
     The page holds the description, the parameters with their sources, the tree or matrix as a
@@ -33,4 +35,4 @@ def report_command(game_file, settings, output, sweep_points, weak):
     """
     game = read_game(game_file)
     report = build_report(game, parse_settings(settings, game_file), sweep_points=sweep_points, weak=weak)
-    write_output(render_report(report, source_path=game_file), output, "the report")
+    write_output(render_report(report, source_path=game_file, verbose=verbose), output, "the report")

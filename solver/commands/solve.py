@@ -1,8 +1,6 @@
 """``solve FILE``: the equilibria of a game, as a report, Markdown or JSON."""
 from __future__ import annotations
 
-import json
-
 import click
 
 from solver.analysis.pictures import picture
@@ -28,8 +26,11 @@ from solver.present import markdown, text
               help="Stop this many seconds after the command starts and report what was found (marked not complete).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")
+@click.option("-v", "--verbose", is_flag=True,
+              help="List every component, convex set and continuum of equilibria (by default a report lists the "
+                   "largest few and counts the rest; JSON always has them all).")
 @reports_errors
-def solve_command(game_file, settings, concept, method, output_format, exact, timeout, output):
+def solve_command(game_file, settings, concept, method, output_format, exact, timeout, output, verbose):
     """Find the equilibria of the game in FILE (.yaml, .nfg or .efg).
 
     \b
@@ -38,16 +39,17 @@ def solve_command(game_file, settings, concept, method, output_format, exact, ti
       solve games/tech_transfer.yaml --set ammo_gain=6.5
       solve games/tech_transfer.yaml --concept nash
       solve games/battle_of_the_sexes.yaml --format json --exact
+      solve games/tech_transfer.yaml --concept nash --method polynomial --verbose
     """
     game = read_game(game_file)
     solution = solve(game, parse_settings(settings, game_file), concept=concept, method=method,
                      deadline=command_deadline(timeout))
     if not solution.complete:
-        warn(f"the list of equilibria is not complete ({solution.method}).")
+        warn(f"the list of equilibria is not complete ({solution.method_title}).")
     if output_format == "json":
-        report = json.dumps(solution.to_dict(exact=exact), indent=2, ensure_ascii=False) + "\n"
+        report = solution.to_json(exact=exact) + "\n"
     elif output_format == "markdown":
-        report = markdown.render(solution, game_file)
+        report = markdown.render(solution, game_file, verbose=verbose)
     else:
-        report = text.render(solution, game_file, picture(solution.game, solution))
+        report = text.render(solution, game_file, picture(solution.game, solution), verbose=verbose)
     write_output(report, output, "the report")

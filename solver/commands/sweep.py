@@ -7,9 +7,8 @@ import os
 import click
 
 from solver.analysis.sweep import parse_axis, sweep
-from solver.commands.common import (UserError, game_argument, parse_settings, read_game, reports_errors, set_option,
-                                    stderr_is_terminal, write_output)
-from solver.present.progress import ProgressBar
+from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.present.progress import progress_bar
 from solver.present.sweep_plot import plot_format, plot_sweep
 from solver.present.sweep_text import sweep_csv, sweep_json, sweep_text
 
@@ -17,7 +16,7 @@ from solver.present.sweep_text import sweep_csv, sweep_json, sweep_text
 @click.command("sweep")
 @game_argument
 @click.option("--param", "params", multiple=True, required=True, metavar="NAME=LO:HI:N",
-              help="A parameter to sweep: N evenly spaced values from LO to HI (repeat for a 2-D or larger grid).")
+              help="A parameter to sweep: N ≥ 2 evenly spaced values from LO to HI (repeat for a 2-D or larger grid).")
 @set_option
 @click.option("--format", "output_format", type=click.Choice(["text", "csv", "json"]), default="text", show_default=True,
               help="Regions and boundaries for people (text), every grid point (csv), or both as JSON "
@@ -30,7 +29,7 @@ from solver.present.sweep_text import sweep_csv, sweep_json, sweep_text
               help="Worker processes for points solved one by one (default: one per CPU).")
 @click.option("--pointwise", is_flag=True,
               help="Solve every point with the full single-point solver (e.g. mixed equilibria of 3+ player games).")
-@click.option("--quiet", is_flag=True, help="No progress bar.")
+@click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the table/CSV/JSON to this file instead of stdout.")
 @reports_errors
@@ -62,13 +61,13 @@ def sweep_command(game_file, params, settings, output_format, plot_file, by, pro
         directory = os.path.dirname(os.path.abspath(plot_file))
         if not os.path.isdir(directory):
             raise UserError(f"--plot {plot_file}: no such directory: {directory}")
-    progress = ProgressBar() if not quiet and stderr_is_terminal() else None
+    progress = progress_bar(quiet)
     result = sweep(game, axes, parse_settings(settings, game_file), by=by, processes=processes, progress=progress,
                    pointwise=pointwise, game_path=game_file)
     if output_format == "json":
         text = json.dumps(sweep_json(result), indent=2, ensure_ascii=False) + "\n"
     elif output_format == "csv":
-        text = sweep_csv(result)
+        text = sweep_csv(result, progress)
     else:
         text = sweep_text(result)
     if plot_file is not None:

@@ -35,6 +35,8 @@ References:
 ((0, 1),)
 >>> maximal_nash_subsets(A, B, e)
 (((0,), (0, 1)),)
+>>> nash_subset_members(e)
+((0, 1),)
 >>> family, = equilibrium_families(e)
 >>> family.support, family.varying, family.members, family.dimension
 (((0,), (0, 1)), (1,), (0, 1), 1)
@@ -158,6 +160,20 @@ def _maximal_subsets(extremes) -> tuple[tuple[tuple[int, ...], tuple[int, ...]],
     return tuple(sorted(subsets))
 
 
+def nash_subset_members(extremes) -> tuple[tuple[int, ...], ...]:
+    """Each maximal Nash subset conv X' × conv Y' as the indices of the extreme equilibria in it:
+    its vertices, the pairs X' × Y' (every one of them is in ``extremes``). The subset is the
+    convex hull of these equilibria, so every mixture of them is an equilibrium; a component is
+    the union of the subsets it contains. Sorted; an isolated equilibrium is a subset of its own.
+    """
+    x_ids, y_ids, _, _ = distinct_strategies(extremes)
+    out = []
+    for xs, ys in _maximal_subsets(extremes):
+        rows, columns = {x_ids[k] for k in xs}, {y_ids[k] for k in ys}
+        out.append(tuple(k for k in range(len(extremes)) if x_ids[k] in rows and y_ids[k] in columns))
+    return tuple(sorted(out))
+
+
 def equilibrium_families(extremes) -> tuple[Family, ...]:
     """The components with more than one member, as families, for extreme equilibria ``extremes``
     (pairs (x, y) already known to be equilibria; tuples of exact values give exact dimensions).
@@ -183,6 +199,68 @@ def equilibrium_families(extremes) -> tuple[Family, ...]:
                         for xs, ys in subsets if xs[0] in inside)
         families.append(Family(used, varying, points, tuple(members), dimension))
     return tuple(families)
+
+
+def maximal_families(families: Sequence[Family], payoffs=None) -> tuple[Family, ...]:
+    """The families that are not part of a larger one, in their original order.
+
+    A family F lies in a larger family G when G's supports contain F's (and differ), the players
+    G holds fixed play G's strategy at every known point of F, and at each of those points every
+    strategy of G's support is a best response: the point then satisfies G's equilibrium
+    conditions with some of G's strategies at probability 0, a face of G (for a G in which one
+    player's mixture varies, G's closure is exactly that convex set). Faces are what a support
+    enumeration finds again for each smaller support; listing them adds nothing. Families of a
+    subgame (``where`` set) are compared only with the same subgame's and kept unless they
+    repeat one, as are all families when ``payoffs`` (the game's payoff tensor, whose strategies the
+    supports index) is not given.
+    """
+    if payoffs is None or not families:
+        return tuple(f for k, f in enumerate(families) if f not in families[:k])
+    payoffs = np.asarray(payoffs)
+    if numbers.is_exact_array(payoffs):   # integers, same best responses: faster than Fraction arithmetic
+        payoffs = np.array(numbers.integer_scaled(payoffs.ravel().tolist()), dtype=object).reshape(payoffs.shape)
+    tolerance = numbers.regret_tolerance(payoffs.astype(float))
+    best = {}                                     # id of a point -> per player, its best responses
+    order = sorted(range(len(families)), key=lambda k: -(families[k].dimension or 0))
+    kept: list[int] = []
+    for k in order:
+        family = families[k]
+        if not any(_inside(family, families[j], payoffs, tolerance, best) for j in kept):
+            kept.append(k)
+    return tuple(families[k] for k in sorted(kept))
+
+
+def _inside(small: Family, large: Family, payoffs, tolerance, best: dict) -> bool:
+    if small.where != large.where:
+        return False
+    if small.where or small.support == large.support:
+        return small == large                     # only the same family twice
+    if not small.extreme_points or not large.extreme_points:
+        return False
+    if not all(set(a) <= set(b) for a, b in zip(small.support, large.support)):
+        return False
+    fixed = [i for i in range(len(large.support)) if i not in large.varying]
+    anchor = large.extreme_points[0]
+    for point in small.extreme_points:
+        if any(_key(point[i]) != _key(anchor[i]) for i in fixed):
+            return False
+        if id(point) not in best:
+            best[id(point)] = _best_responses(payoffs, point, tolerance)
+        if not all(set(s) <= b for s, b in zip(large.support, best[id(point)])):
+            return False
+    return True
+
+
+def _best_responses(payoffs, point, tolerance) -> tuple[set, ...]:
+    """Per player, the pure strategies that are best responses at ``point``: exactly for exact
+    payoffs and points (scaled to integers per player, which keeps every best response), else
+    within ``tolerance``."""
+    if payoffs.dtype == object and all(numbers.is_exact_number(v) for p in point for v in p):
+        vectors, tolerance = [np.array(numbers.integer_scaled(p), dtype=object) for p in point], 0
+    else:
+        payoffs, vectors = payoffs.astype(float), [np.asarray(p, dtype=float) for p in point]
+    values = regret.deviation_payoffs(payoffs, vectors)
+    return tuple({k for k, v in enumerate(row) if v >= max(row) - tolerance} for row in values)
 
 
 def _affine_dimension(points) -> int:

@@ -13,7 +13,8 @@ from typing import Any
 import sympy
 import yaml
 
-from solver.model.expr import ExpressionError, parse_expression, symbol
+from solver.model.expr import ExpressionError, describe_values, free_names, parse_expression, symbol, undefined_reason
+from solver.model.normal import Origin
 
 IDENTIFIER = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 
@@ -29,20 +30,29 @@ class GameFileError(ValueError):
 
 @dataclass
 class Located:
-    """A YAML value with its line (1-based) and key path."""
+    """A YAML value with its line (1-based), key path and file (a value may come from the file an
+    ``extends`` names)."""
     value: Any
     line: int
     key: str
+    path: str = ""
 
 
 class YamlReader:
-    """Walks composed YAML nodes, keeping line numbers, and raises GameFileError."""
+    """Walks composed YAML nodes, keeping line numbers, and raises GameFileError.
+
+    ``origins`` collects where each expression that depends on a name was written."""
 
     def __init__(self, path: str):
         self.path = path
+        self.origins: list[Origin] = []
 
     def fail(self, where: Located | None, message: str, key: str | None = None):
-        raise GameFileError(self.path, where.line if where else None, key if key is not None else (where.key if where else ""), message)
+        """Raise the error at ``where`` (in its own file: one that this file extends says so)."""
+        path = where.path if where is not None and where.path else self.path
+        if path != self.path:
+            message += f" (inherited by {self.path} through 'extends')"
+        raise GameFileError(path, where.line if where else None, key if key is not None else (where.key if where else ""), message)
 
     def compose(self, text: str):
         try:
@@ -50,7 +60,8 @@ class YamlReader:
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = (error.problem or "invalid YAML").strip()
-            raise GameFileError(self.path, mark.line + 1 if mark else None, "", f"YAML syntax error: {problem}") from None
+            raise GameFileError(self.path, mark.line + 1 if mark else None, "",
+                                f"YAML syntax error: {problem}{colon_hint(text, mark, problem)}") from None
         except yaml.YAMLError as error:
             raise GameFileError(self.path, None, "", f"YAML error: {error}") from None
         if node is None:
@@ -72,14 +83,41 @@ class YamlReader:
                     raise GameFileError(self.path, k_node.start_mark.line + 1, child_key,
                                         f"duplicate key '{name}' (first given on line {result[name].line})")
                 result[name] = self.convert(v_node, child_key)
-            return Located(result, line, key)
+            if node.flow_style:
+                self._check_flow_commas(node, key)
+            return Located(result, line, key, self.path)
         if isinstance(node, yaml.SequenceNode):
-            return Located([self.convert(v, f"{key}[{i}]") for i, v in enumerate(node.value)], line, key)
+            if node.flow_style:
+                self._check_flow_colons(node, key)
+            return Located([self.convert(v, f"{key}[{i}]") for i, v in enumerate(node.value)], line, key, self.path)
         if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
             constructor = yaml.SafeLoader("")
             value = constructor.construct_object(node, deep=True)
-            return Located(value, line, key)
+            return Located(value, line, key, self.path)
         raise GameFileError(self.path, line, key, f"YAML tag {node.tag} is not allowed")
+
+    def _check_flow_commas(self, node, key: str) -> None:
+        """``{outcome: Russia transfers, China waits}``: a comma ended the value, and the rest
+        became a key without a value."""
+        previous = None
+        for k_node, v_node in node.value:
+            if v_node.tag.endswith(":null") and v_node.value == "" and _plain_text(previous):
+                before, value = previous
+                raise GameFileError(self.path, k_node.start_mark.line + 1, f"{key}.{k_node.value}" if key else k_node.value,
+                                    f"'{k_node.value}' has no value: inside {{...}} a comma ends a value; if it belongs "
+                                    f"to the value before it, quote that value: {before.value}: "
+                                    f"{_quoted(value.value + ', ' + k_node.value)}")
+            previous = (k_node, v_node)
+
+    def _check_flow_colons(self, node, key: str) -> None:
+        """``[Russia: the transfer, B]``: an item with ': ' inside [...] is read as a mapping."""
+        for i, item in enumerate(node.value):
+            mark = item.start_mark
+            if isinstance(item, yaml.MappingNode) and item.flow_style and mark.buffer and mark.buffer[mark.pointer] != "{":
+                text = mark.buffer[mark.pointer:item.end_mark.pointer]
+                raise GameFileError(self.path, mark.line + 1, f"{key}[{i}]",
+                                    f"the item {text} is read as a mapping because of its ': '; "
+                                    f"quote it: {_quoted(text)}")
 
     # ---- typed accessors -------------------------------------------------------------------
     def mapping(self, item: Located, what: str = "a mapping") -> dict[str, Located]:
@@ -109,14 +147,48 @@ class YamlReader:
             self.fail(item, f"expected at least one of the {what}")
         return names
 
-    def expression(self, item: Located, names) -> sympy.Expr:
+    def expression(self, item: Located, names, ambiguous=None) -> sympy.Expr:
+        """The expression at ``item`` over ``names`` (see ``parse_expression``); one that depends
+        on a name is remembered in ``origins``."""
         value = item.value
         if isinstance(value, (dict, list)) or value is None or isinstance(value, bool):
             self.fail(item, f"expected a number or an expression, got {_kind(value)}")
         try:
-            return parse_expression(value if isinstance(value, str) else value, names)
+            expr = parse_expression(value, names, ambiguous)
         except ExpressionError as error:
             self.fail(item, str(error))
+        if getattr(expr, "free_symbols", None):
+            self.origins.append(Origin(expr, str(value), item.path or self.path, item.line, item.key))
+        return expr
+
+
+def _plain_text(pair) -> bool:
+    return pair is not None and isinstance(pair[1], yaml.ScalarNode) and pair[1].style is None and pair[1].value != ""
+
+
+def _quoted(text: str) -> str:
+    return f"'{text}'" if '"' in text else f'"{text}"'
+
+
+_KEY_AND_VALUE = re.compile(r"([^\s{}\[\],:]+):\s+([^{}\[\],]*)$")
+
+
+def colon_hint(text: str, mark, problem: str) -> str:
+    """For a YAML error caused by an unquoted ': ' in a value, how to quote it (else ``""``)."""
+    if mark is None or not ("mapping values are not allowed" in problem or "but got ':'" in problem):
+        return ""
+    lines = text.splitlines()
+    if mark.line >= len(lines):
+        return ""
+    line = lines[mark.line]
+    found = _KEY_AND_VALUE.search(line[:mark.column])
+    if not found:
+        return "; a value that contains ': ' must be quoted"
+    rest = line[mark.column:].split(" #")[0]
+    if "but got" in problem:                       # in {...} or [...], the value ends at , } or ]
+        rest = re.split(r"[,}\]]", rest)[0]
+    value = (found.group(2) + rest).strip()
+    return f"; a value that contains ': ' must be quoted: {found.group(1)}: {_quoted(value)}"
 
 
 def count_of(n: int, singular: str, plural: str) -> str:
@@ -140,11 +212,37 @@ def check_probabilities(reader, item, probs_items, probs, info, indicators=None)
     values = {**info.defaults, **(indicators or {})}
     total = 0
     for label, expr in probs.items():
+        where = probs_items[label] if label in probs_items else item
+        reason = undefined_reason(expr, values)
+        if reason:
+            reader.fail(where, f"probability {where.value} is undefined {describe_values(_used(expr, values))} "
+                               f"({reason})")
         value = expr.subs({symbol(k): v for k, v in values.items()}) if expr.free_symbols else expr
         if value.free_symbols:
             return
         if value < 0:
-            reader.fail(probs_items[label] if label in probs_items else item, f"probability {value} is negative")
+            reader.fail(where, f"probability {value} is negative")
         total += value
     if sympy.simplify(total - 1) != 0:
         reader.fail(item, f"probabilities sum to {total}, not 1")
+
+
+def _used(expr, values) -> dict:
+    return {name: values[name] for name in sorted(free_names(expr)) if name in values}
+
+
+def undefined_error(info, values, given: set[str] = frozenset()) -> GameFileError | None:
+    """An undefined payoff or probability (``1/k`` at ``k = 0``) as an error at the place the file
+    wrote it, naming the expression and the parameter values (``given``: those set with --set);
+    ``None`` when no expression the file wrote is undefined at ``values``."""
+    found = info.undefined_origin(values)
+    if found is None:
+        return None
+    origin, reason = found
+    used = _used(origin.expression, {**info.defaults, **values})
+    set_here = sorted(set(used) & set(given))
+    if set_here:
+        reason += f"; {', '.join(set_here)} {'is' if len(set_here) == 1 else 'are'} set with --set"
+    what = f"values of {', '.join(used)} where it is defined" if used else "an expression that is defined"
+    return GameFileError(origin.path, origin.line, origin.key,
+                         f"{origin.text} is undefined {describe_values(used)} ({reason}); expected {what}")

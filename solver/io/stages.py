@@ -31,28 +31,71 @@ class _Stage:
     item: Located
 
 
-def unfold_stages(reader, payoff_reader, players, stages_item, payoffs_item, names, info, timing):
+def unfold_stages(reader, players, stages_item, payoffs_item, names, info, timing):
     """The game a ``stages`` body describes: a tree, or a normal form for simultaneous timing."""
     items = reader.sequence(stages_item, "a list of stages")
     if not items:
         reader.fail(stages_item, "expected at least one stage")
     stages: list[_Stage] = []
-    move_names: dict[str, Located] = {}
+    seen: dict[tuple[str, str], Located] = {}
     ids: dict[str, int] = {}
     for position, item in enumerate(items):
-        stages.append(_read_stage(reader, item, position, players, names, move_names, ids))
-    all_names = names | set(move_names)
+        stages.append(_read_stage(reader, item, position, players, names, seen, ids))
+    indicators = StageNames(stages, names)
     for position, stage in enumerate(stages):
-        _resolve_stage(reader, stages, position, stage, all_names, move_names)
-    payoff_exprs = _stage_payoffs(payoff_reader, payoffs_item, players, all_names)
-    indicator_symbols = {m: symbol(m) for m in move_names}
+        _resolve_stage(reader, stages, position, stage, indicators)
+    payoff_exprs = _stage_payoffs(reader, payoffs_item, players, indicators)
     if timing == "simultaneous":
-        return _simultaneous(reader, players, stages, payoff_exprs, indicator_symbols, info)
-    return _sequential(reader, players, stages, payoff_exprs, indicator_symbols, info)
+        return _simultaneous(reader, players, stages, payoff_exprs, indicators.symbols, info)
+    return _sequential(reader, players, stages, payoff_exprs, indicators.symbols, info)
 
 
-def _read_stage(reader, item, position, players, names, move_names, ids) -> _Stage:
-    """One stage's mover and moves; move names are checked to be unique identifiers."""
+class StageNames:
+    """The names an expression of a staged game may use: the parameters, and each move as a 0/1
+    indicator, written bare (``X``) when only one mover has a move of that name, and qualified by
+    the mover or the stage id (``Voter1.X``) always.
+
+    ``symbols[(position, move)]`` is the indicator of ``move`` at the stage at ``position``: the
+    bare name's symbol when the name is unique, else the qualified one."""
+
+    def __init__(self, stages: list[_Stage], parameters: set[str]):
+        movers: dict[str, list[_Stage]] = {}
+        for stage in stages:
+            for move in stage.moves:
+                movers.setdefault(move, []).append(stage)
+        self.written: dict[str, str] = {name: name for name in parameters}
+        self.ambiguous: dict[str, str] = {}
+        self.symbols: dict[tuple[int, str], sympy.Symbol] = {}
+        self.indicators: set[str] = set()
+        for position, stage in enumerate(stages):
+            for move in stage.moves:
+                unique = len({s.mover for s in movers[move]}) == 1
+                name = move if unique else f"{stage.mover}.{move}"
+                self.symbols[(position, move)] = symbol(name)
+                self.indicators.add(name)
+                for qualifier in (stage.mover, stage.ident):
+                    self.written[f"{qualifier}.{move}"] = name
+                if unique:
+                    self.written[move] = name
+                else:
+                    self.ambiguous[move] = _ambiguity(move, movers[move])
+
+
+def _ambiguity(move: str, stages: list[_Stage]) -> str:
+    """Why a bare move name is refused, and how to write it instead."""
+    forms = []
+    for stage in stages:
+        qualifier = next((q for q in (stage.mover, stage.ident) if IDENTIFIER.match(q)), None)
+        form = f"{qualifier}.{move}" if qualifier else f"(give {stage.mover}'s stage an id).{move}"
+        if form not in forms:
+            forms.append(form)
+    listed = ", ".join(forms[:-1]) + " or " + forms[-1]
+    players = ", ".join(dict.fromkeys(s.mover for s in stages))
+    return f"'{move}' is a move of several players ({players}): write {listed}"
+
+
+def _read_stage(reader, item, position, players, names, seen, ids) -> _Stage:
+    """One stage's mover and moves; move names are identifiers, unique per mover (``seen``)."""
     spec = reader.mapping(item, "a stage: {player: NAME, moves: [...]} or {chance: NAME, outcomes: {...}}")
     allowed = {"player", "moves", "chance", "outcomes", "observes", "when", "id"}
     for k in spec:
@@ -80,10 +123,12 @@ def _read_stage(reader, item, position, players, names, move_names, ids) -> _Sta
     for m, m_item in zip(moves, move_items):
         if not IDENTIFIER.match(m):
             reader.fail(m_item, f"move name '{m}' must be an identifier, since it is a 0/1 indicator in expressions")
-        if m in move_names or m in names or m in players:
-            other = f"line {move_names[m].line}" if m in move_names else "a parameter or player"
-            reader.fail(m_item, f"name '{m}' is already used ({other}); every move and outcome name must be unique")
-        move_names[m] = m_item
+        if m in names or m in players:
+            reader.fail(m_item, f"name '{m}' is already used (a parameter or player); a move name must differ from them")
+        if (mover, m) in seen:
+            reader.fail(m_item, f"'{m}' is already a move of {mover} (line {seen[(mover, m)].line}); the moves of "
+                                f"one player (or one chance name) must have different names")
+        seen[(mover, m)] = m_item
     ident = reader.text(spec["id"]) if "id" in spec else mover
     if "id" in spec:
         if ident in ids:
@@ -94,7 +139,7 @@ def _read_stage(reader, item, position, players, names, move_names, ids) -> _Sta
     return _Stage(kind, mover, moves, probs, None, spec.get("when"), ident, item)
 
 
-def _resolve_stage(reader, stages, position, stage, all_names, move_names) -> None:
+def _resolve_stage(reader, stages, position, stage, names: StageNames) -> None:
     """``observes`` names → earlier stage positions; ``when`` and chance probabilities → expressions."""
     spec = stage.item.value
     if "observes" in spec:
@@ -111,15 +156,15 @@ def _resolve_stage(reader, stages, position, stage, all_names, move_names) -> No
             observed.extend(matches)
         stage.observes = sorted(set(observed))
     if stage.when is not None:
-        stage.when = reader.expression(stage.when, all_names)
-        extra = {s.name for s in stage.when.free_symbols} - set(move_names)
+        stage.when = reader.expression(stage.when, names.written, names.ambiguous)
+        extra = {s.name for s in stage.when.free_symbols} - names.indicators
         if extra:
             reader.fail(spec["when"], f"'when' may use only earlier moves and outcomes, not parameters ({', '.join(sorted(extra))})")
     if stage.kind == "chance":
-        stage.probs = {m: reader.expression(stage.probs[m], all_names) for m in stage.moves}
+        stage.probs = {m: reader.expression(stage.probs[m], names.written, names.ambiguous) for m in stage.moves}
 
 
-def _stage_payoffs(payoff_reader, payoffs_item, players, all_names) -> list:
+def _stage_payoffs(payoff_reader, payoffs_item, players, names: StageNames) -> list:
     spec = payoff_reader.mapping(payoffs_item, "a mapping from each player to a payoff expression")
     for p in spec:
         if p not in players:
@@ -127,7 +172,7 @@ def _stage_payoffs(payoff_reader, payoffs_item, players, all_names) -> list:
     missing = [p for p in players if p not in spec]
     if missing:
         payoff_reader.fail(payoffs_item, f"missing the payoff of {', '.join(missing)}", f"payoffs.{missing[0]}")
-    return [payoff_reader.expression(spec[p], all_names) for p in players]
+    return [payoff_reader.expression(spec[p], names.written, names.ambiguous) for p in players]
 
 
 def _substitute(expr, assignment):
@@ -154,7 +199,7 @@ def _sequential(reader, players, stages, payoff_exprs, indicators, info):
             return unfold(position + 1, assignment, history)
         children = {}
         for m in stage.moves:
-            children[m] = unfold(position + 1, {**assignment, indicators[m]: 1}, history + [(position, m)])
+            children[m] = unfold(position + 1, {**assignment, indicators[(position, m)]: 1}, history + [(position, m)])
         if stage.kind == "chance":
             values = {**zeros, **assignment}
             probs = {m: _substitute(stage.probs[m], values) for m in stage.moves}
@@ -224,8 +269,8 @@ def _expected_payoffs(stages, choice, payoff_exprs, indicators) -> list:
         if not _active(stage, values):
             pending.append((position + 1, assignment, weight))
         elif stage.kind == "player":
-            pending.append((position + 1, {**assignment, indicators[choice[position]]: 1}, weight))
+            pending.append((position + 1, {**assignment, indicators[(position, choice[position])]: 1}, weight))
         else:
             for m in reversed(stage.moves):
-                pending.append((position + 1, {**assignment, indicators[m]: 1}, weight * _substitute(stage.probs[m], values)))
+                pending.append((position + 1, {**assignment, indicators[(position, m)]: 1}, weight * _substitute(stage.probs[m], values)))
     return totals

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import os
 import re
+from dataclasses import replace
 
 import numpy as np
 
@@ -23,7 +24,8 @@ TOP_LEVEL_KEYS = ("title", "description", "source", "players", "parameters", "ex
                   "strategies", "payoffs", "tree", "stages", "timing")
 # ---- loading -------------------------------------------------------------------------------
 def read_document(path: str, _seen: tuple = ()) -> tuple[dict[str, Located], YamlReader]:
-    """The top-level mapping of a file, with ``extends`` resolved (this file's keys win)."""
+    """The top-level mapping of a file, with ``extends`` resolved: mappings merge key by key (this
+    file's keys win), anything else of this file replaces the base's (``tree`` replaces whole)."""
     reader = YamlReader(path)
     if os.path.isdir(path):
         raise GameFileError(path, None, "", "is a directory; expected a game file (.yaml, .nfg or .efg)")
@@ -40,50 +42,67 @@ def read_document(path: str, _seen: tuple = ()) -> tuple[dict[str, Located], Yam
             close = [k for k in TOP_LEVEL_KEYS if k[:3] == key[:3]]
             hint = f" (did you mean '{close[0]}'?)" if close else ""
             reader.fail(item, f"unknown key{hint}; allowed keys: {', '.join(TOP_LEVEL_KEYS)}", key)
-    if "extends" in top:
-        base_name = reader.text(top["extends"], "a file name")
-        base_path = os.path.join(os.path.dirname(path), base_name)
-        if os.path.abspath(base_path) in _seen:
-            reader.fail(top["extends"], f"'{base_name}' extends this file again (a cycle)")
-        if not os.path.isfile(base_path):
-            reader.fail(top["extends"], f"cannot find '{base_name}' (looked for {base_path})")
-        base, base_reader = read_document(base_path, _seen + (os.path.abspath(path),))
-        merged = dict(base)
-        merged.update({k: v for k, v in top.items() if k != "extends"})
-        # Keys inherited from the base report their errors against the base file.
-        return _MergedDocument(merged, {k: base_reader for k in base if k not in top}), reader
-    return top, reader
+    if "extends" not in top:
+        return top, reader
+    base_name = reader.text(top["extends"], "a file name")
+    base_path = os.path.join(os.path.dirname(path), base_name)
+    if os.path.abspath(base_path) in _seen:
+        reader.fail(top["extends"], f"'{base_name}' extends this file again (a cycle)")
+    if not os.path.isfile(base_path):
+        reader.fail(top["extends"], f"cannot find '{base_name}' (looked for {base_path})")
+    base, _ = read_document(base_path, _seen + (os.path.abspath(path),))
+    merged = dict(base)
+    for key, item in top.items():
+        if key != "extends":
+            merged[key] = item if key in REPLACED_WHOLE or key not in base else merge_values(base[key], item)
+    return merged, reader
 
 
-class _MergedDocument(dict):
-    def __init__(self, items, origins):
-        super().__init__(items)
-        self.origins = origins
+#: Top-level keys that ``extends`` replaces whole: merging two trees node by node would mix them.
+REPLACED_WHOLE = ("tree",)
+
+
+def merge_values(base: Located, override: Located) -> Located:
+    """``override`` merged into ``base``: mappings key by key, at every depth; anything else
+    replaces. A parameter given as a plain value keeps the base's range, description and source."""
+    if not isinstance(override.value, dict) or not isinstance(base.value, dict):
+        return override
+    merged = dict(base.value)
+    for key, item in override.value.items():
+        if key not in merged:
+            merged[key] = item
+        elif override.key == "parameters" and isinstance(merged[key].value, dict) and not isinstance(item.value, dict):
+            merged[key] = Located({**merged[key].value, "value": item}, item.line, item.key, item.path)
+        else:
+            merged[key] = merge_values(merged[key], item)
+    return Located(merged, override.line, override.key, override.path)
 
 
 def load_yaml_game(path: str):
-    """Load a YAML game file into a ``NormalFormGame`` or ``ExtensiveGame``."""
+    """Load a YAML game file into a ``NormalFormGame`` or ``ExtensiveGame``; its ``info.origins``
+    say where each expression that depends on a parameter was written."""
     top, reader = read_document(path)
-    origins = getattr(top, "origins", {})
+    game = _load_body(top, reader, path)
+    origins = sorted(reader.origins, key=lambda o: (o.path != path, o.line))     # this file first, top down
+    return replace(game, info=replace(game.info, origins=tuple(origins)))
 
-    def reader_for(key):
-        return origins.get(key, reader)
 
+def _load_body(top: dict[str, Located], reader: YamlReader, path: str):
     def required(key, what):
         if key not in top:
             reader.fail(None, f"missing '{key}': {what}", key)
         return top[key]
 
-    title = reader_for("title").text(required("title", "a one-line title for the game"), "a one-line title")
-    players = reader_for("players").name_list(required("players", "a list of player names"), "players")
+    title = reader.text(required("title", "a one-line title for the game"), "a one-line title")
+    players = reader.name_list(required("players", "a list of player names"), "players")
     if "chance" in players:
         item = top["players"]
-        reader_for("players").fail(item.value[players.index("chance")], "'chance' is reserved for chance moves; choose another player name")
-    parameters = _parameters(reader_for("parameters"), top.get("parameters"))
+        reader.fail(item.value[players.index("chance")], "'chance' is reserved for chance moves; choose another player name")
+    parameters = _parameters(reader, top.get("parameters"))
     info = GameInfo(
         title=title,
-        description=reader_for("description").text(top["description"]) if "description" in top else "",
-        source=reader_for("source").text(top["source"]) if "source" in top else "",
+        description=reader.text(top["description"]) if "description" in top else "",
+        source=reader.text(top["source"]) if "source" in top else "",
         parameters=tuple(parameters),
         path=path,
     )
@@ -98,16 +117,16 @@ def load_yaml_game(path: str):
     body = bodies[0]
     if body == "strategies":
         payoffs = required("payoffs", "the payoffs for each strategy profile")
-        return _normal_form(reader_for("strategies"), reader_for("payoffs"), players, top["strategies"], payoffs, names, info)
+        return _normal_form(reader, players, top["strategies"], payoffs, names, info)
     if body == "tree":
         if "payoffs" in top:
             reader.fail(top["payoffs"], "a 'tree' carries its payoffs at its leaves; remove the top-level 'payoffs'", "payoffs")
-        return _tree(reader_for("tree"), players, top["tree"], names, info)
+        return _tree(reader, players, top["tree"], names, info)
     payoffs = required("payoffs", "an expression per player over the move indicators")
-    timing = reader_for("timing").text(top["timing"]) if "timing" in top else "sequential"
+    timing = reader.text(top["timing"]) if "timing" in top else "sequential"
     if timing not in ("sequential", "simultaneous"):
         reader.fail(top["timing"], f"expected 'sequential' or 'simultaneous', got '{timing}'", "timing")
-    return unfold_stages(reader_for("stages"), reader_for("payoffs"), players, top["stages"], payoffs, names, info, timing)
+    return unfold_stages(reader, players, top["stages"], payoffs, names, info, timing)
 
 
 def _parameters(reader: YamlReader, item: Located | None) -> list[Parameter]:
@@ -151,7 +170,7 @@ def _constant(reader: YamlReader, item: Located):
 
 
 # ---- normal form ---------------------------------------------------------------------------
-def _normal_form(reader, payoff_reader, players, strategies_item, payoffs_item, names, info):
+def _normal_form(reader, players, strategies_item, payoffs_item, names, info):
     spec = reader.mapping(strategies_item, "a mapping from each player to a list of strategies")
     for p in spec:
         if p not in players:
@@ -164,7 +183,6 @@ def _normal_form(reader, payoff_reader, players, strategies_item, payoffs_item, 
     shape = tuple(len(s) for s in strategies)
     n = len(players)
     tensor = np.empty((n,) + shape, dtype=object)
-    reader = payoff_reader
     value = reader.mapping(payoffs_item, "a nested mapping of strategies, or one array per player")
     if set(value) <= set(players) and set(value):
         # layout (b): one array per player

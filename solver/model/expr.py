@@ -27,6 +27,8 @@ from typing import Iterable, Mapping
 import numpy as np
 import sympy
 
+from solver.core.numbers import format_number
+
 FUNCTIONS = {
     "min": sympy.Min,
     "max": sympy.Max,
@@ -53,6 +55,20 @@ _SYMBOLS: dict[str, sympy.Symbol] = {}
 
 class ExpressionError(ValueError):
     """An expression that cannot be parsed or is not allowed."""
+
+
+class UndefinedValue(ExpressionError):
+    """An expression with no finite real value at some parameter values (``1/k`` at ``k = 0``).
+
+    ``expression`` is the sympy expression, ``values`` the values of the names it uses, ``reason``
+    why it is undefined (``"division by zero"``)."""
+
+    def __init__(self, expression, values: Mapping[str, object], reason: str):
+        self.expression, self.values, self.reason = expression, dict(values), reason
+        super().__init__(f"{expression} is undefined {describe_values(self.values)} ({reason})")
+
+
+_UNDEFINED = (sympy.zoo, sympy.nan, sympy.oo, -sympy.oo)
 
 
 def symbol(name: str) -> sympy.Symbol:
@@ -104,8 +120,11 @@ def _as_condition(value):
 
 
 class _Translator:
-    def __init__(self, names: set[str] | None):
-        self.names = names
+    """``names``: each name allowed as written (``X`` or ``Voter1.X``) → the symbol it stands for
+    (``None``: any identifier); ``ambiguous``: names refused, with the reason."""
+
+    def __init__(self, names: Mapping[str, str] | None, ambiguous: Mapping[str, str]):
+        self.names, self.ambiguous = names, ambiguous
 
     def visit(self, node):
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -126,10 +145,27 @@ class _Translator:
             raise ExpressionError(f"name '{node.id}' is not allowed")
         if node.id in FUNCTIONS:
             raise ExpressionError(f"'{node.id}' is a function; call it as {node.id}(...)")
-        if self.names is not None and node.id not in self.names:
-            known = ", ".join(sorted(self.names)) or "none"
-            raise ExpressionError(f"unknown name '{node.id}' (known names: {known})")
-        return symbol(node.id)
+        return self._named(node.id)
+
+    def visit_Attribute(self, node):
+        """``Voter1.X``: a qualified name, where the names allowed include it."""
+        if isinstance(node.value, ast.Name) and self.names is not None:
+            dotted = f"{node.value.id}.{node.attr}"
+            if dotted in self.names or dotted in self.ambiguous:
+                return self._named(dotted)
+        raise ExpressionError(f"{_describe(node)} is not allowed in an expression")
+
+    def _named(self, name: str):
+        if name in self.ambiguous:
+            raise ExpressionError(self.ambiguous[name])
+        if self.names is None:
+            return symbol(name)
+        if name not in self.names:
+            # qualified names only where the bare name is ambiguous: the list stays short
+            shown = [n for n in self.names if "." not in n or n.split(".", 1)[1] in self.ambiguous]
+            known = ", ".join(sorted(shown)) or "none"
+            raise ExpressionError(f"unknown name '{name}' (known names: {known})")
+        return symbol(self.names[name])
 
     def visit_BinOp(self, node):
         op = _BINARY.get(type(node.op))
@@ -193,14 +229,20 @@ def _describe(node) -> str:
     return descriptions.get(type(node).__name__, type(node).__name__)
 
 
-def parse_expression(text, names: Iterable[str] | None = ()) -> sympy.Expr:
+def parse_expression(text, names: Iterable[str] | Mapping[str, str] | None = (),
+                     ambiguous: Mapping[str, str] | None = None) -> sympy.Expr:
     """Parse ``text`` (a string or a number) into a sympy expression.
 
-    ``names`` are the identifiers allowed; ``None`` allows any identifier.
+    ``names`` are the identifiers allowed (``None`` allows any identifier), or a mapping from each
+    name as written to the symbol it stands for: a qualified name such as ``Voter1.X`` is allowed
+    only this way. ``ambiguous`` maps names that are refused to the reason.
     """
     if not isinstance(text, str):
         return number(text)
-    allowed = None if names is None else set(names)
+    if names is None:
+        allowed = None
+    else:
+        allowed = dict(names) if isinstance(names, Mapping) else {n: n for n in names}
     source = text.strip()
     if not source:
         raise ExpressionError("empty expression")
@@ -210,7 +252,10 @@ def parse_expression(text, names: Iterable[str] | None = ()) -> sympy.Expr:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"cannot parse {source!r}: {error.msg}") from None
-    return _as_number(_Translator(allowed).visit(tree))
+    result = _as_number(_Translator(allowed, ambiguous or {}).visit(tree))
+    if isinstance(result, sympy.Basic) and result.has(*_UNDEFINED):
+        raise ExpressionError(f"{source} is undefined ({_reason(result, {}) or 'not a finite number'})")
+    return result
 
 
 def free_names(expr) -> set[str]:
@@ -234,18 +279,89 @@ def to_exact(value):
 
 
 def evaluate(expr, values: Mapping[str, object]):
-    """Evaluate exactly: ``Fraction`` when the result is rational, else ``float``."""
+    """Evaluate exactly: ``Fraction`` when the result is rational, else ``float``.
+
+    Raises :class:`UndefinedValue` when the value is not a finite real number (``1/k`` at
+    ``k = 0``, ``sqrt(k)`` at ``k = -1``), naming the expression and the values of its names."""
     if isinstance(expr, (int, Fraction, float)):
         return to_exact(expr) if not isinstance(expr, float) else expr
-    substitution = {symbol(k): number(v) if not isinstance(v, sympy.Expr) else v for k, v in values.items()}
-    # subs (not xreplace) so that Piecewise conditions are re-evaluated as they become numbers.
-    result = expr.subs(substitution) if expr.free_symbols else expr
-    if isinstance(result, (sympy.logic.boolalg.Boolean, sympy.core.relational.Relational)):
-        result = _as_number(result)
+    substitution = _substitution(values)
+    result, defined = _substituted(expr, substitution)
+    if defined and getattr(result, "free_symbols", None):
+        raise ExpressionError(f"expression still depends on {', '.join(sorted(free_names(result)))}")
+    if defined:
+        try:
+            return to_exact(result)
+        except (TypeError, ValueError):    # a complex value such as (-1)**(1/3)
+            pass
+    used = {name: values[name] for name in sorted(free_names(expr)) if name in values}
+    raise UndefinedValue(expr, used, _reason(expr, substitution) or "not a finite real number")
+
+
+def _substitution(values: Mapping[str, object]) -> dict:
+    return {symbol(k): number(v) if not isinstance(v, sympy.Expr) else v for k, v in values.items()}
+
+
+def _substituted(expr, substitution) -> tuple[object, bool]:
+    """``expr`` with the values substituted (a comparison becomes 0 or 1), and whether the result
+    is free of infinities, ``nan`` and imaginary parts (names left without a value may remain)."""
     try:
-        return to_exact(result)
-    except (TypeError, ValueError) as error:
-        raise ExpressionError(str(error)) from None
+        # subs (not xreplace) so that Piecewise conditions are re-evaluated as they become numbers.
+        result = expr.subs(substitution) if expr.free_symbols else expr
+        if isinstance(result, (sympy.logic.boolalg.Boolean, sympy.core.relational.Relational)):
+            result = _as_number(result)
+        return result, not (result.has(*_UNDEFINED) or result.has(sympy.I))
+    except (TypeError, ValueError):        # sympy refuses to compare or order zoo, nan and I
+        return None, False
+
+
+def describe_values(values: Mapping[str, object]) -> str:
+    """``when k = 0 and p = 1/2`` (or ``for any parameter values`` when there are none)."""
+    if not values:
+        return "for any parameter values"
+    shown = [f"{name} = {_shown(value)}" for name, value in values.items()]
+    return "when " + (", ".join(shown[:-1]) + " and " + shown[-1] if len(shown) > 1 else shown[0])
+
+
+def _shown(value) -> str:
+    if isinstance(value, sympy.Basic):
+        value = to_exact(value) if value.is_Rational else value
+    return format_number(value) if isinstance(value, (int, Fraction, float)) else str(value)
+
+
+def undefined_reason(expr, values: Mapping[str, object]) -> str:
+    """Why ``expr`` has no finite real value at ``values`` (``"division by zero"``), or ``""``
+    when it has one. Names without a value stay symbols: ``t/k`` at ``k = 0`` is undefined for
+    every ``t``."""
+    if not isinstance(expr, sympy.Basic) or not expr.free_symbols:
+        return ""
+    substitution = _substitution(values)
+    if _substituted(expr, substitution)[1]:
+        return ""
+    return _reason(expr, substitution) or "not a finite real number"
+
+
+def _reason(expr, substitution) -> str:
+    """Why ``expr`` has no finite real value under ``substitution``: the first part that fails."""
+    def at(part):
+        try:
+            return part.subs(substitution) if part.free_symbols else part
+        except (TypeError, ValueError):
+            return sympy.nan
+    for part in sympy.preorder_traversal(expr):
+        if isinstance(part, sympy.Pow):
+            base, exponent = at(part.base), part.exp
+            if exponent.is_negative and base == 0:
+                return "division by zero"
+            if exponent.is_integer is False and base.is_negative:
+                return "the root of a negative number"
+        if isinstance(part, sympy.log):
+            argument = at(part.args[0])
+            if argument == 0:
+                return "the log of 0"
+            if argument.is_negative:
+                return "the log of a negative number"
+    return ""
 
 
 def evaluate_array(exprs: np.ndarray, values: Mapping[str, object]) -> np.ndarray:

@@ -23,7 +23,7 @@ import sympy
 
 from solver.core.numbers import is_exact_array
 from solver.core.regret import is_nash
-from solver.model.expr import evaluate_array, to_exact
+from solver.model.expr import evaluate_array, to_exact, undefined_reason
 
 
 @dataclass(frozen=True)
@@ -37,17 +37,39 @@ class Parameter:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """Where an expression of a game file was written, as written: for error messages."""
+    expression: object                 # the sympy expression
+    text: str                          # as written in the file
+    path: str
+    line: int
+    key: str
+
+
+@dataclass(frozen=True)
 class GameInfo:
-    """What a game is about, shown in reports; not used by the solvers."""
+    """What a game is about, shown in reports; not used by the solvers. ``origins``: where the
+    file wrote each expression that depends on parameters (for error messages)."""
     title: str = ""
     description: str = ""
     source: str = ""
     parameters: tuple[Parameter, ...] = ()
     path: str = ""
+    origins: tuple[Origin, ...] = field(default=(), compare=False, repr=False)
 
     @property
     def defaults(self) -> dict[str, object]:
         return {p.name: p.value for p in self.parameters}
+
+    def undefined_origin(self, values: Mapping[str, object] | None = None) -> tuple[Origin, str] | None:
+        """The first expression the file wrote that has no finite real value at ``values`` (the
+        defaults where not given), with the reason; ``None`` when there is none."""
+        merged = {**self.defaults, **(values or {})}
+        for origin in self.origins:
+            reason = undefined_reason(origin.expression, merged)
+            if reason:
+                return origin, reason
+        return None
 
 
 def read_only(array: np.ndarray) -> np.ndarray:

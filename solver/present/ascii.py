@@ -103,9 +103,14 @@ def render_tree(played: PlayedTree, unicode_minus: bool = False) -> str:
     lines.append(label(0))
     walk(0, "")
     legend = f"Payoffs in the order {', '.join(tree.players)}."
-    if behaviour:
+    if behaviour and played.concept == "nash":
+        count = played.equilibrium_count
+        legend += " ━▶ marks the moves of a Nash equilibrium" + (f" (the first of {count})." if count > 1 else ".")
+    elif behaviour:
         legend += " ━▶ marks the equilibrium moves" + (" (first equilibrium)." if played.equilibrium_count > 1 else ".")
     lines.append(legend)
+    if played.note:
+        lines.append(f"Note: {played.note}.")
     return "\n".join(lines) + "\n"
 
 

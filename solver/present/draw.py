@@ -90,12 +90,23 @@ def tree_figure(played: PlayedTree, title: str | None = None) -> Figure:
     ax.set_xlim(-0.3, depth + payoff_width / 1.9 + 0.3)
     ax.set_ylim(n_leaves - 0.4, -0.9)
     fig.suptitle(title if title is not None else (tree.info.title or ""), fontsize=font + 2, y=0.985)
-    legend = f"Payoffs: ({', '.join(tree.players)})"
-    if played.behaviour:
-        legend += "   ·   orange: equilibrium moves, thickest on the path of play" + (
-            " (first subgame-perfect equilibrium)" if played.equilibrium_count > 1 else "")
-    fig.text(0.02, 0.015, legend, fontsize=font, ha="left", va="bottom", color="#333333")
+    fig.text(0.02, 0.015, tree_legend(played), fontsize=font, ha="left", va="bottom", color="#333333")
     return fig
+
+
+def tree_legend(played: PlayedTree) -> str:
+    """The line under a tree: the payoff order, and which equilibrium is drawn in orange."""
+    legend = f"Payoffs: ({', '.join(played.tree.players)})"
+    if played.behaviour:
+        legend += "   ·   orange: equilibrium moves, thickest on the path of play"
+        if played.concept == "nash":
+            first = "the first " if played.equilibrium_count > 1 else ""
+            legend += f" ({first}Nash equilibrium" + (", of the reduced normal form: no perfect recall)" if played.note else ")")
+        elif played.equilibrium_count > 1:
+            legend += " (first subgame-perfect equilibrium)"
+    elif played.note:
+        legend += "   ·   no equilibrium is marked: the game could not be solved"
+    return legend
 
 
 def _draw_edges(ax, played: PlayedTree, node: int, x, y, font: float) -> None:

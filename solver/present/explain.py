@@ -24,21 +24,23 @@ True
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from fractions import Fraction
 from typing import Sequence
 
+import numpy as np
 import sympy
 
 from solver.analysis.explanation import (BestResponses, Dominance, Earnings, Explanation, Indifference,
                                          MixedEquilibria, PureEquilibria)
 from solver.analysis.tree_explanation import (MAX_EXPLAINED, BackwardInduction, ChanceAverage, Choice,
                                               EmptyThreats, EquilibriumPath, ImperfectInformation, OffPath,
-                                              PinnedMixture)
-from solver.api import THREAT
+                                              PinnedMixture, Threat)
 from solver.model.normal import NormalFormGame
 from solver.model.tree import CHANCE, ExtensiveGame
 from solver.present.ascii import render_matrix
 from solver.present.table import MINUS, number
 from solver.present.text import family_text, game_families
+from solver.present.words import completeness_sentence, headline
 
 #: At most this many Nash equilibria resting on empty threats are listed.
 MAX_LISTED = 10
@@ -75,8 +77,15 @@ INTRODUCTIONS = {
 
 # ---- numbers and names ----------------------------------------------------------------------------
 def num(value) -> str:
-    """A number with a real minus sign: ``−7``, ``3/2``, ``0.333``."""
-    return number(value, MINUS)
+    """A number with a real minus sign: ``−7``, ``3/2``, ``0.375``. An exact number is written
+    exactly, since the account does arithmetic with it: as a decimal only when that decimal is
+    exact (``303/128``, not ``2.36719``)."""
+    text = number(value, MINUS)
+    if isinstance(value, (int, Fraction, np.integer)):
+        exact = Fraction(int(value)) if isinstance(value, np.integer) else Fraction(value)
+        if Fraction(text.replace(MINUS, "-")) != exact:
+            text = str(exact).replace("-", MINUS)
+    return text
 
 
 def paren(value) -> str:
@@ -173,6 +182,29 @@ def _opponents_text(game: NormalFormGame, player: int, opponents) -> str:
                                   for t in opponents)
 
 
+def _game_text(game: NormalFormGame, remaining) -> str:
+    """The strategies each player has in a (reduced) game: ``Row: T, B; Column: L, R``."""
+    return "; ".join(f"{p}: {', '.join(game.strategies[i][k] for k in remaining[i])}" for i, p in enumerate(game.players))
+
+
+def _round_heading(game: NormalFormGame, result, round_number: int) -> str:
+    """Which game a round's steps are checked in: the full game, or what the rounds before left."""
+    remaining = result.game_of_round(round_number)
+    if round_number == 1:
+        return f"Round 1, in the full game ({_game_text(game, remaining)}):"
+    return f"Round {round_number}, in the game left after round {round_number - 1} ({_game_text(game, remaining)}):"
+
+
+def _step_text(game: NormalFormGame, step) -> str:
+    name = game.strategies[step.player][step.strategy]
+    relation, how = (">", "strictly") if step.strict else ("≥", "weakly")
+    dominating = ", ".join(num(v) for v in step.dominating_payoffs)
+    dominated = ", ".join(num(v) for v in step.dominated_payoffs)
+    return (f"Round {step.round}: {_possessive(game.players[step.player])} {name} is {how} dominated by "
+            f"{_mixture_text(game, step.player, step.dominator)} (payoffs {dominating} {relation} {dominated} "
+            f"{_opponents_text(game, step.player, step.opponents)}), so it is eliminated.")
+
+
 def dominance_words(part: Dominance, game: NormalFormGame) -> list[Section]:
     result, weak = part.result, part.weak
     kinds = "strictly or weakly" if weak else "strictly"
@@ -185,19 +217,15 @@ def dominance_words(part: Dominance, game: NormalFormGame) -> list[Section]:
         section.p(f"No strategy is {kinds} dominated, not even by a mixture: dominance does not narrow this game down."
                   + ("" if weak else " (Try --weak to look for weakly dominated strategies.)"))
         return [section]
-    for step in result.eliminations:
-        player = game.players[step.player]
-        name = game.strategies[step.player][step.strategy]
-        relation = ">" if step.strict else "≥"
-        dominating = ", ".join(num(v) for v in step.dominating_payoffs)
-        dominated = ", ".join(num(v) for v in step.dominated_payoffs)
-        how = "strictly" if step.strict else "weakly"
-        section.li(f"Round {step.round}: {_possessive(player)} {name} is {how} dominated by "
-                   f"{_mixture_text(game, step.player, step.dominator)} (payoffs {dominating} {relation} {dominated} "
-                   f"{_opponents_text(game, step.player, step.opponents)}), so it is eliminated.")
-    left = "; ".join(f"{p}: {', '.join(game.strategies[i][k] for k in result.surviving[i])}"
-                     for i, p in enumerate(game.players))
-    section.p(f"What survives: {left}.")
+    section.p("Each round looks at the game the rounds before it left, named at the start of the round, and "
+              "crosses out every strategy dominated in that game at once"
+              + (" (weakly dominated ones only in a round where nothing is strictly dominated)" if weak else "") + ".")
+    for round_number in range(1, result.rounds + 1):
+        section.p(_round_heading(game, result, round_number))
+        for step in result.eliminations:
+            if step.round == round_number:
+                section.li(_step_text(game, step))
+    section.p(f"What survives: {_game_text(game, result.surviving)}.")
     if result.solved:
         profile = ", ".join(game.strategies[i][s[0]] for i, s in enumerate(result.surviving))
         if weak and any(not e.strict for e in result.eliminations):
@@ -247,15 +275,23 @@ def pure_equilibria_words(part: PureEquilibria, game: NormalFormGame) -> list[Se
 
 
 def _continua(part: MixedEquilibria, game: NormalFormGame) -> list[str]:
-    """The solution's continua: components (named by their extreme equilibria), then families."""
+    """The solution's continua: each component as its convex sets of equilibria (named by the listed
+    equilibria that span them), then the families."""
     solution = part.solution
     mixed_number = {id(a.equilibrium): k for k, a in enumerate(part.accounts, 1)}
 
-    def name(index: int) -> str:
-        equilibrium = solution.equilibria[index]
-        return f"({equilibrium.label})" if equilibrium.pure else f"mixed equilibrium {mixed_number[id(equilibrium)]}"
-    out = [f"a continuum of equilibria whose extreme points are {_join([name(i) for i in c.members])}"
-           for c in solution.components]
+    def names(indices) -> str:
+        return _join([f"({solution.equilibria[i].label})" if solution.equilibria[i].pure
+                      else f"mixed equilibrium {mixed_number[id(solution.equilibria[i])]}" for i in indices])
+    out = []
+    for component in solution.components:
+        subsets = solution.subsets_of(component)
+        if len(subsets) == 1:
+            out.append(f"a continuum: {names(subsets[0])}, and every mixture of them, are equilibria")
+        else:
+            out.append(f"a continuum made of {len(subsets)} convex sets of equilibria joined at shared strategies: "
+                       + "; ".join(f"{names(s)}, with every mixture of them" for s in subsets)
+                       + " (a mixture across two of the sets need not be an equilibrium)")
     return out + [family_text(f, game.players, game.strategies) for f in game_families(solution)]
 
 
@@ -271,19 +307,18 @@ def mixed_equilibria_words(part: MixedEquilibria, game: NormalFormGame) -> list[
         for text in continua:
             section.li(text)
     if not part.accounts:
-        if continua:
-            section.p("No other mixed equilibrium was listed.")
-        elif solution.complete:
-            section.p("There is no equilibrium in which someone mixes: the pure equilibria above are all of them.")
-        else:
-            section.p(f"No mixed equilibrium was found ({solution.method}; the search was not complete).")
+        section.p("No other mixed equilibrium was listed." if continua else
+                  "No equilibrium in which someone mixes was found.")
+        section.p(found_text(solution))
         return [section]
+    others = "OTHER player's" if game.num_players == 2 else "OTHER players'"
     section.p("In a mixed equilibrium each player who randomises must be indifferent between the strategies "
-              "they mix: otherwise they would drop the worse one. So each player's mixture is pinned down by the "
-              "OTHER player's indifference.")
+              f"they mix: otherwise they would drop the worse one. So each player's mixture is pinned down by the "
+              f"{others} indifference.")
     for k, account in enumerate(part.accounts, 1):
         equilibrium = account.equilibrium
-        strategies = "; ".join(f"{p} plays " + ", ".join(f"{s} {num(q)}" for s, q in equilibrium.strategies[p].items() if q != 0)
+        strategies = "; ".join(f"{p} plays " + ", ".join(s if q == 1 else f"{s} {num(q)}"
+                                                         for s, q in equilibrium.strategies[p].items() if q != 0)
                                for p in game.players)
         payoffs = ", ".join(f"{p} {num(equilibrium.payoffs[p])}" for p in game.players)
         section.p(f"Mixed equilibrium {k}: {strategies} (expected payoffs {payoffs}).")
@@ -292,9 +327,14 @@ def mixed_equilibria_words(part: MixedEquilibria, game: NormalFormGame) -> list[
                 section.li(indifference_text(game, step))
             else:
                 section.li(earnings_text(game, step))
-    if not solution.complete:
-        section.p(f"The search ({solution.method}) was not complete: other equilibria may exist.")
+    section.p(found_text(solution))
     return [section]
+
+
+def found_text(solution) -> str:
+    """How many equilibria ``solve`` found, by which method, and what the list covers (the one
+    completeness sentence every report uses)."""
+    return f"{headline(solution)}. {completeness_sentence(solution)}"
 
 
 def _term(coefficient, variable: str) -> tuple[int, str]:
@@ -401,7 +441,8 @@ def path_words(part: EquilibriumPath, tree: ExtensiveGame) -> list[Section]:
             section.li(f"{num(probability)}: {label} ({', '.join(num(v) for v in tree.leaf_payoffs[leaf])})")
         section.p(f"Expected payoffs: {payoffs}.")
     if part.count > 1:
-        section.p(f"Because of ties there are {part.count} subgame-perfect equilibria; 'solve FILE' lists them all.")
+        section.p(f"Because of ties there are {part.count} subgame-perfect equilibria in pure strategies, and infinitely "
+                  "many more that mix between tied moves; 'solve FILE' lists the pure ones.")
     return [section]
 
 
@@ -417,12 +458,22 @@ def off_path_words(part: OffPath, tree: ExtensiveGame) -> list[Section]:
     return [section]
 
 
-def threat_text(tree: ExtensiveGame, data) -> str:
-    """A move that would not be carried out: ``Incumbent after In would play Fight (0) though …``."""
-    infoset = next((h for h, info in enumerate(tree.infosets) if info.label == data["decision"]), None)
-    place = _place(tree, infoset) if infoset is not None else f"at {data['decision']}"
-    return (f"{data['player']} {place} would play {data['move']} ({num(data['value'])}) though "
-            f"{data['better_move']} gives {num(data['better_value'])}")
+def threat_text(tree: ExtensiveGame, threat: Threat) -> str:
+    """A move that would not be carried out: ``Incumbent after In would play Fight (0) though …``,
+    saying what is taken for the decision points the plans leave open that the numbers pass through."""
+    moves = tree.node_moves[threat.node]
+    text = (f"{_mover(tree, threat.node)} {where(tree, threat.node)} would play {moves[threat.move]} "
+            f"({num(threat.value)}) though {moves[threat.better]} gives {num(threat.better_value)}")
+    if len(threat.assumed) == 1:
+        (node, move), = threat.assumed
+        mover = _mover(tree, node)
+        text += (f", counting {mover} {where(tree, node)} as playing {tree.node_moves[node][move]}, its best move there "
+                 f"({_possessive(mover)} plan leaves that point open: its own earlier move rules it out)")
+    elif threat.assumed:
+        played = _join([f"{_mover(tree, n)} {where(tree, n)} as playing {tree.node_moves[n][m]}" for n, m in threat.assumed])
+        text += (f", counting {played}, each its player's best move there (their plans leave those points open: "
+                 "their own earlier moves rule them out)")
+    return text
 
 
 def threats_words(part: EmptyThreats, tree: ExtensiveGame) -> list[Section]:
@@ -437,7 +488,8 @@ def threats_words(part: EmptyThreats, tree: ExtensiveGame) -> list[Section]:
     equilibria = part.solution.equilibria
     perfect = [e for e in equilibria if e.subgame_perfect]
     others = [e for e in equilibria if e.subgame_perfect is False]
-    section.p(f"Written as a normal form (each player choosing a complete plan in advance), the game has "
+    section.p("Written as a normal form, each player choosing in advance a move at every decision point that its "
+              "own earlier moves do not rule out (the reduced normal form), the game has "
               f"{len(equilibria)} pure Nash equilibri{'um' if len(equilibria) == 1 else 'a'}; "
               f"{len(perfect)} {'is' if len(perfect) == 1 else 'are'} subgame-perfect.")
     if not others:
@@ -447,10 +499,10 @@ def threats_words(part: EmptyThreats, tree: ExtensiveGame) -> list[Section]:
     section.p(f"{subject} on moves that a player would not make if the decision point were "
               "actually reached — threats (or promises) that are not credible. A Nash equilibrium only checks "
               "the moves on its own path; subgame perfection checks every decision point.")
-    for e in others[:MAX_LISTED]:
+    for k, e in [(k, e) for k, e in enumerate(equilibria) if e.subgame_perfect is False][:MAX_LISTED]:
         path = " ; ".join(o if p == 1 else f"{o} ({num(p)})" for o, p in (e.path or ()))
         payoffs = ", ".join(num(e.payoffs[p]) for p in tree.players)
-        threats = "; ".join(threat_text(tree, note.data) for note in e.notes if note.code == THREAT)
+        threats = "; ".join(threat_text(tree, threat) for threat in part.threats[k])
         section.li(f"Path {path} (payoffs {payoffs}): {threats}.")
     if len(others) > MAX_LISTED:
         section.p(f"… and {len(others) - MAX_LISTED} more ('solve FILE --concept nash --method pure' lists them all).")
@@ -486,9 +538,9 @@ def imperfect_information_words(part: ImperfectInformation, tree: ExtensiveGame)
             section.p("Outcomes: " + "; ".join(f"{num(p)} {o}" for o, p in equilibrium.path) + ".")
         out.append(section)
     if len(solution.equilibria) > MAX_EXPLAINED:
-        out[-1].p(f"… and {len(solution.equilibria) - MAX_EXPLAINED} more equilibria ('solve FILE' lists them all).")
-    if not solution.complete:
-        out[-1].p(f"The search ({solution.method}) was not complete: other equilibria may exist.")
+        command = "solve FILE" if part.concept == "subgame-perfect" else "solve FILE --concept nash"
+        out[-1].p(f"… and {len(solution.equilibria) - MAX_EXPLAINED} more equilibria ('{command}' lists them).")
+    out[-1].p(found_text(solution))
     return out
 
 

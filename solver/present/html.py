@@ -18,8 +18,10 @@ from solver.analysis.pictures import PlayedTree
 from solver.analysis.report import Report, SweepSeries
 from solver.model.expr import to_exact
 from solver.present.draw import PLAYER_COLOURS, game_figure, svg_markup
+from solver.present import markdown
 from solver.present.explain import num, sections
-from solver.present.text import concept_title, describe_mixed, note_lines
+from solver.present.text import concept_title, continua_section, describe_mixed, note_lines
+from solver.present.words import completeness_sentence, plural
 from solver.results import Solution
 
 
@@ -103,6 +105,35 @@ def markdown_blocks(text: str) -> str:
     return "\n".join(blocks)
 
 
+def markdown_html(text: str) -> str:
+    """The Markdown our reports write, as HTML: ``#`` headings, ``|`` tables, ``-`` lists (nested
+    by two spaces), paragraphs, and ``markdown_inline``'s code, bold and emphasis. Not a general
+    Markdown parser: it reads what :mod:`solver.present.markdown` writes."""
+    out = []
+    for block in re.split(r"\n\s*\n", (text or "").strip("\n")):
+        lines = [line for line in block.split("\n") if line.strip()]
+        if not lines:
+            continue
+        heading = re.match(r"(#{1,6}) (.*)", lines[0])
+        if heading and len(lines) == 1:
+            level = len(heading.group(1))
+            out.append(f"<h{level}>{markdown_inline(heading.group(2))}</h{level}>")
+        elif all(line.startswith("|") for line in lines):
+            out.append(_markdown_table_html(lines))
+        elif all(line.lstrip().startswith("- ") for line in lines):
+            out.append(_nested_list([line.replace("- ", "", 1) for line in lines], markdown_inline))
+        else:
+            out.append(f"<p>{markdown_inline(' '.join(line.strip() for line in lines))}</p>")
+    return "\n".join(out)
+
+
+def _markdown_table_html(lines: list[str]) -> str:
+    def cells(line: str) -> list[str]:
+        return [c.strip().replace("\\|", "|") for c in re.split(r"(?<!\\)\|", line.strip())[1:-1]]
+    header, rows = cells(lines[0]), [cells(line) for line in lines[2:]]
+    return _table([markdown_inline(h) for h in header], [[markdown_inline(c) for c in row] for row in rows])
+
+
 NUMERIC = ' class="num"'
 
 
@@ -139,19 +170,43 @@ def parameters_html(game, values: Mapping[str, object]) -> str:
             + _table(["name", "value", "range", "meaning", "source"], rows, numeric_columns=(1, 2)) + "</section>")
 
 
-def equilibria_html(solution: Solution) -> str:
-    complete = ("this is every one" if solution.complete else
-                "<span class=\"warn\">not complete: other equilibria may exist</span>")
+def equilibria_html(solution: Solution, verbose: bool = False) -> str:
+    """The equilibria, what the list covers (in the words every report uses), the continua and notes."""
+    sentence = esc(completeness_sentence(solution))
+    if not solution.complete:
+        sentence = f"<span class=\"warn\">{sentence}</span>"
     parts = [f"<section id=\"equilibria\"><h2>{concept_title(solution)}</h2>",
-             f"<p class=\"meta\">{len(solution.equilibria)} found by {esc(solution.method)} ({complete}).</p>"]
+             f"<p class=\"meta\">{len(solution.equilibria):,} found by {esc(solution.method_title)}. {sentence}</p>"]
     if not solution.equilibria:
         parts.append("<p>None.</p>")
     for k, e in enumerate(solution.equilibria, 1):
         parts.append(_equilibrium_html(solution, k, e))
-    for note in note_lines(solution):
+    title, intro, lines = continua_section(solution, verbose)
+    if lines:
+        parts.append(f"<h3>{esc(title)}</h3>" + (f"<p>{esc(intro)}</p>" if intro else "") + _nested_list(lines))
+    for note in note_lines(solution, verbose):
         parts.append(f"<p class=\"meta\">Note: {esc(note)}</p>")
     parts.append("</section>")
     return "\n".join(parts)
+
+
+def _nested_list(lines: list[str], words=esc) -> str:
+    """Lines as a list; a line indented by two spaces belongs to the one above it. ``words`` turns
+    a line's text into HTML."""
+    items: list[tuple[str, list[str]]] = []
+    for line in lines:
+        if line.startswith("  ") and items:
+            items[-1][1].append(line.strip())
+        else:
+            items.append((line, []))
+    return "<ul>" + "".join(f"<li>{words(top)}" + ("<ul>" + "".join(f"<li>{words(s)}</li>" for s in sub) + "</ul>" if sub else "")
+                            + "</li>" for top, sub in items) + "</ul>"
+
+
+def solution_html(solution: Solution) -> str:
+    """The ``--format markdown`` report rendered as an HTML fragment: what a notebook shows for a
+    ``Solution``."""
+    return f"<div class=\"solver-solution\">{markdown_html(markdown.render(solution, solution.game.info.path or ''))}</div>"
 
 
 def _equilibrium_html(solution: Solution, k: int, e) -> str:
@@ -279,15 +334,15 @@ def _description_html(info) -> str:
     return "\n".join(p for p in parts if p)
 
 
-def render_report(report: Report, source_path: str = "") -> str:
-    """The whole report as one HTML string."""
+def render_report(report: Report, source_path: str = "", verbose: bool = False) -> str:
+    """The whole report as one HTML string (``verbose``: every component and continuum listed)."""
     game, numeric = report.game, report.numeric
     info = game.info
     title = info.title or "Untitled game"
     tree = isinstance(report.picture, PlayedTree)
     kind = "sequential game" if tree else "normal-form game (" + " × ".join(str(n) for n in numeric.shape) + ")"
     body = [f"<header><h1>{esc(title)}</h1>",
-            f"<p class=\"meta\">{esc(source_path or info.path)} · {kind} · {len(game.players)} players: "
+            f"<p class=\"meta\">{esc(source_path or info.path)} · {kind} · {plural(len(game.players), 'player')}: "
             f"{esc(', '.join(game.players))}</p></header>",
             _description_html(info), parameters_html(game, report.values)]
     picture = svg_markup(game_figure(report.picture, title=""))
@@ -296,7 +351,7 @@ def render_report(report: Report, source_path: str = "") -> str:
             if tree else
             "The payoff matrix. A boxed payoff is a best response; a shaded cell is a pure equilibrium.")
     body.append(f"<section id=\"picture\"><h2>The game</h2><figure class=\"picture\">{picture}<figcaption>{what}</figcaption></figure></section>")
-    body.append(equilibria_html(report.solution))
+    body.append(equilibria_html(report.solution, verbose))
     body.append(explanation_html(sections(report.explanation)))
     body.append(sweeps_html(report))
     body.append("<footer>Made with <code>solve report</code>. Self-contained: no scripts, no external files.</footer>")

@@ -239,13 +239,32 @@ def _region_key(figure, regions, colour, letter, ties: str = "line"):
 
 
 # ---- 2-D -----------------------------------------------------------------------------------------
+def _draw_fitted_lines(ax, boundaries, x_name: str, y_name: str):
+    """Each straight boundary, and each straight piece of a boundary, dashed and labelled with its equation."""
+    for boundary in boundaries:
+        line = boundary.line
+        if line is None:
+            continue
+        for piece in (line,) if line.straight else line.pieces:
+            if piece.solved_for == y_name:
+                xs = np.array(piece.extent[x_name])
+                ys = piece.slope * xs + piece.intercept
+            else:
+                ys = np.array(piece.extent[y_name])
+                xs = piece.slope * ys + piece.intercept
+            ax.plot(xs, ys, color="black", linestyle=(0, (5, 3)), linewidth=1.2)
+            ax.annotate(line_equation(piece), ((xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2), xytext=(6, -12),
+                        textcoords="offset points", fontsize=8,
+                        bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="0.6", alpha=0.9))
+
+
 def _plot_2d(result, title):
     from matplotlib.colors import BoundaryNorm, ListedColormap     # matplotlib is optional (the plot extra)
     game = result.game
     ax_x, ax_y = result.axes
     x, y = ax_x.floats, ax_y.floats
     regions, colour, letter = _colours(result)
-    codes = result.codes
+    codes = result.region_map
     figure = _new_figure(1, height=5.6)
     ax = figure.subplots(1, 1)
     palette = [colour.get(k, "#000000") for k in range(len(result.outcomes))]
@@ -273,20 +292,7 @@ def _plot_2d(result, title):
     if ties.any() and ties.sum() <= 20000:
         tx, ty = np.nonzero(ties)
         ax.scatter(x[tx], y[ty], s=1.5, color="black", linewidths=0, label="tie points (solved exactly)", zorder=3)
-    # fitted straight boundaries
-    for boundary in result.boundaries():
-        line = boundary.line
-        if line is not None and line.straight:
-            if line.solved_for == ax_y.name:
-                xs = np.array(line.extent[ax_x.name])
-                ys = line.slope * xs + line.intercept
-            else:
-                ys = np.array(line.extent[ax_y.name])
-                xs = line.slope * ys + line.intercept
-            ax.plot(xs, ys, color="black", linestyle=(0, (5, 3)), linewidth=1.2)
-            ax.annotate(line_equation(line), ((xs[0] + xs[1]) / 2, (ys[0] + ys[1]) / 2), xytext=(6, -12),
-                        textcoords="offset points", fontsize=8,
-                        bbox=dict(boxstyle="round,pad=0.2", facecolor="white", edgecolor="0.6", alpha=0.9))
+    _draw_fitted_lines(ax, result.boundaries(), ax_x.name, ax_y.name)
     # letters at the centre of each region's largest part
     from scipy import ndimage     # scipy is slow to import; only 2-D plots need it
     for region in regions:

@@ -73,9 +73,18 @@ def line_text(line: Line, axes) -> str:
     equation = line_equation(line)
     if line.straight:
         return f"boundary line {equation} (largest deviation {line.deviation:.2f} cells)"
+    if line.pieces:
+        parts = "; ".join(f"{line_equation(p)} for {p.other} {_span(*p.extent[p.other])}" for p in line.pieces)
+        deviation = max(p.deviation for p in line.pieces)
+        return f"{len(line.pieces)} straight pieces: {parts} (largest deviation {deviation:.2f} cells)"
     (x0, x1), (y0, y1) = line.extent[x_name], line.extent[y_name]
     return (f"curved: no straight line fits within one cell (the best, {equation}, is {line.deviation:.1f} cells off); "
             f"spans {x_name} {format_number(x0)}..{format_number(x1)}, {y_name} {format_number(y0)}..{format_number(y1)}")
+
+
+def _span(low: float, high: float) -> str:
+    a, b = format_number(low), format_number(high)
+    return a if a == b else f"{a}..{b}"
 
 
 def boundary_text(boundary: Boundary, axes) -> str:
@@ -151,22 +160,37 @@ def _region_table(result: SweepResult, regions) -> tuple[list[str], list[list[st
 
 
 # ---- CSV -------------------------------------------------------------------------------------------
-def sweep_csv(result: SweepResult) -> str:
-    """Every grid point: the swept values, the outcome (id and label), the tie flag, the payoffs."""
+CSV_CHUNK = 50_000
+
+
+def _csv_field(text: str) -> str:
+    """One CSV field as the csv module writes it (quoted where it holds a comma, quote or newline)."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow([a.name for a in result.axes] + ["outcome_id", "outcome", "tie"] + [f"payoff_{p}" for p in result.players])
-    labels = [o.label for o in result.outcomes]
-    grids = [[grid_value(a.exact(k)) for k in range(a.count)] for a in result.axes]
-    codes = result.codes.reshape(-1)
-    ties = result.tie.reshape(-1)
-    payoffs = result.payoffs.reshape(-1, len(result.players))
-    payoff_text = np.where(np.isnan(payoffs), "", np.char.mod("%.10g", np.nan_to_num(payoffs)))
-    indices = np.indices(result.shape).reshape(len(result.shape), -1).T
-    for flat in range(result.size):
-        writer.writerow([grids[d][indices[flat, d]] for d in range(len(result.axes))]
-                        + [int(codes[flat]), labels[codes[flat]], int(ties[flat])] + list(payoff_text[flat]))
+    csv.writer(buffer, lineterminator="").writerow([text])
     return buffer.getvalue()
+
+
+def sweep_csv(result: SweepResult, progress=None) -> str:
+    """Every grid point: the swept values, the outcome (id and label), the tie flag, the payoffs.
+    ``progress(what, done, total)`` is told as rows are written (a million rows take seconds)."""
+    header = [a.name for a in result.axes] + ["outcome_id", "outcome", "tie"] + [f"payoff_{p}" for p in result.players]
+    outcome_fields = [f"{o.code},{_csv_field(o.label)}" for o in result.outcomes]
+    grids = [[_csv_field(grid_value(a.exact(k))) for k in range(a.count)] for a in result.axes]
+    codes = result.codes.reshape(-1)
+    ties = result.tie.reshape(-1).astype(np.int8)
+    payoffs = result.payoffs.reshape(-1, len(result.players))
+    parts = [",".join(_csv_field(h) for h in header) + "\n"]
+    for start in range(0, result.size, CSV_CHUNK):
+        flat = np.arange(start, min(result.size, start + CSV_CHUNK))
+        index = np.unravel_index(flat, result.shape)
+        columns = [[grids[d][k] for k in index[d].tolist()] for d in range(len(result.axes))]
+        columns.append([outcome_fields[c] for c in codes[flat].tolist()])
+        columns.append(ties[flat].astype(str).tolist())
+        columns += [["" if v != v else f"{v:.10g}" for v in payoffs[flat, i].tolist()] for i in range(payoffs.shape[1])]
+        parts.append("\n".join(map(",".join, zip(*columns))) + "\n")
+        if progress:
+            progress("writing CSV", int(flat[-1]) + 1, result.size)
+    return "".join(parts)
 
 
 # ---- JSON ------------------------------------------------------------------------------------------
@@ -181,9 +205,16 @@ def _boundary_json(boundary: Boundary, axes) -> dict:
     if line is not None:       # the line's own text stands for the boundary's (as it always has)
         out.update({"text": line_text(line, axes), "straight": line.straight})
         if line.point is None:
-            out.update({"slope": line.slope, "intercept": line.intercept,
-                        "extent": {name: list(span) for name, span in line.extent.items()}})
+            out.update(_line_json(line))
+        if line.pieces:
+            out["pieces"] = [{"text": line_equation(p), "solved_for": p.solved_for, **_line_json(p),
+                              "deviation": p.deviation} for p in line.pieces]
     return out
+
+
+def _line_json(line: Line) -> dict:
+    return {"slope": line.slope, "intercept": line.intercept,
+            "extent": {name: list(span) for name, span in line.extent.items()}}
 
 
 def sweep_json(result: SweepResult, include_points: bool | None = None) -> dict:

@@ -1,12 +1,13 @@
 """The report for people: the game in brief, the parameters in use, and each equilibrium.
 
 Every presenter reads the same ``Solution``; this one writes plain text for a terminal. The words
-shared with the Markdown and HTML reports (a mixed strategy, a player's moves, the notes) are
-here too.
+shared with the Markdown and HTML reports (a player's moves, the notes) are here too; what the
+list covers and the continua are worded in :mod:`solver.present.words`.
 """
 from __future__ import annotations
 
 import math
+import textwrap
 from fractions import Fraction
 
 from solver.analysis.labels import START, decision_point, move_names
@@ -16,20 +17,19 @@ from solver.model.reduce import reduced_strategies
 from solver.model.tree import ExtensiveGame
 from solver.present.ascii import render_matrix, render_tree
 from solver.present.table import columns, number, number_with_decimal
-from solver.results import Equilibrium, Solution, format_number
+from solver.present.words import (COVERED_NOTES, completeness_sentence, component_lines, describe_mixed, family_summary, headline,
+                                  mixture_lines, plural)
+from solver.results import Equilibrium, Solution, numbered
+
+__all__ = ["render", "describe_mixed", "describe_behaviour", "payoff_line", "concept_title", "strategy_names",
+           "family_text", "game_families", "note_lines", "continua_section"]
 
 MAX_PICTURE_LEAVES = 64
 MAX_PICTURE_CELLS = 64
-#: A continuum of equilibria is described by at most this many of its points.
+#: A continuum of equilibria is described by at most this many of its points (one unless verbose).
 MAX_FAMILY_POINTS = 3
-
-
-def describe_mixed(probabilities: dict) -> str:
-    """``{"hawk": 2/3, "dove": 1/3}`` → ``"hawk 2/3, dove 1/3"``; a pure strategy is its name."""
-    support = [(s, p) for s, p in probabilities.items() if p != 0]
-    if len(support) == 1:
-        return support[0][0]
-    return ", ".join(f"{s} {format_number(p)}" for s, p in support)
+#: Unless verbose, a continuum's support of more strategies than this is counted, not named.
+MAX_NAMED_STRATEGIES = 4
 
 
 def describe_behaviour(player: str, points: dict, moves_in_game: frozenset = frozenset()) -> str:
@@ -69,21 +69,33 @@ def strategy_names(solution: Solution) -> tuple[tuple[str, ...], ...]:
     return tuple(game.strategies)
 
 
-def family_text(family: Family, players, strategies) -> str:
-    """A continuum of equilibria in the game's names: its supports and a few of its points."""
+def family_text(family: Family, players, strategies, brief: bool = True) -> str:
+    """A continuum of equilibria in the game's names: its supports and a few of its points.
+    ``brief``: a support of more than ``MAX_NAMED_STRATEGIES`` strategies is counted, not named,
+    and one point is shown; strategy names holding separators are put in parentheses."""
+    def name(i, k):
+        text = strategies[i][k]
+        return f"({text})" if any(c in text for c in ",;:") else text
+
     def support(i, player):
-        names = [strategies[i][k] for k in family.support[i]]
-        return f"{player} plays {names[0]}" if len(names) == 1 else f"{player} mixes {', '.join(names)}"
+        names = [name(i, k) for k in family.support[i]]
+        if len(names) == 1:
+            return f"{player} plays {names[0]}"
+        if brief and len(names) > MAX_NAMED_STRATEGIES:
+            return f"{player} mixes {len(names)} of its {len(strategies[i])} strategies"
+        return f"{player} mixes {', '.join(names)}"
 
     def point(profile):
         parts = []
         for i, player in enumerate(players):
-            used = [(strategies[i][k], v) for k, v in enumerate(profile[i]) if v != 0]
+            used = [(name(i, k), v) for k, v in enumerate(profile[i]) if v != 0]
             parts.append(f"{player}: " + (used[0][0] if len(used) == 1 else ", ".join(f"{s} {number(v)}" for s, v in used)))
         return "(" + "; ".join(parts) + ")"
     text = (f"a continuum of equilibria of dimension {family.dimension} where "
             + "; ".join(support(i, p) for i, p in enumerate(players)))
-    points = [point(p) for p in family.extreme_points[:MAX_FAMILY_POINTS]]
+    if family.members:
+        return text + f"; it contains equilibria {numbered(family.members)}"
+    points = [point(p) for p in family.extreme_points[:1 if brief else MAX_FAMILY_POINTS]]
     return text + ("; it contains " + " and ".join(points) if points else "")
 
 
@@ -93,21 +105,35 @@ def game_families(solution: Solution) -> list[Family]:
     return [f for f in solution.families if not f.where]
 
 
-def note_lines(solution: Solution) -> list[str]:
-    """The solution's remarks in words: its continua of equilibria first, then its notes."""
+def note_lines(solution: Solution, verbose: bool = False) -> list[str]:
+    """The solution's remarks in words: its continua of equilibria first (the largest few, and
+    how many of each dimension, unless ``verbose``), then its notes."""
+    notes = [n.text() for n in solution.notes if n.code not in COVERED_NOTES]
     families = game_families(solution)
-    names = strategy_names(solution) if families else ()
-    return [family_text(f, solution.players, names) for f in families] + solution.note_texts()
+    if not families:
+        return notes
+    names = strategy_names(solution)
+    summary, shown = family_summary(tuple(families), verbose)
+    lines = [family_text(f, solution.players, names, brief=not verbose) for f in shown]
+    return ([summary] if len(families) > 1 else []) + lines + notes
 
 
-def _heading(solution: Solution) -> str:
-    count = len(solution.equilibria)
-    if solution.complete:
-        completeness = "this is every one" if solution.concept == "subgame-perfect" or not solution.components else \
-            "every extreme equilibrium, with the components they span"
-    else:
-        completeness = "NOT complete: other equilibria may exist"
-    return f"{concept_title(solution)}: {count} found by {solution.method} ({completeness})"
+def continua_section(solution: Solution, verbose: bool = False) -> tuple[str, str, list[str]]:
+    """The continua spanned by listed equilibria as (title, introduction, lines): one line per
+    component (its convex pieces indented by two spaces) or per pair of equilibria joined by a
+    segment; empty when there are none."""
+    if solution.components:
+        return ("Components", "Every mixture of the listed equilibria of one convex set below is an equilibrium too.",
+                component_lines(solution, verbose))
+    if solution.mixtures:
+        return "Segments of equilibria", "", mixture_lines(solution, verbose)
+    return "", "", []
+
+
+def _heading(solution: Solution) -> list[str]:
+    """The headline and what the list covers, wrapped for a terminal."""
+    return [headline(solution), *textwrap.wrap(completeness_sentence(solution), 100, initial_indent="  ",
+                                               subsequent_indent="  ", break_on_hyphens=False)]
 
 
 def _parameter_lines(solution: Solution) -> list[str]:
@@ -117,19 +143,21 @@ def _parameter_lines(solution: Solution) -> list[str]:
         default = described[name].value if name in described else None
         changed = "" if default is None or Fraction(str(default)) == Fraction(value) else f"  (default {default})"
         description = described[name].description if name in described else ""
-        rows.append([name, f"= {format_number(value)}", changed + (f"   {description}" if description else "")])
+        rows.append([name, f"= {number(value)}", changed + (f"   {description}" if description else "")])
     return ["Parameters", *columns(rows, [" ", ""], indent="  "), ""]
 
 
-def render(solution: Solution, source_path: str = "", picture: MarkedMatrix | PlayedTree | None = None) -> str:
-    """The report; ``picture`` (the marked tree or matrix) is drawn when it is small enough."""
+def render(solution: Solution, source_path: str = "", picture: MarkedMatrix | PlayedTree | None = None,
+           verbose: bool = False) -> str:
+    """The report; ``picture`` (the marked tree or matrix) is drawn when it is small enough;
+    ``verbose`` lists every component, convex set and continuum rather than the largest few."""
     game = solution.game
     info = game.info
     lines = [info.title or "(untitled game)"]
     kind = "sequential game" if solution.form == "sequential" else "normal-form game"
     if solution.form == "normal":
         kind += " (" + " × ".join(str(n) for n in game.shape) + ")"
-    lines.append(f"{source_path or info.path} · {kind} · {len(solution.players)} players: {', '.join(solution.players)}")
+    lines.append(f"{source_path or info.path} · {kind} · {plural(len(solution.players), 'player')}: {', '.join(solution.players)}")
     lines.append("")
     if solution.parameters:
         lines.extend(_parameter_lines(solution))
@@ -138,23 +166,19 @@ def render(solution: Solution, source_path: str = "", picture: MarkedMatrix | Pl
         lines.append("The game")
         lines.extend("  " + row if row else "" for row in drawn.rstrip("\n").split("\n"))
         lines.append("")
-    lines.append(_heading(solution))
+    lines.extend(_heading(solution))
     if not solution.equilibria:
         lines.append("  none")
     for k, equilibrium in enumerate(solution.equilibria, 1):
         lines.append("")
         lines.extend(_render_equilibrium(solution, k, equilibrium))
-    if solution.components:
-        lines.append("")
-        lines.append("Components (connected sets of equilibria)")
-        for c in solution.components:
-            members = ", ".join(str(i + 1) for i in c.members)
-            lines.append(f"  equilibria {members}" + (" (an isolated equilibrium)" if len(c.members) == 1
-                                                       else " and every mixture along the edges between them"))
+    title, intro, continua = continua_section(solution, verbose)
+    if continua:
+        lines += ["", title] + [f"  {line}" for line in ([intro] if intro else []) + continua]
     if solution.value is not None:
         lines.append("")
         lines.append(f"Value of the game (to {solution.players[0]}): {number_with_decimal(solution.value)}")
-    notes = note_lines(solution)
+    notes = note_lines(solution, verbose)
     if notes:
         lines.append("")
         lines.append("Notes")
@@ -188,7 +212,7 @@ def _render_equilibrium(solution: Solution, k: int, equilibrium: Equilibrium) ->
                 lines.append(f"  Path of play:  {equilibrium.path[0][0]}")
             else:
                 lines.append("  Outcomes:")
-                lines.extend(f"    {format_number(p):>8}  {outcome}" for outcome, p in equilibrium.path)
+                lines.extend(f"    {number(p):>8}  {outcome}" for outcome, p in equilibrium.path)
         lines.append(f"  Payoffs:       {payoff_line(equilibrium, players)}")
         lines.append("  Strategies:")
         moves = move_names(solution.game)

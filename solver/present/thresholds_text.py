@@ -15,7 +15,7 @@ import sympy
 
 from solver.analysis.labels import START, decision_point, move_names
 from solver.analysis.roots import OO, as_float, same_value
-from solver.analysis.thresholds import Condition, Interval, Switch, ThresholdReport, condition, direction, formula
+from solver.analysis.thresholds import Condition, Interval, Switch, ThresholdReport, condition, direction, formula, touches
 from solver.core.numbers import format_number
 from solver.present.table import columns
 
@@ -110,10 +110,12 @@ def cause_sentence(report: ThresholdReport, reason, value=None, symbolic: bool =
         head = f"chance{where}: {reason.first} has positive probability"
     else:
         head = f"{reason.player}{where}: {reason.first} rather than {reason.second}"
-    if symbolic:
-        return f"{head} iff {condition_text(report, condition(report, reason, value, op))}"
     solved = formula_text(report, reason, value)
     tail = f" (= {solved})" if solved and solved != exact_text(value) else ""
+    if touches(report, reason, value):
+        return f"{head} on both sides of {report.parameter} = {exact_text(value)}{tail}; indifferent only there"
+    if symbolic:
+        return f"{head} iff {condition_text(report, condition(report, reason, value, op))}"
     return f"{head} iff {report.parameter} {op} {exact_text(value)}{tail}"
 
 
@@ -183,9 +185,9 @@ def _interval_rows(report: ThresholdReport) -> list[tuple[str, str]]:
     for _, is_interval, item in sequence:
         if is_interval:
             rows.append((_interval_range(report, item), _interval_outcome(report, item)))
-        elif item.outcome is not None:
-            rows.append((f"{name} = {exact_text(item.value)}",
-                         item.label + ("   (several equilibria: a tie)" if _several(item.outcome) else "")))
+        else:
+            tie = item.outcome is not None and _several(item.outcome)
+            rows.append((f"{name} = {exact_text(item.value)}", item.label + ("   (several equilibria: a tie)" if tie else "")))
     return rows
 
 
