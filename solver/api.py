@@ -276,7 +276,7 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
         extra = {"strategy_names": numeric.strategies, **_continua(result, numeric.payoffs)}
     elif chosen == "subgame-perfect":
         result, equilibria = _tree_spe(numeric, method, deadline)
-        extra = _spe_continua(numeric, result)
+        extra = _spe_continua(numeric, result, deadline)
     else:
         result, equilibria, reduced = _tree_nash(numeric, method, deadline)
         extra = {"strategy_names": reduced.strategies, **_continua(result, reduced.payoffs)}
@@ -286,7 +286,7 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
                     method_parameters=result.parameters, game=numeric, **extra)
 
 
-def _spe_continua(tree: ExtensiveGame, result: AlgorithmResult) -> dict:
+def _spe_continua(tree: ExtensiveGame, result: AlgorithmResult, deadline=None) -> dict:
     """Continua of subgame-perfect equilibria: the subgames' families, segments between listed
     equilibria, and whether the method may leave a subgame's continuum unreported (the subgame
     route lists every combination of the subgames' extreme equilibria; unless it says it reports
@@ -295,5 +295,20 @@ def _spe_continua(tree: ExtensiveGame, result: AlgorithmResult) -> dict:
     extra = _continua(result)
     if result.method == "subgames":
         extra["mixtures"] = _one_point_mixtures(tree, result.profiles)
-        extra["extremes_only"] = not (tree.is_perfect_information or getattr(subgames, "REPORTS_EVERY_CONTINUUM", False))
+        extra["extremes_only"] = not (tree.is_perfect_information or getattr(subgames, "REPORTS_EVERY_CONTINUUM", False)
+                                      or _one_level_without_continua(tree, result, deadline))
     return extra
+
+
+def _one_level_without_continua(tree: ExtensiveGame, result: AlgorithmResult, deadline=None) -> bool:
+    """Whether a complete two-player result with no proper subgame but the whole game provably
+    lists every subgame-perfect equilibrium: these are then the Nash equilibria of the reduced
+    normal form, finitely many when vertex enumeration finds no component with several extreme
+    equilibria (each maximal Nash subset is then one point)."""
+    if not result.complete or result.families or tree.num_players != 2 or subgames.proper_subgame_roots(tree) != [0]:
+        return False
+    game = reduced_normal_form(tree).game
+    if registry.choose(game).name != "enumerate":
+        return False
+    check = registry.run("enumerate", game, deadline=deadline)
+    return check.complete and not check.families

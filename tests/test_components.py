@@ -13,9 +13,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from solver.core.regret import is_nash
 from solver.equilibria.components import (distinct_strategies, equilibrium_components, equilibrium_families,
-                                          maximal_nash_subsets)
+                                          maximal_families, maximal_nash_subsets, nash_subset_members)
 from solver.equilibria.enumerate2 import enumerate_extreme_equilibria
+from solver.equilibria.polynomial import enumerate_polynomial
+from solver.equilibria.result import Family
 
 F = Fraction
 
@@ -164,3 +167,65 @@ def test_random_degenerate_games_match_brute_force(game):
         assert any(x_first[x_ids[k]] in xs and y_first[y_ids[k]] in ys for xs, ys in subsets)
     for xs, ys in subsets:
         assert len({component_of[i] for i in xs + ys}) == 1
+
+
+def test_nash_subset_members_name_each_convex_set_by_its_listed_vertices():
+    # The game of test_three_nash_subsets_in_one_component: the three subsets as equilibria.
+    A, B, extremes = solve([[1, 1, 0], [0, 1, 1]], [[0, 0, 0], [0, 0, 0]])
+    members = nash_subset_members(extremes)
+    pairs = {(xs, ys) for xs, ys in maximal_nash_subsets(A, B, extremes)}
+    x_ids, y_ids, _, _ = distinct_strategies(extremes)
+    assert len(members) == len(pairs) == 3
+    for subset in members:         # a product X' × Y': every row strategy with every column strategy
+        assert len(subset) == len({x_ids[k] for k in subset}) * len({y_ids[k] for k in subset})
+    assert nash_subset_members(solve([[2, 0], [0, 1]], [[1, 0], [0, 2]])[2]) == ((0,), (1,), (2,))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.tuples(st.integers(1, 4), st.integers(1, 4)).flatmap(
+    lambda s: st.tuples(*[st.lists(st.lists(st.integers(0, 2), min_size=s[1], max_size=s[1]),
+                                   min_size=s[0], max_size=s[0])] * 2)))
+def test_every_mixture_inside_a_nash_subset_is_an_equilibrium(game):
+    """What the reports say of a maximal Nash subset: its listed equilibria and every mixture of them
+    (a profile mixing them with any weights, here the centre and a lopsided one) are equilibria."""
+    A, B, extremes = solve(*game)
+    payoffs = np.stack([A, B])
+    for subset in nash_subset_members(extremes):
+        for weights in ([F(1, len(subset))] * len(subset), [F(k + 1, sum(range(1, len(subset) + 1)))
+                                                             for k in range(len(subset))]):
+            point = [sum(w * np.asarray(extremes[k][i], dtype=object) for w, k in zip(weights, subset)) for i in range(2)]
+            assert is_nash(payoffs, point)
+    covered = {k for subset in nash_subset_members(extremes) for k in subset}
+    assert covered == set(range(len(extremes)))
+
+
+def test_maximal_families_drop_the_faces_of_a_larger_family():
+    # Alice and Bob have dominant strategies; Carol is indifferent among three: a triangle of
+    # equilibria, whose edges a support enumeration finds again as segments.
+    payoffs = np.zeros((3, 2, 2, 3), dtype=object)
+    payoffs[0, 0, :, :] = 1
+    payoffs[1, :, 0, :] = 1
+    result = enumerate_polynomial(payoffs)
+    assert len(result.families) == 4
+    (kept,) = maximal_families(result.families, payoffs)
+    assert kept.dimension == 2 and kept.support == ((0,), (0,), (0, 1, 2))
+    # Without the payoffs only repeats are dropped; a subgame's families are compared with their own.
+    assert maximal_families(result.families + result.families[:1]) == result.families
+    elsewhere = tuple(Family(f.support, f.varying, f.extreme_points, dimension=f.dimension, where="x")
+                      for f in result.families)
+    assert len(maximal_families(elsewhere, payoffs)) == 4
+
+
+def test_a_family_with_other_fixed_strategies_is_no_face():
+    # Two segments of a 2×2×2 game in which Carol's mixture varies: one with Alice playing a, one
+    # with Alice mixing half and half. The first's supports lie in the second's, but Alice's
+    # strategy, fixed in the second, differs: both stay (in the all-zero game every profile is
+    # an equilibrium, so only the fixed strategies tell them apart).
+    one = Family(((0,), (0,), (0, 1)), (2,), (((1, 0), (1, 0), (1, 0)), ((1, 0), (1, 0), (0, 1))), dimension=1)
+    half = (F(1, 2), F(1, 2))
+    two = Family(((0, 1), (0,), (0, 1)), (2,), ((half, (1, 0), (1, 0)), (half, (1, 0), (0, 1))), dimension=1)
+    payoffs = np.zeros((3, 2, 2, 2), dtype=object)
+    assert len(maximal_families((one, two), payoffs)) == 2
+    # while a family in which Alice's mixture varies too contains the first
+    three = Family(((0, 1), (0,), (0, 1)), (0, 2), ((half, (1, 0), (1, 0)),), dimension=2)
+    assert maximal_families((one, three), payoffs) == (three,)

@@ -43,8 +43,9 @@ def test_sections_and_content(tech_transfer_page):
     assert "<h1>Russia&#x27;s technology transfer to North Korea, with China and the US responding</h1>" in page
     # parameters with their sources
     assert "<code>ammo_gain</code>" in page and "A1: &quot;Russia urgently requires" in page
-    # the equilibrium and the reasoning, with the numbers compared
+    # the equilibrium, what the list covers (the words every report uses), and the reasoning
     assert "Path of play: <strong>Withhold → Enable → Engage</strong>" in page
+    assert ("1 found by backward-induction. This is the game&#x27;s only subgame-perfect equilibrium.</p>" in page)
     assert "US after Transfer→Enable: Deter −7 &gt; Engage −8." in page
     # inline SVG: the tree plus one sweep plot per ranged parameter, labels as text
     assert page.count("<svg") == 1 + RANGED_TECH_TRANSFER_PARAMETERS

@@ -1,7 +1,9 @@
 """Parameter sweeps: every grid point agrees with the single-point `solve`, the regions and
 boundaries match values worked out by hand (../shared/scenarios.md), and the command line works."""
+import io
 import json
 import os
+import sys
 from fractions import Fraction
 
 import numpy as np
@@ -14,7 +16,8 @@ from solver.analysis.batched import exact_game, outcome_from_solution
 from solver.analysis.sweep import Axis, parse_axis, sweep
 from solver.api import SolveError, parameter_values
 from solver.cli import main
-from solver.present.progress import ProgressBar
+from solver.present import progress
+from solver.present.progress import ProgressBar, progress_bar
 from solver.present.sweep_text import boundary_text, grid_value
 
 ARTICLE_GAMES = ["tech_transfer", "tech_transfer_simultaneous", "buffer_discipline", "peninsula_stability",
@@ -282,6 +285,10 @@ def test_cli_svg_plot(tmp_path):
     (["--param", "ammo_gain=3:1:3"], "LO must be less than HI"),
     (["--param", "ammo_gain=0:1:3", "--set", "ammo_gain=2"], "'ammo_gain' is both swept and set"),
     (["--param", "ammo_gain=0:1:3", "--plot", "out.gif"], "use a .png, .svg or .pdf file name"),
+    # issue 10: `--param x=0:10:1` silently solved one point; a grid needs 2 points or more
+    (["--param", "ammo_gain=0:10:1"], "--param ammo_gain=0:10:1: N (the number of points) must be at least 2, got 1"),
+    (["--param", "ammo_gain=0:10:0"], "--param ammo_gain=0:10:0: N (the number of points) must be at least 2, got 0"),
+    (["--param", "ammo_gain=0:10:11", "--param", "china_squeeze=3:3:1"], "--param china_squeeze=3:3:1: N (the number"),
 ])
 def test_cli_errors_are_one_line_exit_2(args, message, tmp_path):
     result = CliRunner().invoke(main, ["sweep", "games/tech_transfer.yaml", *args])
@@ -342,3 +349,113 @@ def test_progress_bar_only_when_enabled(capsys):
     assert capsys.readouterr().err == ""
     ProgressBar(enabled=True)("solving points", 10, 10)
     assert "solving points [" in capsys.readouterr().err
+
+
+# ---- issue 10: float noise, piecewise-straight boundaries, zero-probability branches, progress -----
+def test_float_noise_is_snapped_to_zero():
+    # The closed-form 2×2 mixed equilibrium gave North Korea -4.441e-16 where its payoff is 0.
+    args = ["sweep", "games/buffer_discipline.yaml", "--param", "enforce_cost=0:20:401"]
+    text = run(*args).stdout
+    assert "e-1" not in text and "e-1" not in run(*args, "--format", "csv").stdout
+    assert "  0.05 .. 2.95  mixed (Enforce/Lax; Provoke/Comply)  -5.9..-0.1, 0\n" in text
+    assert "  3.05 .. 20    Lax, Provoke                         -6, 3\n" in text
+    result = sweep(load_game("games/buffer_discipline.yaml"), [parse_axis("enforce_cost=0:20:401")])
+    arrays = [result.payoffs] + [a for pair in result.series.values() for a in pair]
+    for values in arrays:
+        small = np.abs(values[np.isfinite(values)])
+        assert not np.any((small > 0) & (small < 1e-9))
+
+
+def test_a_boundary_of_two_straight_pieces_is_recognised():
+    # Russia transfers (and the US deters an enabled transfer) iff ammo_gain > us_pressure = 2 when
+    # bloc_cost < restraint_cost = 2 (China enables), else Russia withholds up to ammo_gain = 6:
+    # the boundary is the line ammo_gain = 2 below bloc_cost = 2 and the line bloc_cost = 2 right of it.
+    args = ["sweep", "games/tech_transfer.yaml", "--param", "ammo_gain=0:10:101", "--param", "bloc_cost=0:10:101"]
+    out = run(*args).stdout
+    assert ("  Withhold → Enable → Engage  |  Transfer → Enable → Deter: 59 boundary points; 2 straight pieces: "
+            "ammo_gain ≈ 2 for bloc_cost 0..1.9; bloc_cost ≈ 2 for ammo_gain 2.1..5.9 (largest deviation 0.00 cells)\n") in out
+    assert "curved" not in out
+    boundaries = json.loads(run(*args, "--format", "json").stdout)["boundaries"]
+    assert [p["text"] for b in boundaries for p in b.get("pieces", [])] == ["ammo_gain ≈ 2", "bloc_cost ≈ 2"]
+
+
+def test_a_curved_boundary_is_not_called_piecewise_straight():
+    # North Korea supplies iff p_end < 1 - supply_cost/tech_value: a hyperbola
+    result = sweep(load_game("games/alliance_rupture.yaml"), [parse_axis("p_end=0:1:201"), parse_axis("tech_value=0:10:201")])
+    texts = [boundary_text(b, result.axes) for b in result.boundaries()]
+    assert any(t.startswith("Hold  |  Supply → (WarEnds → Renege; WarGoesOn → Deliver)") and "curved" in t for t in texts)
+    assert not any("straight pieces" in t for t in texts)
+
+
+def test_a_zero_probability_branch_is_not_a_change():
+    # At p_oil = 1 the firm still drills blind; only the dry well (probability 0) is missing from the path.
+    out = run("sweep", "games/oil_drilling.yaml", "--param", "p_oil=0:1:11").stdout
+    assert ("Regions (3)\n"
+            "  p_oil       outcome                                        payoffs (Firm)\n"
+            "  0           Did nothing                                    0\n"
+            "  0.2 .. 0.6  Tested, oil, drilled/Tested, dry, not drilled  1..5\n"
+            "  0.7 .. 1    Drilled blind, oil/Drilled blind, dry          6.1..10\n") in out
+    assert "Boundaries (2)\n" in out and "[Drilled blind, oil]" not in out
+    # each point's own outcome is still the single-point solver's (CSV, JSON grid)
+    csv_out = run("sweep", "games/oil_drilling.yaml", "--param", "p_oil=0:1:11", "--format", "csv").stdout
+    assert csv_out.splitlines()[-1].startswith("1,4,\"Drilled blind, oil\",0,10")
+    # in 2-D, the column p_end = 0 of alliance_rupture is no region of its own
+    alliance = sweep(load_game("games/alliance_rupture.yaml"), [parse_axis("p_end=0:1:41"), parse_axis("tech_value=0:10:41")])
+    assert [r.outcome.label for r in alliance.regions() if not r.boundary] == [
+        "Hold", "Supply → (WarEnds → Renege; WarGoesOn → Deliver)"]
+
+
+def test_a_zero_probability_branch_with_a_real_change_is_kept(random_games):
+    # P2 yields after "good" (1 > d = 0) and fights after "bad" (0 > c = -2), so "in" is worth
+    # p·e + (1 - p)·f = 2p - 1 to P1 against a = -1 for "out": P1 goes in for p > 0 and is
+    # indifferent at p = 0, where "good" has probability 0. The tie is a change, not a missing label;
+    # at p = 1 only "bad" (probability 0) is missing, and the point is in its neighbours' region.
+    game = random_games[1]
+    values = {"a": -1, "b": 0, "c": -2, "d": 0, "e": 1, "f": -1}
+    result = sweep(game, [Axis("p", Fraction(0), Fraction(1), 5)], values, processes=1)
+    assert [result.region_outcome_at((k,)).key[1] for k in range(5)] == [
+        (("in/bad/fight",), ("out",))] + [(("in/good/yield", "in/bad/fight"),)] * 4
+    assert result.outcome_at((4,)).key[1] == (("in/good/yield",),)
+    assert [b.kind for b in result.boundaries()] == ["point"] and result.boundaries()[0].edge
+    for k in range(5):
+        assert_point_matches(result, (k,), game, {**values, "p": Fraction(k, 4)})
+
+
+class FakeTerminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_only_on_a_terminal():
+    assert progress_bar(stream=io.StringIO()) is None
+    assert progress_bar(quiet=True, stream=FakeTerminal()) is None
+    assert isinstance(progress_bar(stream=FakeTerminal()), ProgressBar)
+    screen = FakeTerminal()
+    bar = ProgressBar(stream=screen, delay=60)        # work done within the delay draws nothing
+    bar("sweeping", 5, 10)
+    bar("sweeping", 10, 10)
+    assert screen.getvalue() == ""
+
+
+def run_with_stderr(monkeypatch, capsys, stream, *args):
+    """Run the command line with ``stream`` as sys.stderr (a terminal or not); its stdout and stderr."""
+    monkeypatch.setattr(sys, "stderr", stream)
+    monkeypatch.setattr(progress, "DELAY_SECONDS", 0.0)
+    main.main(list(args), standalone_mode=False)
+    return capsys.readouterr().out, stream.getvalue()
+
+
+@pytest.mark.parametrize("args, stage", [
+    (["sweep", "games/tech_transfer.yaml", "--param", "ammo_gain=0:10:11", "--param", "china_squeeze=0:10:11",
+      "--format", "csv"], "writing CSV ["),
+    (["sweep", "games/covert_transfer.yaml", "--param", "deter_cost=0:10:3", "--processes", "1"], "solving points ["),
+    (["thresholds", "games/tech_transfer.yaml", "--param", "ammo_gain"], "solving each interval exactly ["),
+    (["thresholds", "games/tech_transfer.yaml", "--param", "ammo_gain"], "sweeping ["),
+])
+def test_long_commands_draw_progress_on_a_terminal_only(monkeypatch, capsys, args, stage):
+    out, err = run_with_stderr(monkeypatch, capsys, FakeTerminal(), *args)
+    assert stage in err and err.endswith("\n") and out
+    out_plain, err_plain = run_with_stderr(monkeypatch, capsys, io.StringIO(), *args)
+    assert err_plain == "" and out_plain
+    _, quiet = run_with_stderr(monkeypatch, capsys, FakeTerminal(), *args, "--quiet")
+    assert quiet == ""

@@ -127,7 +127,9 @@ def test_sweep_boundaries_match_exact_thresholds(name, parameter):
     exact = [(p.value, p.outcome) for p in report.points]
     for k in range(axis.count):
         x = sympy.Rational(axis.exact(k))
-        got = result.outcome_at((k,))
+        # the region a point belongs to: a point whose path differs only behind a chance move of
+        # probability 0 (p_end = 0, q_detect = 0 or 1) is in its neighbours' region, as in the report
+        got = result.region_outcome_at((k,))
         at_point = [o for v, o in exact if v == x]
         if at_point:
             assert got.key == at_point[0].key, (x, got.label)
@@ -240,3 +242,93 @@ def test_missing_param_option_is_a_usage_error():
 
 def test_help_has_an_example():
     assert "solve thresholds games/tech_transfer.yaml --param ammo_gain" in run("thresholds", "--help").stdout
+
+
+# ---- issue 10: intervals partition the range; zero-probability branches are no change --------------
+CONCESSION = """\
+title: a concession that only ties
+players: [Union, Firm]
+parameters:
+  concession: {value: 1, range: [0, 5]}
+tree:
+  player: Union
+  moves:
+    Accept: {payoffs: [0, 0], outcome: Status quo}
+    Strike:
+      player: Firm
+      moves:
+        Concede: {payoffs: ["-(concession - 2)**2", -1], outcome: Settlement}
+        Hold: {payoffs: [-5, -3], outcome: Lockout}
+"""
+
+GAMBLE = """\
+title: a gamble that pays only when it can win
+players: [Player]
+parameters:
+  p: {value: "1/2", range: [0, 1]}
+tree:
+  player: Player
+  moves:
+    Safe: {payoffs: [0], outcome: Safe}
+    Gamble:
+      player: chance
+      probs: {Win: p, Lose: 1 - p}
+      moves:
+        Win: {payoffs: [10], outcome: Won}
+        Lose: {payoffs: [0], outcome: Lost}
+"""
+
+
+def assert_partition(report):
+    """The interval rows and the threshold rows cover the range once each: a threshold at every
+    junction of two intervals, none inside an interval, edge points only at the ends."""
+    intervals, points = report.intervals, {p.value for p in report.points}
+    assert intervals[0].lo == report.domain[0] and intervals[-1].hi == report.domain[1]
+    for left, right in zip(intervals, intervals[1:]):
+        assert left.hi == right.lo and left.hi in points, (left.label, right.label)
+    for p in report.points:
+        assert not any(i.lo < p.value < i.hi for i in intervals), p.value
+        assert not p.edge or p.value in report.domain
+
+
+def test_a_tie_point_with_the_same_outcome_on_both_sides_is_its_own_row(tmp_path):
+    # Union is indifferent at concession = 2 only (-(c - 2)² ≤ 0): the old report said
+    # "0 ≤ concession ≤ 5  Status quo" and then "concession = 2 … tie", two rows for one value.
+    path = tmp_path / "concession.yaml"
+    path.write_text(CONCESSION)
+    text = run("thresholds", str(path), "--param", "concession").stdout
+    assert ("Outcome on each interval\n"
+            "  0 ≤ concession < 2  Status quo   payoffs: Union 0, Firm 0\n"
+            "  concession = 2      Settlement | Status quo   (several equilibria: a tie)\n"
+            "  2 < concession ≤ 5  Status quo   payoffs: Union 0, Firm 0\n") in text
+    assert "  Union: Accept rather than Strike on both sides of concession = 2; indifferent only there\n" in text
+    intervals = json.loads(run("thresholds", str(path), "--param", "concession", "--format", "json").stdout)["intervals"]
+    assert [(i["low_exact"], i["high_exact"]) for i in intervals] == [("0", "2"), ("2", "5")]
+    assert_partition(find_thresholds(load_game(path), "concession"))
+
+
+def test_a_zero_probability_branch_is_not_a_threshold():
+    # At p_oil = 1 the firm still drills blind; only the dry well (probability 0) leaves the path.
+    text = run("thresholds", "games/oil_drilling.yaml", "--param", "p_oil").stdout
+    assert "p_oil = 1 " not in text and "p_oil = 1\n" not in text and "edge of the range" not in text
+    assert "  2/3 < p_oil ≤ 1     Drilled blind, oil/Drilled blind, dry   payoffs: Firm 13*p_oil - 3\n" in text
+    assert "a sweep of 1001 points over the range agrees with these thresholds" in text
+    report = find_thresholds(load_game("games/oil_drilling.yaml"), "p_oil")
+    assert [p.value for p in report.points] == [sympy.Rational(1, 10), sympy.Rational(2, 3)]
+
+
+def test_a_real_change_at_a_zero_probability_end_is_kept(tmp_path):
+    # At p = 0 the gamble can only lose: the player is indifferent (0 = 0), a tie, not a lost label.
+    path = tmp_path / "gamble.yaml"
+    path.write_text(GAMBLE)
+    report = find_thresholds(load_game(path), "p")
+    assert [(p.value, p.edge, p.label) for p in report.points] == [(0, True, "Lost | Safe")]
+    assert_partition(report)
+    assert "  p = 0      Lost | Safe   (several equilibria: a tie)\n" in thresholds_text(report)
+
+
+@pytest.mark.parametrize("name, parameter", list(_cases()) + [("oil_drilling", "p_oil"), ("oil_drilling", "test_cost")])
+def test_intervals_partition_the_range(name, parameter):
+    game = load_game(f"games/{name}.yaml")
+    symbolic = not hasattr(game, "infosets") or game.is_perfect_information
+    assert_partition(find_thresholds(game, parameter, check=not symbolic))

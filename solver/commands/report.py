@@ -4,7 +4,8 @@ from __future__ import annotations
 import click
 
 from solver.analysis.report import SWEEP_POINTS, build_report
-from solver.commands.common import game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.commands.common import (game_argument, parse_settings, read_game, report_destination, reports_errors, set_option,
+                                    write_output)
 from solver.present.html import render_report
 
 
@@ -12,7 +13,8 @@ from solver.present.html import render_report
 @game_argument
 @set_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="HTML",
-              help="Write the report to this file (default: stdout).")
+              help="Write the report to this .html file, or - for stdout (default: stdout when it is piped or "
+                   "redirected, else GAME.html in the current directory, named after FILE).")
 @click.option("--sweep-points", type=click.IntRange(min=0), default=SWEEP_POINTS, show_default=True, metavar="N",
               help="Points per sweep plot (one plot per parameter with a range); 0 leaves the sweeps out.")
 @click.option("--weak", is_flag=True, help="Also eliminate weakly dominated strategies in the explanation.")
@@ -33,6 +35,7 @@ def report_command(game_file, settings, output, sweep_points, weak, verbose):
       solve report games/battle_of_the_sexes.yaml -o bos.html
       solve report games/tech_transfer.yaml --set ammo_gain=6.5 --sweep-points 21 -o transfer.html
     """
+    output = report_destination(output, game_file)       # checked before any work is done
     game = read_game(game_file)
     report = build_report(game, parse_settings(settings, game_file), sweep_points=sweep_points, weak=weak)
     write_output(render_report(report, source_path=game_file, verbose=verbose), output, "the report")

@@ -7,6 +7,7 @@ import click
 
 from solver.analysis.thresholds import find_thresholds, parse_range
 from solver.commands.common import game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.present.progress import progress_bar
 from solver.present.thresholds_text import thresholds_json, thresholds_text
 
 
@@ -23,10 +24,11 @@ from solver.present.thresholds_text import thresholds_json, thresholds_text
 @click.option("--format", "output_format", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help="A report for people, or JSON (thresholds, conditions and intervals).")
 @click.option("--no-check", is_flag=True, help="Skip the cross-check against a sweep of the range.")
+@click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")
 @reports_errors
-def thresholds_command(game_file, parameter, settings, symbolic, value_range, by, output_format, no_check, output):
+def thresholds_command(game_file, parameter, settings, symbolic, value_range, by, output_format, no_check, quiet, output):
     """The exact values of one parameter at which the equilibrium outcome of the game in FILE
     changes, with the other parameters at their values, the comparison that flips at each, and the
     outcome on every interval between them.
@@ -43,7 +45,8 @@ def thresholds_command(game_file, parameter, settings, symbolic, value_range, by
     """
     game = read_game(game_file)
     report = find_thresholds(game, parameter, parse_settings(settings, game_file), by=by,
-                             domain=parse_range(value_range), check=not no_check, game_path=game_file)
+                             domain=parse_range(value_range), check=not no_check, game_path=game_file,
+                             progress=progress_bar(quiet))
     if output_format == "json":
         text = json.dumps(thresholds_json(report, symbolic), indent=2, ensure_ascii=False) + "\n"
     else:

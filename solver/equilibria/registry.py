@@ -191,7 +191,11 @@ def resolve(name: str, game, *, purpose: str = "solve") -> tuple[Method, tuple[N
     """The method to run for a requested name (``auto`` included) and the notes on that choice;
     :class:`MethodError` names why a requested method does not apply."""
     if name == AUTO:
-        return _choice(game, purpose)
+        method, notes = _choice(game, purpose)
+        problem = method.problem(game)             # e.g. a tree without perfect recall
+        if problem:
+            raise MethodError(problem)
+        return method, notes
     method = get(name)
     if isinstance(game, NormalFormGame) and game.num_players == 1:
         return BY_NAME["pure"], ()          # one player: every method comes down to best responses
