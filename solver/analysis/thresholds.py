@@ -412,9 +412,9 @@ def _cross_check(report: ThresholdReport, analysis: _Analysis, structural: bool,
     keys = [result.outcomes[int(c)].key for c in result.region_map]
     thresholds = [p.value for p in report.points] + [c.value for c in report.candidates]
     unexplained = []
-    for k in range(len(keys) - 1):
+    for k in (k for k in range(len(keys) - 1) if keys[k] != keys[k + 1]):
         s0, s1 = _sympy_number(axis.exact(k)), _sympy_number(axis.exact(k + 1))
-        if keys[k] != keys[k + 1] and not any(s0 <= t <= s1 for t in thresholds if t.is_finite):
+        if not any(s0 <= t <= s1 for t in thresholds if t.is_finite):
             unexplained.append((keys[k], s0, s1))
     located = []
     for key, s0, s1 in unexplained:           # a change no candidate explains: bisect exactly
