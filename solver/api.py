@@ -226,10 +226,7 @@ def _credibility(tree: ExtensiveGame, behaviour, spe_profiles) -> tuple[bool, tu
     for profile in spe_profiles:
         if all(choice.get(h, m) == m for h, m in _choices(profile).items()):
             return True, ()
-    # where the profile prescribes nothing (unreachable under it), the first move stands in
-    pure = {h: tuple(1 if k == choice.get(h, 0) else 0 for k in range(len(info.moves)))
-            for h, info in enumerate(tree.infosets)}
-    values = subtree_values(tree, pure)
+    values = _values_with_best_moves_where_open(tree, choice)
     notes = []
     for node in np.flatnonzero(tree.node_player >= 0):
         h = int(tree.node_infoset[node])
@@ -247,6 +244,23 @@ def _credibility(tree: ExtensiveGame, behaviour, spe_profiles) -> tuple[bool, tu
                                "value": values[kids[chosen]][mover], "better_move": info.moves[best],
                                "better_value": values[kids[best]][mover]}))
     return False, tuple(notes)
+
+
+def _values_with_best_moves_where_open(tree: ExtensiveGame, choice: Mapping[int, int]) -> dict:
+    """Each subtree's payoffs (perfect information) when movers follow ``choice`` and, at points
+    the plan leaves open (its own earlier moves rule them out), take their best move there."""
+    values: dict[int, object] = {}
+    for node in range(tree.num_nodes - 1, -1, -1):            # breadth-first order: children later
+        kids = list(tree.children(node))
+        if not kids:
+            values[node] = tree.leaf_payoffs[node]
+        elif tree.node_player[node] < 0:
+            values[node] = sum(tree.chance_probs[c] * values[c] for c in kids)
+        else:
+            mover, h = int(tree.node_player[node]), int(tree.node_infoset[node])
+            k = choice[h] if h in choice else max(range(len(kids)), key=lambda j: values[kids[j]][mover])
+            values[node] = values[kids[k]]
+    return values
 
 
 # ---- the entry point -------------------------------------------------------------------------

@@ -15,7 +15,6 @@ from fractions import Fraction
 from typing import Any, Mapping
 
 from solver.core.numbers import Number, as_json_number, format_number
-from solver.equilibria import backward
 from solver.equilibria.result import DEADLINE, LIMIT, TIES, Family, Note
 
 __all__ = ["Equilibrium", "Solution", "as_json_number", "format_number", "family_text", "COMPLETENESS",
@@ -87,15 +86,6 @@ class Equilibrium:
             out["notes"] = [n.text() for n in self.notes]
         return out
 
-
-#: Backward induction's note on ties says "all are listed" of equilibria it lists only the pure ones
-#: of: the words reports and JSON use instead (the completeness sentence says the same).
-TIES_WORDS = ("a player is indifferent somewhere: every pure subgame-perfect equilibrium is listed, and mixing "
-              "between the tied moves gives infinitely many more")
-
-
-def _note_text(note: Note) -> str:
-    return TIES_WORDS if note.code == TIES and note.message == backward.TIES_TEXT else note.text()
 
 
 #: The notebook view of a Solution, ``"module:function"`` (a presenter, imported when first shown).
@@ -181,7 +171,7 @@ class Solution:
     extremes_only: bool = False
 
     def note_texts(self) -> list[str]:
-        return [_note_text(n) for n in self.notes]
+        return [n.text() for n in self.notes]
 
     # ---- in a notebook or script -----------------------------------------------------------
     def __repr__(self) -> str:

@@ -332,3 +332,14 @@ def test_family_supports_with_separators_are_bracketed():
     from solver.present.text import family_text
     family = Family(((0,), (0,), (0, 1, 2)), (2,), dimension=2)
     assert "Carol mixes (x: y; z), c2, c3" in family_text(family, solution.players, names)
+
+
+def test_the_subgame_route_says_every_equilibrium_only_when_it_is_proved():
+    # one proper subgame (the game itself), two players, no component: finitely many
+    assert solution_of("games/covert_transfer.yaml").completeness == FINITE
+    # a nested subgame solved by vertex enumeration: the route does not report a subgame's
+    # continuum, so the list is every combination of extreme equilibria, and says so
+    outside = solution_of("games/outside_option_bos.yaml")
+    assert outside.completeness == SUBGAME_EXTREMES
+    assert completeness_sentence(outside).startswith("Listed: every subgame-perfect equilibrium built from extreme "
+                                                     "equilibria of the subgames (3)")

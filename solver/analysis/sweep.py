@@ -145,10 +145,18 @@ class _Grid:
 def snap_noise(values: np.ndarray, scale: float | None = None) -> np.ndarray:
     """Float noise made exactly 0: entries within the tie tolerance (``solver.core.numbers``) of
     zero, relative to ``scale`` (default: the payoff scale of the finite entries), e.g. the
-    ``-4.4e-16`` a closed-form mixed equilibrium leaves where a payoff is 0."""
-    finite = values[np.isfinite(values)]
-    tolerance = tie_tolerance(finite if scale is None else [0.0, scale])
-    return np.where(np.abs(values) <= tolerance, 0.0, values)
+    ``-4.4e-16`` a closed-form mixed equilibrium leaves where a payoff is 0.
+
+    Works in place on ``values`` (the sweep's own arrays) and returns it: a copy of a 10^6-point
+    grid's payoffs would double the sweep's peak memory."""
+    if scale is None:
+        finite = np.isfinite(values)
+        high = np.max(values, where=finite, initial=-np.inf)
+        low = np.min(values, where=finite, initial=np.inf)
+        scale = float(high - low) if high >= low else 0.0
+    tolerance = tie_tolerance([0.0, scale])
+    values[(values <= tolerance) & (values >= -tolerance)] = 0.0
+    return values
 
 
 def _absorb_zero_probability_branches(game, codes: np.ndarray, outcomes: list[Outcome], axes, fixed) -> np.ndarray | None:

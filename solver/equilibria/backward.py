@@ -38,7 +38,8 @@ from solver.model.tree import CHANCE, ExtensiveGame
 #: At most this many equilibria are listed (``complete`` is False beyond it).
 MAX_EQUILIBRIA = 100_000
 
-TIES_TEXT = "a player is indifferent somewhere, so several subgame-perfect equilibria exist; all are listed"
+TIES_TEXT = ("a player is indifferent somewhere: every pure subgame-perfect equilibrium is listed, and mixing "
+             "between the tied moves gives infinitely many more")
 LIMIT_TEXT = "more than {limit} subgame-perfect equilibria: the list is cut at {limit}"
 
 

@@ -346,7 +346,8 @@ def render_report(report: Report, source_path: str = "", verbose: bool = False) 
             f"{esc(', '.join(game.players))}</p></header>",
             _description_html(info), parameters_html(game, report.values)]
     picture = svg_markup(game_figure(report.picture, title=""))
-    what = ("The game tree. Orange: the moves of the (first) subgame-perfect equilibrium, thickest on the path."
+    concept = "Nash" if tree and report.picture.concept == "nash" else "subgame-perfect"
+    what = (f"The game tree. Orange: the moves of the (first) {concept} equilibrium, thickest on the path."
             + (" Dashed brackets join nodes a player cannot tell apart." if not numeric.is_perfect_information else "")
             if tree else
             "The payoff matrix. A boxed payoff is a best response; a shaded cell is a pure equilibrium.")

@@ -82,6 +82,10 @@ def line_text(line: Line, axes) -> str:
             f"spans {x_name} {format_number(x0)}..{format_number(x1)}, {y_name} {format_number(y0)}..{format_number(y1)}")
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
 def _span(low: float, high: float) -> str:
     a, b = format_number(low), format_number(high)
     return a if a == b else f"{a}..{b}"
@@ -98,9 +102,9 @@ def boundary_text(boundary: Boundary, axes) -> str:
         return (f"{grid_value(at['low'])} < {axes[0].name} < {grid_value(at['high'])} (≈ {grid_value(at['estimate'])}): "
                 f"[{left}] to [{right}]")
     if boundary.kind == "ties":
-        return f"{at['points']} tie points solved exactly: {at['outcome']}"
+        return f"{_count(at['points'], 'tie point')} solved exactly: {at['outcome']}"
     a, b = boundary.between
-    text = f"{a}  |  {b}: {at['cells']} boundary points"
+    text = f"{a}  |  {b}: {_count(at['cells'], 'boundary point')}"
     return f"{text}; {line_text(boundary.line, axes)}" if boundary.line is not None else text
 
 

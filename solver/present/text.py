@@ -72,7 +72,8 @@ def strategy_names(solution: Solution) -> tuple[tuple[str, ...], ...]:
 def family_text(family: Family, players, strategies, brief: bool = True) -> str:
     """A continuum of equilibria in the game's names: its supports and a few of its points.
     ``brief``: a support of more than ``MAX_NAMED_STRATEGIES`` strategies is counted, not named,
-    and one point is shown; strategy names holding separators are put in parentheses."""
+    and at most one point is shown (none when a support is counted); strategy names holding
+    separators are put in parentheses."""
     def name(i, k):
         text = strategies[i][k]
         return f"({text})" if any(c in text for c in ",;:") else text
@@ -95,7 +96,8 @@ def family_text(family: Family, players, strategies, brief: bool = True) -> str:
             + "; ".join(support(i, p) for i, p in enumerate(players)))
     if family.members:
         return text + f"; it contains equilibria {numbered(family.members)}"
-    points = [point(p) for p in family.extreme_points[:1 if brief else MAX_FAMILY_POINTS]]
+    counted = brief and any(len(s) > MAX_NAMED_STRATEGIES for s in family.support)
+    points = [] if counted else [point(p) for p in family.extreme_points[:1 if brief else MAX_FAMILY_POINTS]]
     return text + ("; it contains " + " and ".join(points) if points else "")
 
 

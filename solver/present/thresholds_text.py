@@ -110,13 +110,17 @@ def cause_sentence(report: ThresholdReport, reason, value=None, symbolic: bool =
         head = f"chance{where}: {reason.first} has positive probability"
     else:
         head = f"{reason.player}{where}: {reason.first} rather than {reason.second}"
-    solved = formula_text(report, reason, value)
-    tail = f" (= {solved})" if solved and solved != exact_text(value) else ""
     if touches(report, reason, value):
-        return f"{head} on both sides of {report.parameter} = {exact_text(value)}{tail}; indifferent only there"
+        return f"{head} on both sides of {report.parameter} = {_value_text(report, reason, value)}; indifferent only there"
     if symbolic:
         return f"{head} iff {condition_text(report, condition(report, reason, value, op))}"
-    return f"{head} iff {report.parameter} {op} {exact_text(value)}{tail}"
+    return f"{head} iff {report.parameter} {op} {_value_text(report, reason, value)}"
+
+
+def _value_text(report: ThresholdReport, reason, value) -> str:
+    """``6 (= china_squeeze)``: a threshold and, where there is one, its formula."""
+    solved = formula_text(report, reason, value)
+    return exact_text(value) + (f" (= {solved})" if solved and solved != exact_text(value) else "")
 
 
 def switch_text(report: ThresholdReport, switch: Switch) -> str:

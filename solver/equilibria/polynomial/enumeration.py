@@ -229,7 +229,8 @@ class _Enumeration:
         points = sorted((convert(p) for p in _dedupe(self.points)), key=_profile_key)
         found = sorted(self.families, key=lambda f: (f.support, f.dimension))
         families = tuple(_family(f, points, convert) for f in found)
-        notes = [Note(INFO, "{count} support profiles survived dominance pruning", {"count": n_supports})]
+        notes = [Note(INFO, "{count} support profile" + ("" if n_supports == 1 else "s") + " survived dominance pruning",
+                      {"count": n_supports})]
         return AlgorithmResult("polynomial", tuple(points), complete=self.complete,
                                label=EXACT_LABEL if self.exact else FLOAT_LABEL, families=families,
                                notes=tuple(notes + self.notes))
