@@ -91,10 +91,11 @@ def evaluate_game(game, values: Mapping[str, object]):
     return numeric
 
 
-def run_method(method: str, game, deadline: float | None) -> AlgorithmResult:
-    """``registry.run`` with its refusals as ``SolveError``s naming ``--method``."""
+def run_method(method: str, game, deadline: float | None, progress=None) -> AlgorithmResult:
+    """``registry.run`` with its refusals as ``SolveError``s naming ``--method``; ``progress``
+    (``progress(what, done, total)``) goes to methods that report it."""
     try:
-        return registry.run(method, game, deadline=deadline)
+        return registry.run(method, game, deadline=deadline, progress=progress)
     except registry.MethodError as error:
         raise SolveError(str(error), "--method") from None
 
@@ -181,8 +182,8 @@ def behaviour_equilibrium(tree: ExtensiveGame, behaviour: Mapping[int, object], 
                        subgame_perfect=subgame_perfect, notes=tuple(notes), label=label, approximate=approximate)
 
 
-def _tree_spe(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmResult, list[Equilibrium]]:
-    result = run_method(method, tree, deadline)
+def _tree_spe(tree: ExtensiveGame, method: str, deadline, progress=None) -> tuple[AlgorithmResult, list[Equilibrium]]:
+    result = run_method(method, tree, deadline, progress)
     regrets = result.regrets or (0,) * len(result.profiles)
     payoffs = result.payoffs or tuple(subtree_values(tree, b)[0] for b in result.profiles)
     equilibria = [behaviour_equilibrium(tree, b, v, tree.is_exact and _all_exact(v), True, regret=r,
@@ -195,11 +196,12 @@ def _all_exact(values) -> bool:
     return all(isinstance(v, (int, Fraction)) for v in values)
 
 
-def _tree_nash(tree: ExtensiveGame, method: str, deadline) -> tuple[AlgorithmResult, list[Equilibrium], NormalFormGame]:
+def _tree_nash(tree: ExtensiveGame, method: str, deadline,
+               progress=None) -> tuple[AlgorithmResult, list[Equilibrium], NormalFormGame]:
     """Nash equilibria through the reduced normal form, each marked subgame-perfect or not."""
     reduced = reduced_normal_form(tree)
     game = reduced.game
-    result = run_method(method, game, deadline)
+    result = run_method(method, game, deadline, progress)
     spe_profiles = backward_induction(tree).profiles if tree.is_perfect_information else None
     equilibria = []
     for profile, eq in zip(result.profiles, normal_form_equilibria(game, result)):
@@ -266,13 +268,15 @@ def _values_with_best_moves_where_open(tree: ExtensiveGame, choice: Mapping[int,
 # ---- the entry point -------------------------------------------------------------------------
 def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str | None = None,
           method: str = "auto", exact: bool = False, timeout: float | None = None,
-          deadline: float | None = None) -> Solution:
+          deadline: float | None = None, progress=None) -> Solution:
     """Solve ``game`` at the given parameter values.
 
     ``concept``: ``"nash"`` or ``"spe"``/``"subgame-perfect"`` (sequential games; default
     subgame-perfect). ``method``: see ``METHODS``. ``timeout``: seconds; the run stops cleanly and
     reports ``complete=False``; ``deadline`` (a ``time.monotonic()`` value, e.g. counted from the
     start of a command) takes precedence over ``timeout``. ``exact`` only affects ``to_dict`` output (probabilities as fraction strings).
+    ``progress``: an optional ``progress(what, done, total)`` callback, called by methods that
+    report their progress (the polynomial method).
     """
     if method not in METHODS:
         raise SolveError(f"unknown method '{method}' (methods: {', '.join(METHODS)})", "--method")
@@ -285,14 +289,14 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
         raise SolveError(f"unknown concept '{concept}' (use nash{' or spe' if sequential else ''})", "--concept")
     if not sequential:
         chosen = "nash"    # a normal-form game has no proper subgames: both concepts agree
-        result = run_method(method, numeric, deadline)
+        result = run_method(method, numeric, deadline, progress)
         equilibria = normal_form_equilibria(numeric, result)
         extra = {"strategy_names": numeric.strategies, **_continua(result, numeric.payoffs)}
     elif chosen == "subgame-perfect":
-        result, equilibria = _tree_spe(numeric, method, deadline)
+        result, equilibria = _tree_spe(numeric, method, deadline, progress)
         extra = _spe_continua(numeric, result, deadline)
     else:
-        result, equilibria, reduced = _tree_nash(numeric, method, deadline)
+        result, equilibria, reduced = _tree_nash(numeric, method, deadline, progress)
         extra = {"strategy_names": reduced.strategies, **_continua(result, reduced.payoffs)}
     return Solution(title=game.info.title, form="sequential" if sequential else "normal", players=tuple(game.players),
                     parameters=values, concept=chosen, method=result.label, complete=result.complete,

@@ -1,5 +1,5 @@
 """The command line, tested with CliRunner against exact output (values worked out by hand in
-../shared/scenarios.md and in each game's `source`)."""
+each game's `source` and docs/article_claims.md)."""
 import json
 
 from click.testing import CliRunner

@@ -1,8 +1,7 @@
 """Agreement with Gambit on its own game collection.
 
-Every ``.nfg``/``.efg`` file of Gambit 16.7's collection (``/work/shared/corpus/gambit``, or the
-directory in ``$GAMBIT_CORPUS``; skipped when absent) and the vendored selection in
-``tests/data/gambit`` (always) is read, trees are reduced to their normal form, and the results
+Every ``.nfg``/``.efg`` file of Gambit 16.7's collection (a copy in ``tests/data/gambit``, or the
+directory in ``$GAMBIT_CORPUS``) is read, trees are reduced to their normal form, and the results
 are compared with what pygambit 16.7 computed (``reference.json``):
 
 - players, and strategy labels in Gambit's order (``gambit_label`` for trees);
@@ -37,8 +36,7 @@ from solver.io.yamlfile import GameFileError
 from solver.model.normal import NormalFormGame
 from solver.model.reduce import reduced_normal_form
 
-CORPUS = Path(os.environ.get("GAMBIT_CORPUS", "/work/shared/corpus/gambit"))
-VENDORED = Path(__file__).parent / "data" / "gambit"
+CORPUS = Path(os.environ.get("GAMBIT_CORPUS", Path(__file__).resolve().parent / "data" / "gambit"))
 MAX_PROFILES = 200_000          # larger games: loaded, but not reduced or solved
 IS_NASH_EVERY_PROFILE = 2_000   # up to this many profiles, is_nash checks every pure profile
 EXTREME_SECONDS = 10.0          # time budget per game for the extreme equilibria
@@ -46,7 +44,7 @@ EXTREME_SECONDS = 10.0          # time budget per game for the extreme equilibri
 
 def _cases():
     cases = []
-    for tag, root in (("vendored", VENDORED), ("corpus", CORPUS)):
+    for tag, root in (("corpus", CORPUS),):
         reference = root / "reference.json"
         if not reference.is_file():
             cases.append(pytest.param(None, None, None, id=tag,

@@ -137,3 +137,37 @@ def test_screenshot_in_chromium(tech_transfer_page, tmp_path, size):
     # the page fits the window: no column of the right edge is covered by text overflowing it
     right_edge = image.crop((width - 4, 0, width, height))
     assert right_edge.getextrema()[0] > 200              # nothing dark is drawn at the very edge
+
+
+# ---- the game's picture on a phone --------------------------------------------------------------
+def test_picture_keeps_its_size_and_scrolls_on_a_phone():
+    from solver.present.html import CSS
+    assert re.search(r"figure\.picture \{[^}]*overflow-x: auto", CSS)          # scrolls inside its own box
+    phone = CSS.split("@media (max-width: 40rem)")[1].split("\n}")[0]
+    assert re.search(r"figure\.picture svg \{[^}]*max-width: none", phone)    # not shrunk to the screen
+    assert re.search(r"figure\.picture figcaption \{[^}]*position: sticky", phone)
+
+
+def test_tree_readable_on_a_phone_in_chromium(tmp_path):
+    """At 390 px the tree is drawn at its own size (labels ~12 px), not shrunk to fit the screen."""
+    page = render_report(build_report(load_game("games/covert_transfer.yaml"), sweep_points=0))
+    section = page[page.index('<section id="picture">'):]
+    section = section[:section.index("</section>") + len("</section>")]
+    section = re.sub(r"<figcaption>.*?</figcaption>", "", section, flags=re.S)       # only the tree
+    only = tmp_path / "picture.html"
+    only.write_text(page[:page.index("<main>") + len("<main>")] + section + "</main></body></html>", encoding="utf-8")
+    natural = re.search(r'<svg[^>]*height="([\d.]+)pt"', section)
+    natural_px = float(natural.group(1)) * 96 / 72
+    shot = tmp_path / "phone.png"
+    completed = headless(tmp_path, f"--screenshot={shot}", "--window-size=390,1200", only.as_uri())
+    if not shot.exists():
+        pytest.skip(f"Chromium did not take a screenshot: {completed.stderr[-300:]}")
+    from PIL import Image
+    image = Image.open(shot).convert("L")
+    width, height = image.size
+    # the tree: the dark pixels below the heading
+    dark = image.point(lambda v: 255 if v < 120 else 0)
+    rows = [y for y in range(90, height) if dark.crop((0, y, width, y + 1)).getbbox()]
+    assert rows, "nothing drawn"
+    assert max(rows) - min(rows) >= 0.6 * natural_px, (min(rows), max(rows), natural_px)   # shrunk: ~0.35
+    assert image.crop((width - 4, 0, width, height)).getextrema()[0] > 200    # nothing runs off the page

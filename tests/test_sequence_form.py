@@ -36,7 +36,7 @@ from solver.model.walk import expected_payoffs
 from test_subgames import as_float, nash_by_normal_form, random_tree
 
 ROOT = Path(__file__).resolve().parent.parent
-CORPUS = Path(os.environ.get("GAMBIT_CORPUS", "/work/shared/corpus/gambit"))
+CORPUS = Path(os.environ.get("GAMBIT_CORPUS", Path(__file__).resolve().parent / "data" / "gambit"))
 VENDORED = ROOT / "tests" / "data" / "gambit"
 
 
@@ -161,7 +161,7 @@ def reduced_normal_form_size(tree) -> int:
 # ---- Gambit's collection -----------------------------------------------------------------------------
 def _gambit_trees():
     cases = []
-    for tag, root in (("vendored", VENDORED), ("corpus", CORPUS)):
+    for tag, root in (("corpus", CORPUS),):
         reference = root / "reference.json"
         if not reference.is_file():
             cases.append(pytest.param(None, None, id=tag, marks=pytest.mark.skip(reason=f"no Gambit files at {root}")))

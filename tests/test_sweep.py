@@ -1,5 +1,5 @@
 """Parameter sweeps: every grid point agrees with the single-point `solve`, the regions and
-boundaries match values worked out by hand (../shared/scenarios.md), and the command line works."""
+boundaries match values worked out by hand from each game's payoffs, and the command line works."""
 import io
 import json
 import os

@@ -1,4 +1,4 @@
-"""Exact thresholds: values worked out by hand in ../shared/scenarios.md, agreement with sweeps on
+"""Exact thresholds: values worked out by hand from each game's payoffs, agreement with sweeps on
 every article game and parameter, symbolic forms, and the command line."""
 import json
 import os

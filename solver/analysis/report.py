@@ -12,6 +12,7 @@ from typing import Mapping
 
 import numpy as np
 
+from solver.analysis.batched import ProgressReport
 from solver.analysis.explanation import Explanation, explain_game
 from solver.analysis.grid import Axis
 from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture, tree_solution
@@ -27,6 +28,8 @@ SWEEP_POINTS = 41
 SOLVE_TIMEOUT = 60
 #: The note on a report whose game could not be solved.
 UNSOLVED = "unsolved"
+#: The stage ``build_report`` reports progress under.
+SWEEPING = "sweeping the parameters"
 
 
 @dataclass(frozen=True)
@@ -69,17 +72,23 @@ def sweep_series(game, name: str, lo, hi, settings: Mapping[str, object] | None,
 
 
 def build_report(game, parameters: Mapping[str, object] | None = None, sweep_points: int = SWEEP_POINTS,
-                 weak: bool = False) -> Report:
+                 weak: bool = False, progress: ProgressReport | None = None) -> Report:
     """Everything ``solve report`` shows about ``game`` (as loaded) at ``parameters``; one sweep
-    per parameter with a range unless ``sweep_points`` < 2."""
+    per parameter with a range unless ``sweep_points`` < 2. ``progress(what, done, total)`` is
+    told after each sweep how many of them are done (the sweeps take most of the time)."""
     values = parameter_values(game, parameters)
     numeric = evaluate_game(game, values)
     solution = report_solution(game, parameters, values, numeric)
     ranged = [p for p in game.info.parameters if p.range] if sweep_points >= 2 else []
-    sweeps = tuple(sweep_series(game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, sweep_points)
-                   for p in ranged)
+    sweeps = []
+    for k, p in enumerate(ranged):
+        if progress is not None:
+            progress(SWEEPING, k, len(ranged))
+        sweeps.append(sweep_series(game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, sweep_points))
+    if progress is not None and ranged:
+        progress(SWEEPING, len(ranged), len(ranged))
     return Report(game, values, numeric, solution, picture(numeric, solution), explain_game(game, parameters, weak),
-                  sweeps, sweep_points)
+                  tuple(sweeps), sweep_points)
 
 
 def report_solution(game, parameters, values, numeric) -> Solution:

@@ -29,7 +29,7 @@ def convert_command(game_file, target, settings, output):
     \b
     Examples:
       solve convert games/tech_transfer.yaml --to efg -o tech_transfer.efg
-      solve convert ../shared/corpus/gambit/doc/poker.efg --to yaml
+      solve convert tests/data/gambit/doc/poker.efg --to yaml
     """
     game = read_game(game_file)
     overrides = parse_settings(settings, game_file)

@@ -7,6 +7,7 @@ from solver.analysis.report import SWEEP_POINTS, build_report
 from solver.commands.common import (game_argument, parse_settings, read_game, report_destination, reports_errors, set_option,
                                     write_output)
 from solver.present.html import render_report
+from solver.present.progress import progress_bar
 
 
 @click.command("report")
@@ -20,8 +21,9 @@ from solver.present.html import render_report
 @click.option("--weak", is_flag=True, help="Also eliminate weakly dominated strategies in the explanation.")
 @click.option("-v", "--verbose", is_flag=True,
               help="List every component, convex set and continuum of equilibria (by default the largest few).")
+@click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
 @reports_errors
-def report_command(game_file, settings, output, sweep_points, weak, verbose):
+def report_command(game_file, settings, output, sweep_points, weak, verbose, quiet):
     """Write ONE self-contained HTML report on the game in FILE.
 
     The page holds the description, the parameters with their sources, the tree or matrix as a
@@ -37,5 +39,6 @@ def report_command(game_file, settings, output, sweep_points, weak, verbose):
     """
     output = report_destination(output, game_file)       # checked before any work is done
     game = read_game(game_file)
-    report = build_report(game, parse_settings(settings, game_file), sweep_points=sweep_points, weak=weak)
+    report = build_report(game, parse_settings(settings, game_file), sweep_points=sweep_points, weak=weak,
+                          progress=progress_bar(quiet))
     write_output(render_report(report, source_path=game_file, verbose=verbose), output, "the report")

@@ -1,6 +1,8 @@
 """``solve FILE``: the equilibria of a game, as a report, Markdown or JSON."""
 from __future__ import annotations
 
+import sys
+
 import click
 
 from solver.analysis.pictures import picture
@@ -9,6 +11,7 @@ from solver.commands.common import (command_deadline, game_argument, parse_setti
                                     warn, write_output)
 from solver.equilibria.registry import method_summaries
 from solver.present import markdown, text
+from solver.present.progress import progress_bar
 
 
 @click.command("solve")
@@ -29,8 +32,9 @@ from solver.present import markdown, text
 @click.option("-v", "--verbose", is_flag=True,
               help="List every component, convex set and continuum of equilibria (by default a report lists the "
                    "largest few and counts the rest; JSON always has them all).")
+@click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
 @reports_errors
-def solve_command(game_file, settings, concept, method, output_format, exact, timeout, output, verbose):
+def solve_command(game_file, settings, concept, method, output_format, exact, timeout, output, verbose, quiet):
     """Find the equilibria of the game in FILE (.yaml, .nfg or .efg).
 
     \b
@@ -43,7 +47,7 @@ def solve_command(game_file, settings, concept, method, output_format, exact, ti
     """
     game = read_game(game_file)
     solution = solve(game, parse_settings(settings, game_file), concept=concept, method=method,
-                     deadline=command_deadline(timeout))
+                     deadline=command_deadline(timeout), progress=progress_bar(quiet, sys.stderr))
     if not solution.complete:
         warn(f"the list of equilibria is not complete ({solution.method_title}).")
     if output_format == "json":

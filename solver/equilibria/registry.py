@@ -22,6 +22,7 @@ True
 from __future__ import annotations
 
 import importlib
+import inspect
 import math
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
@@ -207,8 +208,11 @@ def resolve(name: str, game, *, purpose: str = "solve") -> tuple[Method, tuple[N
 
 # ---- running a method: the one place results are verified -------------------------------------
 def run(method: str | Method, game, *, deadline: float | None = None, purpose: str = "solve",
-        **parameters) -> AlgorithmResult:
+        progress=None, **parameters) -> AlgorithmResult:
     """Run a method (or ``auto``) on a numeric game and verify every profile it returns.
+
+    ``progress`` (``progress(what, done, total)``) goes to methods whose function accepts it;
+    the others run without reporting.
 
     Verified means: zero regret for exact profiles, at most the float tolerance (1e-9 of the payoff
     range) otherwise; approximate results keep their measured regret. A profile that fails is
@@ -226,6 +230,8 @@ def run(method: str | Method, game, *, deadline: float | None = None, purpose: s
         return AlgorithmResult(method.name, (), complete=False, label=method.name, notes=notes + (Note(DEADLINE),))
     function = method.function()
     arguments = {**method.parameters, **parameters}
+    if progress is not None and _accepts(function, "progress"):
+        arguments["progress"] = progress
     if method.calls == "bimatrix":
         result = function(game.payoffs[0], game.payoffs[1], deadline=deadline, **arguments)
     elif method.calls == "tensor":
@@ -241,6 +247,15 @@ def run(method: str | Method, game, *, deadline: float | None = None, purpose: s
     if isinstance(game, ExtensiveGame):
         return verify.verified_tree_result(result, game)
     return verify.verified_result(result, game.payoffs)
+
+
+def _accepts(function: Callable, name: str) -> bool:
+    """Whether ``function`` takes a keyword argument ``name`` (by name or through ``**kwargs``)."""
+    try:
+        parameters = inspect.signature(function).parameters
+    except (TypeError, ValueError):
+        return False
+    return name in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
 __all__ = ["AUTO", "METHODS", "Method", "MethodError", "choose", "choice_notes", "get", "method_summaries",

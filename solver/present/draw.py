@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import io
 import os
-from typing import TYPE_CHECKING
+from functools import partial
+from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
@@ -83,12 +84,13 @@ def tree_figure(played: PlayedTree, title: str | None = None) -> Figure:
     fig = Figure(figsize=(width, height))
     ax = fig.add_axes([0.02, 0.07, 0.96, 0.86])
     ax.set_axis_off()
-    for node in range(tree.num_nodes):
-        _draw_edges(ax, played, node, x, y, font)
-        _draw_node(ax, tree, node, x, y, font)
-    _draw_information_sets(ax, tree, x, y, font)
     ax.set_xlim(-0.3, depth + payoff_width / 1.9 + 0.3)
     ax.set_ylim(n_leaves - 0.4, -0.9)
+    labels: list[_MoveLabel] = []
+    for node in range(tree.num_nodes):
+        labels += _draw_edges(ax, played, node, x, y, font)
+        _draw_node(ax, tree, node, x, y, font)
+    _draw_information_sets(ax, tree, x, y, font, labels)
     fig.suptitle(title if title is not None else (tree.info.title or ""), fontsize=font + 2, y=0.985)
     fig.text(0.02, 0.015, tree_legend(played), fontsize=font, ha="left", va="bottom", color="#333333")
     return fig
@@ -109,12 +111,22 @@ def tree_legend(played: PlayedTree) -> str:
     return legend
 
 
-def _draw_edges(ax, played: PlayedTree, node: int, x, y, font: float) -> None:
+class _MoveLabel(NamedTuple):
+    """A move's label and the edge it sits on, from (x0, y0) to (x1, y1)."""
+    text: object
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+
+def _draw_edges(ax, played: PlayedTree, node: int, x, y, font: float) -> list[_MoveLabel]:
     """The moves out of ``node`` with their labels; equilibrium moves highlighted."""
     tree = played.tree
     kind = int(tree.node_player[node])
     kids = list(tree.children(node))
     h = int(tree.node_infoset[node]) if kind >= 0 else -1
+    labels = []
     for k, child in enumerate(kids):
         probability = played.behaviour.get(h, [None] * len(kids))[k] if kind >= 0 else None
         chosen = probability is not None and probability != 0
@@ -127,9 +139,12 @@ def _draw_edges(ax, played: PlayedTree, node: int, x, y, font: float) -> None:
         elif chosen and probability != 1:
             label += f" [{_number(probability)}]"
         mx, my = (x[node] + x[child]) / 2, (y[node] + y[child]) / 2
-        ax.text(mx, my - 0.08, label, fontsize=font * 0.92, ha="center", va="bottom", zorder=3,
-                color=HIGHLIGHT if chosen else "#222222", fontweight="bold" if chosen else "normal",
-                bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85))
+        text = ax.text(mx, my - LABEL_LIFT, label, fontsize=font * 0.92, ha="center", va="bottom", zorder=3,
+                       color=HIGHLIGHT if chosen else "#222222", fontweight="bold" if chosen else "normal",
+                       bbox=dict(boxstyle="round,pad=0.12", facecolor="white", edgecolor="none", alpha=0.85),
+                       gid=f"move-{node}-{k}")
+        labels.append(_MoveLabel(text, x[node], y[node], x[child], y[child]))
+    return labels
 
 
 def _draw_node(ax, tree: ExtensiveGame, node: int, x, y, font: float) -> None:
@@ -148,24 +163,127 @@ def _draw_node(ax, tree: ExtensiveGame, node: int, x, y, font: float) -> None:
                 color=colour, fontweight="bold", zorder=3)
 
 
-def _draw_information_sets(ax, tree: ExtensiveGame, x, y, font: float) -> None:
-    """A dashed bracket to the left of the nodes of each information set, one lane per set at each depth."""
-    lanes: dict[float, int] = {}
-    for info in tree.infosets:
+def _draw_information_sets(ax, tree: ExtensiveGame, x, y, font: float, labels: list[_MoveLabel]) -> None:
+    """A dashed bracket to the left of the nodes of each information set, clear of the move labels:
+    placed where no label is in the way (near the nodes, one lane per set at each depth), or else
+    the labels in the way slide along their edges towards the parent."""
+    boxes = _LabelBoxes(ax, labels)
+    placed: list[tuple[float, float, float, float]] = []           # column, x, top, bottom
+    for h, info in enumerate(tree.infosets):
         if len(info.nodes) < 2:
             continue
         nodes = sorted(info.nodes, key=lambda n: y[n])
         column = min(x[n] for n in nodes)
-        lane = lanes.get(column, 0)
-        lanes[column] = lane + 1
-        xb = column - 0.13 - 0.11 * lane
+        top, bottom = y[nodes[0]], y[nodes[-1]]
+        lane = sum(1 for c, _, t, b in placed if c == column and t <= bottom and b >= top)
+        segments = partial(_bracket_segments, points=[(x[n], y[n]) for n in nodes])
+        taken = [xp for c, xp, t, b in placed if c == column and t <= bottom + 0.5 and b >= top - 0.5]
+        xb = _clear_bracket_x(column, lane, taken, segments, boxes)
+        if xb is None:
+            xb = column - BRACKET_GAP - BRACKET_LANE * lane
+            boxes.slide_off(segments(xb))
+        placed.append((column, xb, top, bottom))
+        boxes.avoid(segments(xb))
         dashed = dict(linestyle=(0, (4, 3)), color="#555555", linewidth=1.2, zorder=1.5)
-        ax.plot([xb, xb], [y[nodes[0]], y[nodes[-1]]], **dashed)
-        for n in nodes:
-            ax.plot([xb, x[n]], [y[n], y[n]], **dashed)
-        ax.text(xb - 0.025, (y[nodes[0]] + y[nodes[-1]]) / 2, info.label, fontsize=font * 0.85, rotation=90,
-                ha="right", va="center", color="#555555", style="italic", zorder=3,
-                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
+        for k, ((x0, y0), (x1, y1)) in enumerate(segments(xb)):
+            ax.plot([x0, x1], [y0, y1], gid=f"infoset-{h}-{k}", **dashed)
+        name = ax.text(xb - 0.025, (top + bottom) / 2, info.label, fontsize=font * 0.85, rotation=90,
+                       ha="right", va="center", color="#555555", style="italic", zorder=3,
+                       bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85),
+                       gid=f"infoset-name-{h}")
+        boxes.place_name(name, [y[n] for n in nodes])
+
+
+LABEL_LIFT = 0.08          # a move label sits this far above its edge's midpoint (leaf rows)
+BRACKET_GAP = 0.13         # an information set's bracket sits this far left of its nodes (depths) ...
+BRACKET_LANE = 0.11        # ... one lane further left per other set at the same depth
+BRACKET_FARTHEST = 0.45    # brackets go no further left than this; labels move instead
+
+
+def _bracket_segments(xb: float, points) -> list[tuple[tuple[float, float], tuple[float, float]]]:
+    """The bracket at ``xb``: its vertical line, and a tick to each node."""
+    ys = [py for _, py in points]
+    return [((xb, min(ys)), (xb, max(ys)))] + [((xb, py), (px, py)) for px, py in points]
+
+
+def _clear_bracket_x(column: float, lane: int, taken, segments, boxes: "_LabelBoxes") -> float | None:
+    """The x nearest the set's usual lane where the bracket crosses no label and stays clear of the
+    other brackets at that depth; None when there is none."""
+    usual = column - BRACKET_GAP - BRACKET_LANE * lane
+    steps = int(round((BRACKET_FARTHEST - 0.09) / 0.01))
+    candidates = sorted((column - 0.09 - 0.01 * k for k in range(steps + 1)), key=lambda xb: abs(xb - usual))
+    for xb in candidates:
+        if all(abs(xb - other) >= 0.08 for other in taken) and not boxes.crossed(segments(xb)):
+            return xb
+    return None
+
+
+class _LabelBoxes:
+    """The move labels' boxes in data coordinates (from the renderer's extents, with a margin)."""
+
+    MARGIN = 3.0           # pixels around each label's box
+
+    def __init__(self, ax, labels: list[_MoveLabel]):
+        from matplotlib.backends.backend_agg import FigureCanvasAgg  # heavy: only when a tree is drawn
+        self.ax, self.labels = ax, labels
+        canvas = ax.figure.canvas if isinstance(ax.figure.canvas, FigureCanvasAgg) else FigureCanvasAgg(ax.figure)
+        self.renderer = canvas.get_renderer()
+        self.boxes = [self._box(label.text) for label in labels]
+        self.brackets: list = []
+
+    def _box(self, text) -> tuple[float, float, float, float]:
+        patch = text.get_bbox_patch()
+        text.update_bbox_position_size(self.renderer)
+        own = text.get_window_extent(self.renderer)
+        extent = type(own).union([own, patch.get_window_extent(self.renderer)])
+        corners = self.ax.transData.inverted().transform(extent.padded(self.MARGIN).get_points())
+        (xa, ya), (xb, yb) = corners
+        return min(xa, xb), max(xa, xb), min(ya, yb), max(ya, yb)
+
+    def crossed(self, segments) -> bool:
+        return any(_hits(segment, box) for segment in segments for box in self.boxes)
+
+    def avoid(self, segments) -> None:
+        self.brackets.extend(segments)
+
+    def slide_off(self, segments) -> None:
+        """Move each label crossed by ``segments`` along its edge towards the parent until it is clear
+        of every bracket placed so far and of these."""
+        blocking = self.brackets + list(segments)
+        for k, label in enumerate(self.labels):
+            if not any(_hits(segment, self.boxes[k]) for segment in segments):
+                continue
+            for share in (0.4, 0.3, 0.22, 0.15, 0.6, 0.7):
+                text = label.text
+                text.set_position((label.x0 + share * (label.x1 - label.x0),
+                                   label.y0 + share * (label.y1 - label.y0) - LABEL_LIFT))
+                self.boxes[k] = self._box(text)
+                if not any(_hits(segment, self.boxes[k]) for segment in blocking):
+                    break
+
+
+    def place_name(self, text, ys) -> None:
+        """Slide an information set's name along its bracket (left of it, else right of it) to the
+        first spot clear of the move labels, trying the middle first; else leave it in the middle."""
+        x = text.get_position()[0]
+        top, bottom = ys[0], ys[-1]
+        spots = [top + (bottom - top) * k / 8 for k in (4, 3, 5, 2, 6, 1, 7, 0, 8)]
+        for side, left in ((x, "right"), (x + 0.05, "left")):
+            text.set_horizontalalignment(left)
+            for spot in spots:
+                text.set_position((side, spot))
+                x0, x1, y0, y1 = self._box(text)
+                if not any(_hits(((x0, y0), (x1, y1)), box) for box in self.boxes):
+                    return
+        text.set_horizontalalignment("right")
+        text.set_position((x, (top + bottom) / 2))
+
+
+def _hits(segment, box) -> bool:
+    """Whether an axis-parallel segment (or the box it spans) meets a box (x0, x1, y0, y1)."""
+    (xa, ya), (xb, yb) = segment
+    x0, x1, y0, y1 = box
+    return min(xa, xb) <= x1 and max(xa, xb) >= x0 and min(ya, yb) <= y1 and max(ya, yb) >= y0
 
 
 def _payoff_text(tree: ExtensiveGame, leaf: int) -> str:

@@ -4,7 +4,8 @@ It shows a :class:`~solver.analysis.report.Report`: the game's description, its 
 their sources, the tree or matrix as a picture, every equilibrium, the step-by-step explanation
 (in the words of ``solver.present.explain``), and for each parameter with a ``range`` a sweep plot
 of the equilibrium payoffs with the regions of each outcome shaded. The page is responsive
-(viewport meta, a max-width column, pictures that scale).
+(viewport meta, a max-width column, pictures that scale); on a phone the game's picture keeps its
+own size, so that its labels stay readable, and scrolls sideways inside its box.
 """
 from __future__ import annotations
 
@@ -20,6 +21,7 @@ from solver.model.expr import to_exact
 from solver.present.draw import PLAYER_COLOURS, game_figure, svg_markup
 from solver.present import markdown
 from solver.present.explain import num, sections
+from solver.present.sweep_plot import PALE, OutcomeColours
 from solver.present.text import concept_title, continua_section, describe_mixed, note_lines
 from solver.present.words import completeness_sentence, plural
 from solver.results import Solution
@@ -47,6 +49,7 @@ pre { background: var(--soft); border: 1px solid var(--line); border-radius: 4px
       overflow-x: auto; font-size: 0.85rem; line-height: 1.25; }
 figure { margin: 0.8rem 0; }
 figure svg { display: block; width: auto; height: auto; max-width: 100%; margin: 0 auto; }
+figure.picture { overflow-x: auto; -webkit-overflow-scrolling: touch; }
 figure.picture svg { min-width: min(100%, 36rem); }
 figcaption { color: var(--muted); font-size: 0.88rem; margin-top: 0.3rem; }
 .eq { border: 1px solid var(--line); border-left: 4px solid var(--accent); border-radius: 4px; padding: 0.5rem 0.9rem;
@@ -67,6 +70,9 @@ footer { color: var(--muted); font-size: 0.82rem; margin-top: 3rem; border-top: 
   main { padding: 0.8rem 0.7rem 2rem; }
   h1 { font-size: 1.3rem; }
   .sweeps { grid-template-columns: 1fr; }
+  figure.picture { border: 1px solid var(--line); border-radius: 4px; padding: 0.3rem; }
+  figure.picture svg { max-width: none; min-width: 0; margin: 0; }
+  figure.picture figcaption { position: sticky; left: 0; max-width: calc(100vw - 2.4rem); }
   table { font-size: 0.85rem; }
   table.stack, table.stack tbody, table.stack tr, table.stack td { display: block; width: 100%; min-width: 0; }
   table.stack thead { display: none; }
@@ -262,18 +268,25 @@ def explanation_html(explained) -> str:
 
 
 # ---- sweeps -------------------------------------------------------------------------------------
-def outcome_colours(labels) -> dict[str, str]:
-    shades = ["#d6eaf8", "#fad7a0", "#d1f2eb", "#e8daef", "#f9e79f", "#d5d8dc", "#f5b7b1", "#a9dfbf"]
-    return {label: shades[k % len(shades)] for k, label in enumerate(dict.fromkeys(labels))}
+def outcome_colours(labels) -> OutcomeColours:
+    """One pale shade per outcome label, all different: hand the same map to every plot of a
+    report, so that an outcome has one colour throughout."""
+    return OutcomeColours(PALE, pale=True, labels=labels)
 
 
-def sweep_figure(players, series: SweepSeries, current=None):
-    """Equilibrium payoffs against one parameter; the background shows which outcome is played."""
+def report_colours(report: Report) -> OutcomeColours:
+    """The outcome → colour map shared by all the sweep plots of ``report``."""
+    return outcome_colours(label for series in report.sweeps for label in series.labels)
+
+
+def sweep_figure(players, series: SweepSeries, current=None, colour_of: OutcomeColours | None = None):
+    """Equilibrium payoffs against one parameter; the background shows which outcome is played
+    (in ``colour_of``'s colours, shared with the report's other plots)."""
     from matplotlib.figure import Figure  # heavy: imported only when a picture is drawn
     xs, labels, payoffs = series.xs, series.labels, series.payoffs
     fig = Figure(figsize=(5.6, 2.9))
     ax = fig.add_axes([0.13, 0.18, 0.84, 0.72])
-    colour_of = outcome_colours(labels)
+    colour_of = outcome_colours(labels) if colour_of is None else colour_of
     step = (xs[-1] - xs[0]) / max(1, len(xs) - 1)
     start = 0
     for k in range(1, len(xs) + 1):
@@ -297,9 +310,10 @@ def sweep_figure(players, series: SweepSeries, current=None):
     return fig
 
 
-def outcome_legend_html(labels) -> str:
-    colours = outcome_colours(labels)
-    items = "".join(f"<li><span class=\"swatch\" style=\"background:{c}\"></span>{esc(l)}</li>" for l, c in colours.items())
+def outcome_legend_html(labels, colour_of: OutcomeColours | None = None) -> str:
+    colour_of = outcome_colours(labels) if colour_of is None else colour_of
+    items = "".join(f"<li><span class=\"swatch\" style=\"background:{colour_of[l]}\"></span>{esc(l)}</li>"
+                    for l in dict.fromkeys(labels))
     return f"<ul class=\"outcomes\">{items}</ul>"
 
 
@@ -310,16 +324,17 @@ def sweeps_html(report: Report) -> str:
              f"<p class=\"meta\">Each plot varies one parameter over its range ({report.sweep_points} points) with the "
              "others as above; the shading shows which outcome is played (the subgame-perfect path, or the set of "
              "equilibria); lines are the equilibrium payoffs where the equilibrium is unique.</p>", "<div class=\"sweeps\">"]
+    colour_of = report_colours(report)
     for series in report.sweeps:
         if series.error:
             parts.append(f"<figure><figcaption>{esc(series.name)}: no sweep ({esc(series.error)})</figcaption></figure>")
             continue
         distinct = list(dict.fromkeys(series.labels))
-        fig = sweep_figure(report.game.players, series, report.values.get(series.name))
+        fig = sweep_figure(report.game.players, series, report.values.get(series.name), colour_of)
         caption = f"<code>{esc(series.name)}</code> from {esc(num(series.lo))} to {esc(num(series.hi))}: " + \
                   ("one outcome throughout" if len(distinct) == 1 else f"{len(distinct)} outcomes")
         parts.append(f"<figure class=\"sweep\" id=\"sweep-{esc(series.name)}\">{svg_markup(fig)}<figcaption>{caption}"
-                     f"{outcome_legend_html(series.labels)}</figcaption></figure>")
+                     f"{outcome_legend_html(series.labels, colour_of)}</figcaption></figure>")
     parts.append("</div></section>")
     return "\n".join(parts)
 

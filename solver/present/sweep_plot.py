@@ -11,6 +11,7 @@ and lines differ in style as well as colour.
 """
 from __future__ import annotations
 
+import colorsys
 import os
 import string
 import textwrap
@@ -55,6 +56,51 @@ def _wrap(text: str, width: int = 80) -> str:
     return "\n".join(textwrap.wrap(text, width)) or text
 
 
+#: Pale shades for region backgrounds under lines (the report's sweep plots).
+PALE = ["#d6eaf8", "#fad7a0", "#d1f2eb", "#e8daef", "#f9e79f", "#d5d8dc", "#f5b7b1", "#a9dfbf"]
+
+
+def distinct_colour(k: int, palette=OKABE_ITO, pale: bool = False) -> str:
+    """The ``k``-th colour: the palette's, then further hues spread by the golden angle, so that
+    any number of outcomes get different colours.
+
+    >>> distinct_colour(0), len({distinct_colour(k) for k in range(40)})
+    ('#0072B2', 40)
+    """
+    if k < len(palette):
+        return palette[k]
+    extra = k - len(palette)
+    hue = (0.11 + extra * 0.618033988749895) % 1.0
+    saturation = (0.22 if pale else 0.65) + 0.1 * (extra // 7 % 3)
+    value = (0.96 if pale else 0.72) - 0.05 * (extra % 2)
+    red, green, blue = colorsys.hsv_to_rgb(hue, min(saturation, 1.0), value)
+    return "#{:02x}{:02x}{:02x}".format(*(round(255 * c) for c in (red, green, blue)))
+
+
+class OutcomeColours:
+    """One colour per outcome label, shared by every plot it is handed to: an outcome keeps its
+    colour from plot to plot, and a new outcome gets a colour no other outcome has.
+
+    >>> shared = OutcomeColours(PALE, pale=True)
+    >>> shared["A"], shared["B"], shared["A"], dict(shared.items())
+    ('#d6eaf8', '#fad7a0', '#d6eaf8', {'A': '#d6eaf8', 'B': '#fad7a0'})
+    """
+
+    def __init__(self, palette=OKABE_ITO, pale: bool = False, labels=()):
+        self.palette, self.pale = list(palette), pale
+        self._colours: dict[str, str] = {}
+        for label in labels:
+            self[label]
+
+    def __getitem__(self, label: str) -> str:
+        if label not in self._colours:
+            self._colours[label] = distinct_colour(len(self._colours), self.palette, self.pale)
+        return self._colours[label]
+
+    def items(self):
+        return self._colours.items()
+
+
 def _colours(result):
     """A colour and a letter per region outcome (largest first); tie-only outcomes are black."""
     regions = result.regions()
@@ -62,7 +108,7 @@ def _colours(result):
     colour, letter = {}, {}
     for region, tag in zip(real, _letters(len(real))):
         if region.outcome.code not in colour:
-            colour[region.outcome.code] = OKABE_ITO[len(colour) % len(OKABE_ITO)]
+            colour[region.outcome.code] = distinct_colour(len(colour))
             letter[region.outcome.code] = tag
     for region in regions:
         if region.outcome.code not in colour:

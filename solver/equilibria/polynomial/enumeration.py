@@ -32,6 +32,8 @@ _NICE_DENOMINATOR = 10_000
 GB_MAX_VARIABLES = 4
 #: The numeric fallback for one support system may take this many times the system budget.
 _NUMERIC_FALLBACK_BUDGETS = 4
+#: What the progress callback is told is being done.
+PROGRESS_STAGE = "solving support systems"
 EXACT_LABEL = "support enumeration + exact polynomial systems (Gröbner bases)"
 FLOAT_LABEL = "support enumeration + linear-product homotopy"
 
@@ -118,9 +120,10 @@ def _dedupe(points: list) -> list:
 class _Enumeration:
     """The state of one run: what was found, whether it is complete, and the notes."""
 
-    def __init__(self, payoffs, deadline):
+    def __init__(self, payoffs, deadline, progress=None):
         self.G, self.exact, self.float_out = prepared_payoffs(payoffs)
         self.deadline = deadline
+        self.progress = progress
         self.points: list = []
         self.families: list[FoundFamily] = []
         self.notes: list[Note] = []
@@ -134,6 +137,11 @@ class _Enumeration:
 
     def info(self, remarks) -> None:
         self.notes.extend(Note(INFO, message, data) for message, data in remarks)
+
+    def report(self, done: int, total: int) -> None:
+        """Tell the progress callback (if any) how many support systems are solved."""
+        if self.progress is not None:
+            self.progress(PROGRESS_STAGE, done, total)
 
     def supports(self) -> list:
         cmp = _comparable(self.G) if self.exact else self.G
@@ -154,7 +162,8 @@ class _Enumeration:
             else:
                 direct.append(S)
         pending = direct + self._numeric_first(numeric_first)
-        for S in pending:
+        self.report(0, len(pending))
+        for done, S in enumerate(pending, 1):
             if expired(self.deadline):
                 self.stopped("deadline reached; some support profiles were not solved")
                 return
@@ -166,12 +175,14 @@ class _Enumeration:
                     return
                 self._numeric_fallback(S, "budget exceeded" if isinstance(exc, DeadlinePassed)
                                        else f"exact method failed ({exc})")
+                self.report(done, len(pending))
                 continue
             self.points.extend(res.points)
             self.families.extend(res.families)
             self.info(res.remarks)
             if res.unsure:
                 self.complete = False
+            self.report(done, len(pending))
 
     def _numeric_first(self, supports) -> list:
         """Track large systems numerically; return those that show signs of degeneracy."""
@@ -205,7 +216,8 @@ class _Enumeration:
     def solve_float(self, supports) -> None:
         Gf = self.G
         hard = []
-        for S in supports:
+        self.report(0, len(supports))
+        for done, S in enumerate(supports, 1):
             mixing = mixing_players(S)
             if not mixing:
                 self.points.extend(pure_check(Gf, S).points)
@@ -214,8 +226,12 @@ class _Enumeration:
                 self.points.extend([p] if p is not None else [])
             elif len(mixing) > 2:
                 hard.append(S)
+            if len(mixing) <= 2:
+                self.report(done - len(hard), len(supports))
         try:
-            for S, found, flagged, _clean in numeric_batches(Gf, hard, self.deadline, payoff_scale(Gf)):
+            for tracked, (S, found, flagged, _clean) in enumerate(
+                    numeric_batches(Gf, hard, self.deadline, payoff_scale(Gf)), 1):
+                self.report(len(supports) - len(hard) + tracked, len(supports))
                 self.points.extend(newton_polish(Gf, S, p) for p, _ in found)
                 if flagged or any(singular for _, singular in found):
                     self.complete = False
@@ -260,13 +276,14 @@ def _family(found: FoundFamily, profiles: list, convert) -> Family:
                   dimension=found.dimension, all_extreme=found.all_extreme)
 
 
-def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> AlgorithmResult:
+def enumerate_polynomial(payoffs, *, deadline: float | None = None, progress=None) -> AlgorithmResult:
     """All Nash equilibria of an N-player game: isolated ones and positive-dimensional families.
 
     ``payoffs`` has shape ``(N, n_1, ..., n_N)``; exact (int / Fraction object arrays) or float64.
     ``deadline`` is a :func:`time.monotonic` value; when it passes the search stops and the result
     has ``complete=False`` and a ``deadline`` note. ``profiles`` are the equilibria isolated within
     their own support system (exact Fractions where exact), sorted; ``families`` the continua.
+    ``progress``, if given, is called as ``progress(what, done, total)`` as support systems are solved.
 
     >>> import numpy as np
     >>> mp = np.zeros((3, 2, 2, 2), dtype=object)   # three-player matching pennies
@@ -276,7 +293,7 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None) -> Algorithm
     >>> [[str(v) for v in p] for p in res.profiles[0]], res.complete
     ([['1/2', '1/2'], ['1/2', '1/2'], ['1/2', '1/2']], True)
     """
-    run = _Enumeration(payoffs, deadline)
+    run = _Enumeration(payoffs, deadline, progress)
     supports = run.supports()
     if run.exact:
         run.solve_exact(supports)
