@@ -31,7 +31,7 @@ import numpy as np
 import pytest
 
 from solver.core import regret
-from solver.io.gambit import load_gambit
+from solver.io.gambit import gambit_strategy_position, load_gambit
 from solver.io.yamlfile import GameFileError
 from solver.model.normal import NormalFormGame
 from solver.model.reduce import reduced_normal_form
@@ -75,7 +75,7 @@ def _gambit_label(strategy) -> str:
 def analyse(path: str, profiles: int | None) -> Analysis:
     game = load_gambit(path)
     if isinstance(game, NormalFormGame):
-        return Analysis(game, game, [list(s) for s in game.strategies], None)
+        return Analysis(game, game, [[gambit_strategy_position(s) for s in ss] for ss in game.strategies], None)
     if profiles is not None and profiles > MAX_PROFILES:
         return Analysis(game, None, None, None)
     reduced = reduced_normal_form(game)

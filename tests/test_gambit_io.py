@@ -129,7 +129,8 @@ def test_nfg_outcome_form_with_null_outcome_and_commas():
 def test_nfg_strategy_counts_and_label_repairs():
     game = parse_nfg('NFG 1 R "" { "" "P" } { 2 3 } ' + " ".join(["0"] * 12))
     assert game.players == ("Player 1", "P")
-    assert game.strategies == (("1", "2"), ("1", "2", "3"))
+    assert game.strategies == (("s1", "s2"), ("s1", "s2", "s3"))
+    assert parse_nfg(write_nfg(game)).strategies == game.strategies           # written back as labels
     game = parse_nfg('NFG 1 R "" { "X" "X" } { { "a" "" } { "d" "d" "e" } } ' + " ".join(["0"] * 12))
     assert game.players == ("X_1", "X_2")                      # Gambit's suffixes for repeats
     assert game.strategies == (("a", "2"), ("d_1", "d_2", "e"))

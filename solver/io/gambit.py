@@ -11,7 +11,8 @@ Numbers stay exact: ``3``, ``0.1`` and ``1/3`` become ``Fraction(3)``, ``Fractio
 ``Fraction(1, 3)``, whether the file says ``R`` (rational) or ``D`` (decimal).
 
 Strategic form (``NFG 1 R "title" { "P1" "P2" } ...``): strategies are given by labels
-(``{ { "U" "D" } { "L" "R" } }``) or by counts (``{ 2 2 }``, labelled "1", "2", ...); payoffs
+(``{ { "U" "D" } { "L" "R" } }``) or by counts (``{ 2 2 }``, labelled "s1", "s2", ...: see
+:func:`counted_strategies`; written back as labels, so they read the same again); payoffs
 either as one plain list (profile by profile, player 1's strategy changing fastest, one payoff per
 player) or as a list of outcomes ``{ "name" u1 u2 }`` followed by one outcome number per profile
 (0 = the null outcome, all payoffs zero).
@@ -227,10 +228,26 @@ def _unique_players(names: Sequence[str]) -> list[str]:
     return list(_distinct(named))
 
 
+#: Strategies given only by a count are labelled with this prefix and their position.
+COUNTED_PREFIX = "s"
+
+
 def _numbered(labels: Sequence[str]) -> tuple[str, ...]:
     """Strategy or move labels made usable: an empty label becomes its position ("1", "2", ...),
     a repeated one gets Gambit's occurrence suffixes ("defect_1", "defect_2")."""
     return _distinct([label or str(k) for k, label in enumerate(labels, start=1)])
+
+
+def counted_strategies(count: int) -> tuple[str, ...]:
+    """The labels of strategies a file gives only by number: "s1", "s2", ... (Gambit shows them
+    as "1", "2", ...; :func:`gambit_strategy_position` maps ours back to that position)."""
+    return tuple(f"{COUNTED_PREFIX}{k}" for k in range(1, count + 1))
+
+
+def gambit_strategy_position(label: str) -> str:
+    """Gambit's label ("2") for a strategy we labelled "s2"; other labels as they are."""
+    rest = label[len(COUNTED_PREFIX):]
+    return rest if label.startswith(COUNTED_PREFIX) and rest.isdigit() else label
 
 
 def _distinct(labels: Sequence[str]) -> tuple[str, ...]:
@@ -265,7 +282,7 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
     if parser.at("num"):
         while parser.at("num"):
             count = parser.integer("strategies", "a number of strategies", low=1)
-            strategies.append(tuple(str(k) for k in range(1, count + 1)))
+            strategies.append(counted_strategies(count))
     else:
         while parser.at("{"):
             start = parser.next()
