@@ -31,11 +31,6 @@ def pure_profile(indices: Sequence[int], shape: Sequence[int], exact: bool) -> M
     return tuple(pure_vector(int(s), int(n), exact) for s, n in zip(indices, shape))
 
 
-def as_profile(vectors) -> MixedProfile:
-    """Any sequence of per-player probability vectors (lists, arrays) as a tuple of tuples."""
-    return tuple(tuple(v) for v in vectors)
-
-
 def support(profile: MixedProfile) -> tuple[tuple[int, ...], ...]:
     """Per player, the strategies played with positive probability."""
     return tuple(tuple(k for k, v in enumerate(p) if v != 0) for p in profile)

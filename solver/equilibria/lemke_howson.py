@@ -226,15 +226,6 @@ def _check_inputs(A, B):
     return A, B
 
 
-def _positive_integers(M: np.ndarray) -> np.ndarray:
-    """:func:`~solver.core.numbers.positive_integer_matrix`, without its round trip through
-    ``Fraction`` when the entries are integers already (it costs more than a short path)."""
-    if M.dtype.kind in "iu" or all(type(v) is int for v in M.flat):
-        M = M.astype(object)
-        return M - min(M.flat) + 1
-    return positive_integer_matrix(M)
-
-
 def _positive_floats(M: np.ndarray) -> np.ndarray:
     """Positive-affine image of a float matrix with entries in [1, 2]."""
     low, high = float(M.min()), float(M.max())
@@ -310,7 +301,7 @@ def _certified(Mp, Mq, bases, exact: bool):
 def _exact_equilibrium(A: np.ndarray, B: np.ndarray, k: int, deadline, float_guided: bool):
     """The profile for exact payoffs: float-guided and certified when asked, else exact pivots."""
     payoffs = np.stack([A.astype(object), B.astype(object)])
-    Ai, Bi = _positive_integers(A), _positive_integers(B)
+    Ai, Bi = positive_integer_matrix(A), positive_integer_matrix(B)
     if float_guided:
         try:
             bases = _float_path(_positive_floats(Bi.T.astype(float)), _positive_floats(Ai.astype(float)), k, deadline)

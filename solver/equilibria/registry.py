@@ -9,7 +9,7 @@ Entries name their function as ``"module:function"`` and are imported when first
 registry imports no algorithm (subgame perfection asks it to solve each subgame without a cycle)
 and the command line starts quickly.
 
->>> [m.name for m in methods_for("normal")]
+>>> [m.name for m in METHODS if m.form == "normal"]
 ['pure', 'enumerate', 'lemke-howson', 'zero-sum', 'polynomial', 'homotopy']
 >>> from solver.model.normal import NormalFormGame
 >>> pd = NormalFormGame.from_arrays(["A", "B"], [["C", "D"], ["C", "D"]],
@@ -143,10 +143,6 @@ def method_summaries() -> dict[str, str]:
     return {AUTO: AUTO_SUMMARY, **{m.name: m.summary for m in METHODS}}
 
 
-def methods_for(form: str) -> list[Method]:
-    return [m for m in METHODS if m.form == form]
-
-
 def get(name: str) -> Method:
     if name not in BY_NAME:
         raise MethodError(f"unknown method '{name}' (methods: {', '.join(method_summaries())})")
@@ -158,11 +154,6 @@ def choose(game, *, purpose: str = "solve") -> Method:
     """The method "auto" means for this game. ``purpose="batch"`` (sweeps, thresholds, where one
     game is solved at many parameter values) keeps 3+ player games to pure equilibria."""
     return _choice(game, purpose)[0]
-
-
-def choice_notes(game, *, purpose: str = "solve") -> tuple[Note, ...]:
-    """What the auto choice gives up for this game, as notes (empty when it gives up nothing)."""
-    return _choice(game, purpose)[1]
 
 
 def _choice(game, purpose: str) -> tuple[Method, tuple[Note, ...]]:
@@ -258,5 +249,5 @@ def _accepts(function: Callable, name: str) -> bool:
     return name in parameters or any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values())
 
 
-__all__ = ["AUTO", "METHODS", "Method", "MethodError", "choose", "choice_notes", "get", "method_summaries",
-           "methods_for", "resolve", "run"]
+__all__ = ["AUTO", "METHODS", "Method", "MethodError", "choose", "get", "method_summaries",
+           "resolve", "run"]
