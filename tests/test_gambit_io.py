@@ -12,11 +12,13 @@ import json
 import os
 from fractions import Fraction
 from pathlib import Path
+import tempfile
 
 import numpy as np
 import pytest
 import sympy
 
+from solver.api import load_game, solve
 from solver.io.gambit import (gambit_safe_label, load_gambit, parse_efg, parse_nfg, read_efg, read_nfg, write_efg,
                                write_nfg)
 from solver.io.yamlfile import GameFileError, load_yaml_game
@@ -211,7 +213,8 @@ def test_efg_infosets_in_gambit_order_and_labels():
     t "" 5 "" { 0 0 }
     '''
     game = parse_efg(text)
-    assert [game.infosets[h].label for h in game.infosets_of(0)] == ["1:1", "1:2"]   # file numbers 2, 1
+    # file numbers 2, 1; the unnamed first decision is "root", as in tree and staged files
+    assert [game.infosets[h].label for h in game.infosets_of(0)] == ["root", "1:2"]
     reduced = reduced_normal_form(game)
     assert [s.gambit_label for s in reduced.strategies[0]] == ["11", "12", "2*"]
 
@@ -578,3 +581,44 @@ def test_corpus_round_trips(rel, entry, tmp_path):
         assert_gambit_reads_normal(game, text)
     else:
         assert_gambit_reads_tree(game, text)
+
+
+def test_the_first_decision_is_root_in_every_game_style():
+    """One game (Ann moves, then Bob sees her move) written as a tree, as stages and as .efg: the
+    JSON names Ann's unnamed first decision "root" in all three."""
+    tree = """title: t
+players: [Ann, Bob]
+tree:
+  player: Ann
+  moves:
+    l: {player: Bob, moves: {x: {payoffs: [1, 1]}, y: {payoffs: [0, 0]}}}
+    r: {player: Bob, moves: {x: {payoffs: [0, 0]}, y: {payoffs: [2, 2]}}}
+"""
+    staged = """title: s
+players: [Ann, Bob]
+stages:
+  - {player: Ann, moves: [l, r]}
+  - {player: Bob, moves: [x, y]}
+payoffs:
+  Ann: l*x + 2*r*y
+  Bob: l*x + 2*r*y
+timing: sequential
+"""
+    efg = """EFG 2 R "" { "Ann" "Bob" } ""
+p "" 1 1 "" { "l" "r" } 0
+p "" 2 1 "" { "x" "y" } 0
+t "" 1 "" { 1 1 }
+t "" 2 "" { 0 0 }
+p "" 2 2 "" { "x" "y" } 0
+t "" 3 "" { 0 0 }
+t "" 4 "" { 2 2 }
+"""
+    roots = set()
+    for suffix, text in ((".yaml", tree), (".yaml", staged), (".efg", efg)):
+        with tempfile.TemporaryDirectory() as folder:
+            path = Path(folder) / f"game{suffix}"
+            path.write_text(text)
+            data = solve(load_game(path)).to_dict()
+        (ann_first,) = {tuple(e["strategies"]["Ann"]) for e in data["equilibria"]}
+        roots.add(ann_first)
+    assert roots == {("root",)}

@@ -112,7 +112,7 @@ payoffs:
 """)
     tree = load_game(str(path))
     labels = sorted((tree.players[s.player], s.label, len(s.nodes)) for s in tree.infosets)
-    assert labels == [("Russia", "Russia", 1), ("US", "alarm", 2), ("US", "quiet", 2)]
+    assert labels == [("Russia", "root", 1), ("US", "alarm", 2), ("US", "quiet", 2)]
     numeric = tree.evaluated()
     probs = sorted(numeric.chance_probs[n] for n in range(numeric.num_nodes) if numeric.parent[n] >= 0
                    and numeric.node_player[numeric.parent[n]] == -1)

@@ -131,7 +131,7 @@ def test_covert_transfer(route):
     result = subgame_perfect_equilibria(tree, route=route)
     assert len(result.profiles) == 1
     (behaviour, payoffs), = equilibria(result)
-    assert by_label(tree, behaviour) == {"Russia": (F(3, 10), F(7, 10)), "Alarm": (F(20, 27), F(7, 27)),
+    assert by_label(tree, behaviour) == {"root": (F(3, 10), F(7, 10)), "Alarm": (F(20, 27), F(7, 27)),
                                          "Quiet": (F(0), F(1))}
     assert payoffs == (F(-4, 27), F(-12, 5))
     assert expected_payoffs(tree, behaviour) == payoffs
@@ -165,7 +165,7 @@ def test_covert_transfer_with_floats():
     assert not tree.is_exact
     (behaviour,) = subgame_perfect_equilibria(tree).profiles
     probs = by_label(tree, behaviour)
-    assert probs["Russia"][0] == pytest.approx(0.3, abs=1e-6)
+    assert probs["root"][0] == pytest.approx(0.3, abs=1e-6)
     assert probs["Alarm"][0] == pytest.approx(20 / 27, abs=1e-6)
     assert isinstance(probs["Alarm"][0], float)
 
@@ -176,7 +176,7 @@ def test_alliance_rupture(route):
     result = subgame_perfect_equilibria(tree, route=route)
     assert result.complete
     (behaviour, payoffs), = equilibria(result)
-    assert by_label(tree, behaviour) == {"NorthKorea": (1, 0), "Supply/WarEnds": (0, 1), "Supply/WarGoesOn": (1, 0)}
+    assert by_label(tree, behaviour) == {"root": (1, 0), "Supply/WarEnds": (0, 1), "Supply/WarGoesOn": (1, 0)}
     assert payoffs == (F(8, 5), F(23, 5))
 
 
@@ -184,7 +184,7 @@ def test_alliance_rupture_threshold():
     """North Korea supplies iff (1 − p_end)·g > n, i.e. p_end < 2/3."""
     for p_end, supplies in ((F(3, 5), True), (F(7, 10), False)):
         (behaviour,) = subgame_perfect_equilibria(load("alliance_rupture.yaml", p_end=p_end)).profiles
-        assert by_label(load("alliance_rupture.yaml"), behaviour)["NorthKorea"] == ((1, 0) if supplies else (0, 1))
+        assert by_label(load("alliance_rupture.yaml"), behaviour)["root"] == ((1, 0) if supplies else (0, 1))
 
 
 def test_outside_option_battle_of_the_sexes_has_three_spe():

@@ -503,7 +503,9 @@ class _EfgReader:
 
     def _label_infosets(self, order, gambit_number) -> None:
         """Labels unique in the game: the name, or "player:number" (Gambit's number) when the name
-        is empty or shared; move labels numbered when empty or repeated."""
+        is empty or shared, but "root" for an unnamed first decision, as in the other game styles;
+        move labels numbered when empty or repeated."""
+        root_key = self.records[0][2] if self.records else None
         name_count: dict[str, int] = {}
         for key in order:
             if self.infosets[key].name:
@@ -511,7 +513,12 @@ class _EfgReader:
         used = set()
         for key in sorted(order):
             s = self.infosets[key]
-            label = s.name if s.name and name_count[s.name] == 1 else f"{self.players[key[0]]}:{gambit_number[key]}"
+            if s.name and name_count[s.name] == 1:
+                label = s.name
+            elif key == root_key and not s.name and key[0] != CHANCE:
+                label = "root"
+            else:
+                label = f"{self.players[key[0]]}:{gambit_number[key]}"
             while label in used:
                 label += "'"
             used.add(label)

@@ -219,10 +219,11 @@ def _relabel_staged(game, stages):
     infosets = []
     for s in game.infosets:
         ident, observed = s.label.split("@", 1)
-        infosets.append(InformationSet(observed, s.player, s.moves, s.nodes))
+        # The first decision is "root", as an unnamed root is in tree files and .efg files.
+        infosets.append(InformationSet("root" if 0 in s.nodes else observed, s.player, s.moves, s.nodes))
     labels = [s.label for s in infosets]
     if len(set(labels)) < len(labels):   # two stages see the same history: keep the stage id
-        infosets = [InformationSet(s.label.replace("@", ": ", 1), i.player, i.moves, i.nodes)
+        infosets = [i if i.label == "root" else InformationSet(s.label.replace("@", ": ", 1), i.player, i.moves, i.nodes)
                     for s, i in zip(game.infosets, infosets)]
     return game.with_changes(infosets=tuple(infosets))
 
