@@ -11,32 +11,40 @@ and puts the result in the game's own names as a ``Solution``.
 """
 from __future__ import annotations
 
+import dataclasses
 import itertools
 import os
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Mapping
 
 import numpy as np
+import sympy
 
 from solver.core.deadline import deadline_after
-from solver.core.numbers import clean
+from solver.core.numbers import Surd, clean
 from solver.core.profiles import is_pure, pure_indices
 from solver.core.regret import expected_payoffs
 from solver.equilibria import registry
 from solver.equilibria import subgames
 from solver.equilibria.backward import backward_induction
 from solver.equilibria.components import maximal_families, nash_subset_members
+from solver.equilibria.dedupe import deduplicated_result, distinct_profiles, extreme_point_counts
+from solver.equilibria.pbe import assess, perfect_bayesian_equilibria
+from solver.equilibria.refinements import assessment_record
+from solver.equilibria.signalling import signalling_structure
 from solver.equilibria.result import AlgorithmResult, Note
 from solver.io.gambit import load_gambit
 from solver.io.yamlfile import load_yaml_game
-from solver.model.expr import ExpressionError, number, to_exact
+from solver.model.expr import ExpressionError, number, symbol, to_exact
 from solver.model.normal import NormalFormGame
 from solver.model.reduce import behaviour_from_mixed, reduced_normal_form
 from solver.model.tree import ExtensiveGame
 from solver.model.walk import outcome_distribution, subtree_values
 from solver.results import Equilibrium, Solution
 
-CONCEPTS = {"nash": "nash", "spe": "subgame-perfect", "subgame-perfect": "subgame-perfect"}
+CONCEPTS = {"nash": "nash", "spe": "subgame-perfect", "subgame-perfect": "subgame-perfect",
+            "pbe": "perfect-bayesian", "perfect-bayesian": "perfect-bayesian", "sequential": "sequential"}
 THREAT = "threat"
 #: What ``solve methods`` lists and ``--method`` accepts.
 METHODS = registry.method_summaries()
@@ -78,8 +86,19 @@ def parameter_values(game, overrides: Mapping[str, object] | None = None) -> dic
     return {k: to_exact(v) for k, v in values.items()}
 
 
+@dataclass(frozen=True)
+class AlgebraicGame(NormalFormGame):
+    """A numeric normal-form game whose payoffs are exact but irrational (square roots): ``payoffs``
+    are float64 as for any float game, ``exact_payoffs`` the same numbers as exact
+    :class:`~solver.core.numbers.Surd` objects, for the methods that keep exactness (the
+    polynomial method decides ties with them)."""
+    exact_payoffs: np.ndarray | None = field(default=None, compare=False, repr=False)
+
+
 def evaluate_game(game, values: Mapping[str, object]):
-    """The numeric game for these parameter values; chance probabilities are checked."""
+    """The numeric game for these parameter values; chance probabilities are checked. A
+    normal-form game whose payoffs are sums of rational multiples of square roots (``sqrt(2)``)
+    comes back as an :class:`AlgebraicGame`, carrying them exactly besides the floats."""
     try:
         numeric = game.evaluated(values)
     except ExpressionError as error:
@@ -88,14 +107,76 @@ def evaluate_game(game, values: Mapping[str, object]):
         problems = numeric.check_probabilities()
         if problems:
             raise SolveError("chance probabilities are invalid with these parameter values: " + "; ".join(problems))
+    elif numeric is not game and numeric.payoffs.dtype == float:
+        exact = _exact_payoffs(game, values)
+        if exact is not None:
+            numeric = AlgebraicGame(numeric.players, numeric.strategies, numeric.payoffs, numeric.info, exact)
     return numeric
+
+
+def _exact_payoffs(game: NormalFormGame, values: Mapping[str, object]) -> np.ndarray | None:
+    """The payoffs at ``values`` as :class:`Surd` numbers, or None when one is not a sum of
+    rational multiples of square roots (``pi``, a cube root) or a parameter value is a float
+    that is not its exact default."""
+    defaults = game.info.defaults
+    substitution = {}
+    for name, value in values.items():
+        if isinstance(value, Fraction):
+            value = sympy.Rational(value.numerator, value.denominator)
+        elif name in defaults and isinstance(defaults[name], sympy.Expr) and float(defaults[name]) == value:
+            value = defaults[name]
+        else:
+            return None
+        substitution[symbol(name)] = value
+    out = np.empty(game.payoffs.shape, dtype=object)
+    for index, expr in np.ndenumerate(game.payoffs):
+        exact = _surd(expr.subs(substitution) if isinstance(expr, sympy.Basic) else expr)
+        if exact is None:
+            return None
+        out[index] = exact
+    return out
+
+
+def _surd(expr) -> Surd | None:
+    """An exact sympy number as a :class:`Surd`, or None when it is not one (see ``_exact_payoffs``)."""
+    if isinstance(expr, (int, Fraction)):
+        return Surd.of(expr)
+    if not isinstance(expr, sympy.Expr) or expr.free_symbols:
+        return None
+    if expr.is_Rational:
+        return Surd.of(Fraction(int(expr.p), int(expr.q)))
+    if expr.is_Pow and expr.exp.is_Rational and expr.exp.q == 2 and expr.base.is_Rational and expr.base >= 0:
+        root = Surd.sqrt(Fraction(int(expr.base.p), int(expr.base.q)))
+        return _power(root, int(expr.exp.p)) if root else None
+    if expr.is_Pow and expr.exp.is_Integer:
+        base = _surd(expr.base)
+        return _power(base, int(expr.exp)) if base is not None and (base or expr.exp > 0) else None
+    if expr.is_Add or expr.is_Mul:
+        parts = [_surd(a) for a in expr.args]
+        if any(p is None for p in parts):
+            return None
+        total = parts[0]
+        for p in parts[1:]:
+            total = total + p if expr.is_Add else total * p
+        return total
+    return None
+
+
+def _power(base: Surd, exponent: int) -> Surd:
+    result = Surd.of(1)
+    for _ in range(abs(exponent)):
+        result = result * base
+    return result if exponent >= 0 else result.inverse()
 
 
 def run_method(method: str, game, deadline: float | None, progress=None) -> AlgorithmResult:
     """``registry.run`` with its refusals as ``SolveError``s naming ``--method``; ``progress``
     (``progress(what, done, total)``) goes to methods that report it."""
     try:
-        return registry.run(method, game, deadline=deadline, progress=progress)
+        extra = {}
+        if getattr(game, "exact_payoffs", None) is not None and registry.resolve(method, game)[0].name == "polynomial":
+            extra["algebraic"] = game.exact_payoffs          # the polynomial method keeps irrational payoffs exact
+        return registry.run(method, game, deadline=deadline, progress=progress, **extra)
     except registry.MethodError as error:
         raise SolveError(str(error), "--method") from None
 
@@ -164,7 +245,7 @@ def _one_point_mixtures(tree: ExtensiveGame, profiles) -> tuple[tuple[int, int],
 # ---- trees -----------------------------------------------------------------------------------
 def behaviour_equilibrium(tree: ExtensiveGame, behaviour: Mapping[int, object], payoffs, exact: bool,
                           subgame_perfect: bool | None = None, notes=(), label: str = "", regret=0,
-                          approximate: bool = False) -> Equilibrium:
+                          approximate: bool = False, extreme_points: int = 1) -> Equilibrium:
     strategies: dict[str, dict] = {p: {} for p in tree.players}
     for h, probs in sorted(behaviour.items()):
         if probs is None:
@@ -179,7 +260,8 @@ def behaviour_equilibrium(tree: ExtensiveGame, behaviour: Mapping[int, object], 
     return Equilibrium(strategies=strategies, payoffs={p: clean(v) for p, v in zip(tree.players, payoffs)},
                        pure=is_pure(behaviour), regret=clean(regret), exact=exact,
                        path=tuple((o, clean(p)) for o, p in merged.items()),
-                       subgame_perfect=subgame_perfect, notes=tuple(notes), label=label, approximate=approximate)
+                       subgame_perfect=subgame_perfect, notes=tuple(notes), label=label, approximate=approximate,
+                       extreme_points=extreme_points)
 
 
 def _tree_spe(tree: ExtensiveGame, method: str, deadline, progress=None) -> tuple[AlgorithmResult, list[Equilibrium]]:
@@ -198,22 +280,32 @@ def _all_exact(values) -> bool:
 
 def _tree_nash(tree: ExtensiveGame, method: str, deadline,
                progress=None) -> tuple[AlgorithmResult, list[Equilibrium], NormalFormGame]:
-    """Nash equilibria through the reduced normal form, each marked subgame-perfect or not."""
+    """Nash equilibria through the reduced normal form, each marked subgame-perfect or not. Extreme
+    equilibria of the reduced normal form that are one behaviour profile are listed once
+    (:mod:`solver.equilibria.dedupe`), with the number of them it stands for; the result's
+    profiles and families are renumbered to match the list."""
     reduced = reduced_normal_form(tree)
     game = reduced.game
     result = run_method(method, game, deadline, progress)
-    spe_profiles = backward_induction(tree).profiles if tree.is_perfect_information else None
-    equilibria = []
-    for profile, eq in zip(result.profiles, normal_form_equilibria(game, result)):
+    behaviours = []
+    for profile in result.profiles:
         behaviour = {}
         for i in range(tree.num_players):
             behaviour.update(behaviour_from_mixed(tree, reduced.strategies[i], list(profile[i])))
+        behaviours.append(behaviour)
+    kept, group = distinct_profiles(behaviours)
+    counts = extreme_point_counts(group)
+    result = deduplicated_result(result, kept, group)
+    spe_profiles = backward_induction(tree).profiles if tree.is_perfect_information else None
+    equilibria = []
+    for k, eq in zip(kept, normal_form_equilibria(game, result)):
+        behaviour = behaviours[k]
         spe, threats = None, ()
         if spe_profiles is not None and eq.pure:
             spe, threats = _credibility(tree, behaviour, spe_profiles)
         equilibria.append(behaviour_equilibrium(tree, behaviour, [eq.payoffs[p] for p in game.players], eq.exact,
                                                 spe, threats, label=eq.label, regret=eq.regret,
-                                                approximate=eq.approximate))
+                                                approximate=eq.approximate, extreme_points=counts[len(equilibria)]))
     return result.with_changes(label=f"{result.label} on the reduced normal form"), equilibria, game
 
 
@@ -265,6 +357,33 @@ def _values_with_best_moves_where_open(tree: ExtensiveGame, choice: Mapping[int,
     return values
 
 
+def _tree_pbe(tree: ExtensiveGame, method: str, concept: str, deadline) -> tuple[AlgorithmResult, list[Equilibrium]]:
+    """Perfect Bayesian equilibria with their beliefs (``solver/equilibria/pbe.py``); for
+    ``sequential``, those whose beliefs are shown consistent (an undecided one is left out and noted)."""
+    if method not in ("auto", "pbe"):
+        raise SolveError(f"--concept {concept} has its own method; leave out --method {method}", "--method")
+    if not tree.is_exact:
+        raise SolveError("perfect Bayesian equilibria are computed exactly: the payoffs and probabilities must be rational "
+                         "at these parameter values", "--concept")
+    result = perfect_bayesian_equilibria(tree, deadline=deadline)
+    structure = signalling_structure(tree)
+    equilibria, kept = [], []
+    for profile in result.profiles:
+        record = assessment_record(tree, structure, assess(tree, profile))
+        if concept == "sequential" and record["sequential"]["holds"] is not True:
+            continue
+        kept.append(profile)
+        equilibrium = behaviour_equilibrium(tree, profile, subtree_values(tree, profile)[0], True)
+        equilibria.append(dataclasses.replace(equilibrium, assessment=record))
+    if len(kept) < len(result.profiles):
+        note = Note("not-sequential", "{count} perfect Bayesian equilibria are left out: their beliefs are not (or not "
+                                      "shown to be) consistent", {"count": len(result.profiles) - len(kept)})
+        result = result.with_changes(profiles=tuple(kept), notes=result.notes + (note,))
+    if concept == "sequential":
+        result = result.with_changes(label="sequential (perfect Bayesian with consistent beliefs)")
+    return result, equilibria
+
+
 # ---- the entry point -------------------------------------------------------------------------
 def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str | None = None,
           method: str = "auto", exact: bool = False, timeout: float | None = None,
@@ -286,12 +405,15 @@ def solve(game, parameters: Mapping[str, object] | None = None, *, concept: str 
     sequential = isinstance(numeric, ExtensiveGame)
     chosen = CONCEPTS.get(concept or ("spe" if sequential else "nash"))
     if chosen is None:
-        raise SolveError(f"unknown concept '{concept}' (use nash{' or spe' if sequential else ''})", "--concept")
+        raise SolveError(f"unknown concept '{concept}' (use nash{', spe, pbe or sequential' if sequential else ''})", "--concept")
     if not sequential:
         chosen = "nash"    # a normal-form game has no proper subgames: both concepts agree
         result = run_method(method, numeric, deadline, progress)
         equilibria = normal_form_equilibria(numeric, result)
         extra = {"strategy_names": numeric.strategies, **_continua(result, numeric.payoffs)}
+    elif chosen in ("perfect-bayesian", "sequential"):
+        result, equilibria = _tree_pbe(numeric, method, chosen, deadline)
+        extra = {}
     elif chosen == "subgame-perfect":
         result, equilibria = _tree_spe(numeric, method, deadline, progress)
         extra = _spe_continua(numeric, result, deadline)

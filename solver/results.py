@@ -64,6 +64,12 @@ class Equilibrium:
     notes: tuple[Note, ...] = ()
     label: str = ""           # e.g. the reduced-normal-form strategy names of a pure profile
     approximate: bool = False
+    #: ``--concept pbe``: beliefs, belief conditions, classification and refinements (JSON-ready
+    #: but for exact numbers), from :func:`solver.equilibria.refinements.assessment_record`.
+    assessment: Mapping[str, Any] | None = None
+    #: Trees through the reduced normal form: how many of its extreme equilibria give this one
+    #: behaviour profile (realization-equivalent mixtures are listed once).
+    extreme_points: int = 1
 
     def to_dict(self, exact: bool = False) -> dict:
         def convert(v):
@@ -82,9 +88,22 @@ class Equilibrium:
         out["regret"] = as_json_number(self.regret, exact and self.exact)
         if self.approximate:
             out["approximate"] = True
+        if self.extreme_points > 1:
+            out["extreme_points"] = self.extreme_points
         if self.notes:
             out["notes"] = [n.text() for n in self.notes]
+        if self.assessment is not None:
+            out.update(_numbers_as_json(self.assessment, exact and self.exact))
         return out
+
+
+def _numbers_as_json(value, exact: bool):
+    """A PBE's record with its numbers as JSON numbers (fraction strings when ``exact``)."""
+    if isinstance(value, Mapping):
+        return {k: _numbers_as_json(v, exact) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_numbers_as_json(v, exact) for v in value]
+    return as_json_number(value, exact) if isinstance(value, (int, float, Fraction)) and not isinstance(value, bool) else value
 
 
 
@@ -175,7 +194,8 @@ class Solution:
 
     # ---- in a notebook or script -----------------------------------------------------------
     def __repr__(self) -> str:
-        kind = "subgame-perfect" if self.concept == "subgame-perfect" else "Nash"
+        kind = {"subgame-perfect": "subgame-perfect", "perfect-bayesian": "perfect Bayesian",
+                "sequential": "sequential"}.get(self.concept, "Nash")
         count = len(self.equilibria)
         return (f"<Solution {self.title!r}: {count} {kind} {'equilibrium' if count == 1 else 'equilibria'} by "
                 f"{self.method_name or self.method}; {self.completeness}>")

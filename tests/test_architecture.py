@@ -33,6 +33,7 @@ LAYERS = {
     "solver.analysis": 5,
     "solver.present": 6,
     "solver.commands": 7,
+    "solver.serve": 7,       # the explorer (solve serve): beside the commands
     "solver.cli": 7,
     "solver.__main__": 8,
     "solver": 8,             # solver/__init__.py: the public API re-exports
@@ -41,7 +42,8 @@ LAYERS = {
 #: Third-party modules that may be imported inside a function (optional extras or slow to import).
 LAZY_ALLOWED = {"matplotlib", "scipy", "pygambit", "nashpy", "multiprocessing", "signal", "SALib",
                 "distributed", "dask", "pandas", "uvicorn", "starlette", "fastapi", "panel", "selenium",
-                "playwright", "webbrowser", "http", "socketserver", "threading"}
+                "playwright", "webbrowser", "http", "socketserver", "threading", "ipywidgets",
+                "IPython"}
 
 MAX_MODULE_LINES = 650
 MAX_FUNCTION_LINES = 80

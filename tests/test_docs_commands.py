@@ -97,3 +97,27 @@ def test_doc_examples_use_real_commands_options_and_files(section, line, monkeyp
     # the arguments parse (no command is run)
     context = command.make_context(f"solve {name}", list(rest), resilient_parsing=False)
     context.close()
+
+
+def _shared_options() -> str:
+    """The table of options shared by the commands (before the first command's section)."""
+    return doc_text().split("## `", 1)[0]
+
+
+@pytest.mark.parametrize("name", COMMANDS)
+def test_every_option_is_documented(name):
+    """Each option of each command appears in its section (synopsis or text) or in the shared table."""
+    body = sections().get(name, "")
+    shared = _shared_options()
+    missing = []
+    for parameter in main.commands[name].params:
+        if not isinstance(parameter, click.Option) or parameter.hidden:
+            continue
+        names = parameter.opts + parameter.secondary_opts
+        if not any(re.search(rf"(?<![\w-]){re.escape(n)}(?![\w-])", body + shared) for n in names):
+            missing.append(max(names, key=len))
+    assert not missing, f"docs/commands.md does not document {', '.join(missing)} of 'solve {name}'"
+
+
+def test_the_global_debug_flag_is_documented():
+    assert "`--debug`" in _shared_options() and "SOLVE_DEBUG" in _shared_options()

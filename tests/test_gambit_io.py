@@ -276,7 +276,7 @@ NFG_ERRORS = [
     ('NFG 1 R "t" { "A" } { 1 } 1 @', 1, "", "unexpected text '@'"),
     ('NFG 1 R "t" { "A" }\n{ 1 }\n"open', 3, "", "never closed"),
     ('', 1, "header", "found the end of the file"),
-    ('NFG 1 R "t" { "A" "B" }\n{ 100000 100000 }\n1 2', 3, "payoffs", "expected 20000000000 payoffs"),
+    ('NFG 1 R "t" { "A" "B" }\n{ 100000 100000 }\n1 2', 2, "strategies", "20000000000 payoffs; the limit is"),
     ('NFG 1 R "t" { "A" }\n{ 1 }\n1e999999999', 3, "payoffs", "out of range"),
 ]
 

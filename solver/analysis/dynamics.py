@@ -27,6 +27,7 @@ the trajectories.
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Sequence
 
@@ -37,6 +38,10 @@ from solver.model.reduce import reduced_normal_form
 from solver.model.tree import ExtensiveGame
 
 METHODS = ("replicator", "fictitious-play")
+#: The most time points or rounds a run takes (each keeps a row of probabilities; a billion would not fit).
+MAX_STEPS = 1_000_000
+#: The latest end time of the replicator (payoffs scaled to a range of 1: 60 is plenty to settle).
+MAX_HORIZON = 1e6
 CONVERGED = 2e-3          # largest movement of a probability in the last quarter that counts as settled
 
 
@@ -219,6 +224,10 @@ def run_dynamics(game, method: str = "replicator", parameters=None, steps: int |
     replicator is also run from a few more starting points (for the phase plot)."""
     if method not in METHODS:
         raise SolveError(f"unknown dynamics '{method}' (use {' or '.join(METHODS)})", "--method")
+    if steps is not None and not 1 <= steps <= MAX_STEPS:
+        raise SolveError(f"expected 1 to {MAX_STEPS:,} steps (dynamics.MAX_STEPS), got {steps:,}", "--steps")
+    if not (isinstance(horizon, (int, float)) and math.isfinite(horizon) and 0 < horizon <= MAX_HORIZON):
+        raise SolveError(f"expected a positive, finite end time of at most {MAX_HORIZON:g}, got {horizon}", "--horizon")
     values = parameter_values(game, parameters)
     try:
         numeric = two_player_game(evaluate_game(game, values))

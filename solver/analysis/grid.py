@@ -7,6 +7,7 @@ ends are rational, and the checks that the swept names fit the game.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from fractions import Fraction
@@ -18,6 +19,8 @@ from solver.api import SolveError, parameter_values
 from solver.model.expr import ExpressionError, number, to_exact
 
 MAX_POINTS = 50_000_000
+#: Bytes a sweep keeps per grid point at least (an outcome code and a payoff per player, 8 bytes each).
+BYTES_PER_POINT = 8
 #: A swept parameter takes at least this many values (one value is ``--set``, not a sweep).
 MIN_POINTS = 2
 AXIS_SYNTAX = re.compile(r"^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*([^:]+):([^:]+):\s*([0-9]+)\s*$")
@@ -63,7 +66,10 @@ def parse_axis(text: str) -> Axis:
         lo, hi = to_exact(number(lo_text.strip())), to_exact(number(hi_text.strip()))
     except (ExpressionError, TypeError, ValueError):
         raise SolveError("LO and HI must be numbers such as 0, 2.5 or 1/3", f"--param {text}") from None
-    count = int(count_text)
+    count = int(count_text) if len(count_text) <= 12 else MAX_POINTS + 1
+    if count > MAX_POINTS:
+        raise SolveError(f"N (the number of points) must be at most {MAX_POINTS:,}, got {_digits(count_text)}",
+                         f"--param {name}")
     if count < MIN_POINTS:
         raise SolveError(f"N (the number of points) must be at least {MIN_POINTS}, got {count}; "
                          f"to solve at one value use --set {name}=VALUE", f"--param {text}")
@@ -85,10 +91,28 @@ def check_axes(game, axes: Sequence[Axis], settings: Mapping[str, object] | None
         if settings and axis.name in settings:
             raise SolveError(f"'{axis.name}' is both swept and set with --set", f"--param {axis.name}")
         seen.add(axis.name)
-    total = int(np.prod([a.count for a in axes])) if axes else 1
+    total = math.prod(a.count for a in axes)           # Python integers: no overflow
     if total > MAX_POINTS:
-        raise SolveError(f"the grid has {total} points; at most {MAX_POINTS} are allowed", "--param")
+        players = len(getattr(game, "players", ())) or 1
+        need = total * BYTES_PER_POINT * (players + 1)
+        raise SolveError(f"the grid has {total:,} points, which would take at least {_size(need)} of memory; at most "
+                         f"{MAX_POINTS:,} points are allowed (grid.MAX_POINTS): use fewer points per parameter",
+                         "--param")
     return fixed
+
+
+def _digits(text: str) -> str:
+    text = text.strip()
+    return text if len(text) <= 15 else f"a {len(text)}-digit number"
+
+
+def _size(count: int) -> str:
+    """``3 * 2**30`` → ``"3.0 GB"``."""
+    for unit in ("bytes", "KB", "MB", "GB", "TB", "PB"):
+        if count < 1024 or unit == "PB":
+            return f"{count:.1f} {unit}" if unit != "bytes" else f"{count} bytes"
+        count /= 1024
+    return f"{count:.1f} PB"
 
 
 def grid_point(axes: Sequence[Axis], index) -> dict[str, object]:

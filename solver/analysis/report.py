@@ -13,10 +13,12 @@ from typing import Mapping
 import numpy as np
 
 from solver.analysis.batched import ProgressReport
+from solver.analysis.distributions import Beliefs, parse_distribution
 from solver.analysis.explanation import Explanation, explain_game
 from solver.analysis.grid import Axis
 from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture, tree_solution
-from solver.analysis.sweep import sweep
+from solver.analysis.robustness import RobustnessResult, robustness
+from solver.analysis.sweep import sweep, sweep_plan
 from solver.api import evaluate_game, parameter_values, solve
 from solver.equilibria.result import Note
 from solver.model.expr import to_exact
@@ -56,6 +58,7 @@ class Report:
     explanation: Explanation
     sweeps: tuple[SweepSeries, ...]
     sweep_points: int
+    robustness: RobustnessResult | None = None     # every ranged parameter uniform over its range
 
 
 def sweep_series(game, name: str, lo, hi, settings: Mapping[str, object] | None, points: int = SWEEP_POINTS) -> SweepSeries:
@@ -88,7 +91,27 @@ def build_report(game, parameters: Mapping[str, object] | None = None, sweep_poi
     if progress is not None and ranged:
         progress(SWEEPING, len(ranged), len(ranged))
     return Report(game, values, numeric, solution, picture(numeric, solution), explain_game(game, parameters, weak),
-                  tuple(sweeps), sweep_points)
+                  tuple(sweeps), sweep_points, report_robustness(game, parameters) if ranged else None)
+
+
+#: Samples of the report's robustness section (games solved sample by sample: ``POINTWISE_SAMPLES``).
+ROBUSTNESS_SAMPLES = 20_000
+POINTWISE_SAMPLES = 200
+
+
+def report_robustness(game, parameters: Mapping[str, object] | None = None) -> RobustnessResult | None:
+    """Outcome probabilities when every parameter with a range (and no value set) is uniformly
+    uncertain over it: the report's robustness section (no Sobol indices, to keep it quick)."""
+    ranged = [p for p in game.info.parameters if p.range and p.name not in (parameters or {})]
+    if not ranged:
+        return None
+    beliefs = Beliefs({}, {p.name: parse_distribution(f"uniform({p.range[0]}, {p.range[1]})", p.name) for p in ranged})
+    batched = sweep_plan(game)[0] != "pointwise"
+    try:
+        return robustness(game, beliefs, parameters, samples=ROBUSTNESS_SAMPLES if batched else POINTWISE_SAMPLES, seed=0,
+                          workers=1, sobol_base=0)
+    except (ValueError, ArithmeticError):
+        return None
 
 
 def report_solution(game, parameters, values, numeric) -> Solution:

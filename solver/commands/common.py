@@ -3,17 +3,27 @@ one-line errors.
 
 Errors follow the contract: one line on stderr, ``Error: FILE:LINE: KEY.PATH: message``, exit
 status 2, no traceback, nothing written.
+
+Every output file is written to a temporary file in the same directory and renamed when complete
+(:func:`atomic_path`), so an interrupted run leaves neither a half-written file nor the temporary
+one. ``--timeout`` and ``--max-memory`` (:func:`limited`) run a command in a child process that is
+stopped at the deadline or when it runs out of memory.
 """
 from __future__ import annotations
 
 import functools
+import glob
+import inspect
+import math
 import os
 import sys
 import time
+from contextlib import contextmanager
 
 import click
 
 from solver.api import SolveError, load_game, parameter_values
+from solver.core import isolate
 from solver.io.located import undefined_error
 from solver.io.yamlfile import GameFileError
 from solver.model.expr import ExpressionError, UndefinedValue
@@ -23,12 +33,30 @@ from solver.present.draw import picture_format, save_figure
 GAME = "solver.game"
 
 
+#: The longest message line printed, the longest piece of the user's own text quoted in one, and
+#: the longest file name quoted.
+MAX_MESSAGE, MAX_QUOTE, MAX_PATH = 1000, 80, 300
+
+
+def shown(text, limit: int = MAX_QUOTE) -> str:
+    """User text as a message may quote it: one line (control characters and lone surrogates
+    escaped as in Python) and at most ``limit`` characters.
+
+    >>> shown("a\\nb\\x1b[31m"), shown("x" * 100, 10)
+    ('a\\\\nb\\\\x1b[31m', 'xxxxxxxxxx…')
+    """
+    text = str(text)
+    cut = text[:limit]
+    escaped = "".join(ch if ch.isprintable() else repr(ch)[1:-1] for ch in cut)
+    return escaped + ("…" if len(text) > limit else "")
+
+
 class UserError(click.ClickException):
     """A one-line error that exits with status 2."""
     exit_code = 2
 
     def show(self, file=None):
-        click.echo(f"Error: {self.message}", err=True)
+        click.echo(f"Error: {shown(self.message, MAX_MESSAGE)}", err=True)
 
 
 def reports_errors(function):
@@ -106,11 +134,11 @@ def parse_settings(settings: tuple[str, ...], path: str = "") -> dict[str, str]:
     values = {}
     for item in settings:
         if "=" not in item:
-            raise UserError(f"{path + ': ' if path else ''}--set {item}: expected NAME=VALUE, e.g. --set ammo_gain=6.5")
+            raise UserError(f"{path + ': ' if path else ''}--set {shown(item)}: expected NAME=VALUE, e.g. --set ammo_gain=6.5")
         name, value = item.split("=", 1)
         name, value = name.strip(), value.strip()
         if not name or not value:
-            raise UserError(f"{path + ': ' if path else ''}--set {item}: expected NAME=VALUE, e.g. --set ammo_gain=6.5")
+            raise UserError(f"{path + ': ' if path else ''}--set {shown(item)}: expected NAME=VALUE, e.g. --set ammo_gain=6.5")
         values[name] = value
     return values
 
@@ -121,17 +149,76 @@ set_option = click.option(
 game_argument = click.argument("game_file", metavar="FILE", type=click.Path(dir_okay=True, path_type=str))
 
 
+# ---- writing files: whole or not at all -----------------------------------------------------
+TEMPORARY = ".{pid}.tmp.{name}"
+
+
+@contextmanager
+def atomic_path(path: str):
+    """A temporary path next to ``path`` (same directory, same extension) that is renamed to
+    ``path`` when the block succeeds and removed when it fails in any way. A device or FIFO
+    (``/dev/stdout``, ``/dev/full``) is written in place: it cannot be replaced by renaming."""
+    if os.path.exists(path) and not os.path.isfile(path):
+        yield path
+        return
+    directory, name = os.path.split(os.path.abspath(path))
+    temporary = os.path.join(directory, TEMPORARY.format(pid=os.getpid(), name=name))
+    try:
+        yield temporary
+        os.replace(temporary, path)
+    except BaseException:
+        _remove(temporary)
+        raise
+
+
+def _remove(path: str):
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def remove_leftovers(path: str):
+    """Remove the temporary files of ``path`` left by processes that no longer run (a child killed
+    at the deadline cannot clean up after itself)."""
+    directory, name = os.path.split(os.path.abspath(path))
+    for leftover in glob.glob(os.path.join(glob.escape(directory), TEMPORARY.format(pid="*", name=glob.escape(name)))):
+        pid = os.path.basename(leftover).split(".")[1]
+        if pid.isdigit() and not _running(int(pid)):
+            _remove(leftover)
+
+
+def _running(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
+
+
 def write_output(text: str, output: str | None, what: str = "the output"):
-    """Print, or write to a file only once everything has succeeded."""
+    """Print, or write to a file (whole, or not at all) once everything has succeeded."""
     if output is None or output == "-":
         click.echo(text, nl=not text.endswith("\n"))
         return
     try:
-        with open(output, "w", encoding="utf-8") as handle:
+        with atomic_path(output) as temporary, open(temporary, "w", encoding="utf-8") as handle:
             handle.write(text)
     except OSError as error:
-        raise UserError(f"{output}: cannot write {what} ({error.strerror or error})") from None
+        raise UserError(f"{shown(output, MAX_PATH)}: cannot write {what} ({error.strerror or error})") from None
     click.echo(f"wrote {output}", err=True)
+
+
+def write_file(save, path: str, what: str = "the picture"):
+    """Call ``save(temporary_path)`` and rename the file to ``path`` when it succeeds."""
+    try:
+        with atomic_path(path) as temporary:
+            save(temporary)
+    except OSError as error:
+        raise UserError(f"{shown(path, MAX_PATH)}: cannot write {what} ({error.strerror or error})") from None
+    click.echo(f"wrote {path}", err=True)
 
 
 def check_picture_path(path: str | None):
@@ -145,11 +232,7 @@ def check_picture_path(path: str | None):
 
 
 def write_picture(figure, path: str):
-    try:
-        save_figure(figure, path)
-    except OSError as error:
-        raise UserError(f"{path}: cannot write the picture ({error.strerror or error})") from None
-    click.echo(f"wrote {path}", err=True)
+    write_file(lambda temporary: save_figure(figure, temporary), path)
 
 
 #: The file names ``solve report`` writes: the report is HTML.
@@ -202,3 +285,108 @@ def command_deadline(timeout: float | None) -> float | None:
     context = click.get_current_context(silent=True)
     started = context.find_root().meta.setdefault(STARTED, time.monotonic()) if context else time.monotonic()
     return started + timeout
+
+
+# ---- limits: --timeout and --max-memory --------------------------------------------------------
+#: Seconds a command may run past its deadline before its process is stopped: methods stop at the
+#: deadline (their own child processes 0.3 s after it) and the rest is writing what they found.
+COMMAND_GRACE = 0.8
+#: Seconds a command is given at least before it is stopped, even when its limit is shorter or
+#: starting Python took most of it: time to read the game and report that the deadline has passed
+#: (methods stop at the deadline itself, so a short limit still gives a quick, incomplete answer).
+LEAST_COMMAND_TIME = 2.5
+#: The smallest --max-memory accepted (MB): less cannot even hold a small game's arrays.
+MIN_MEMORY = 64
+#: Options that name files a command writes (checked before any work, cleaned after a kill).
+OUTPUT_OPTIONS = ("output", "plot_file")
+
+
+class PositiveNumber(click.ParamType):
+    """A positive, finite number (``nan``, ``inf``, 0 and negatives are refused), at most ``largest``."""
+
+    def __init__(self, name: str = "number", largest: float = math.inf):
+        self.name, self.largest = name, largest
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            number = float(value)
+        else:
+            try:
+                number = float(str(value).strip())
+            except ValueError:
+                self.fail(f"expected a {self.name} such as 5 or 0.5, got '{shown(value)}'", param, ctx)
+        if not math.isfinite(number) or number <= 0:
+            self.fail(f"expected a positive, finite {self.name}, got '{shown(value)}'", param, ctx)
+        if number > self.largest:
+            self.fail(f"expected a {self.name} of at most {self.largest:g}, got '{shown(value)}'", param, ctx)
+        return number
+
+
+def Seconds() -> PositiveNumber:
+    return PositiveNumber("number of seconds")
+
+
+timeout_option = click.option(
+    "--timeout", type=Seconds(), default=None, metavar="SECONDS",
+    help="Stop this many seconds after the command starts: solvers report what they found (marked not complete); "
+         "other work stops with a one-line error. The run ends within about a second of the limit.")
+memory_option = click.option(
+    "--max-memory", type=click.IntRange(min=MIN_MEMORY), default=None, metavar="MB",
+    help=f"Stop cleanly when the work needs more than this much memory (default: the {isolate.MEMORY_ENV} "
+         f"environment variable, else half of the machine's memory).")
+
+
+def limited(command):
+    """Give a command ``--timeout`` and ``--max-memory`` and hold them.
+
+    With either set, the command runs in a child process (solver/core/isolate.py) stopped
+    ``COMMAND_GRACE`` seconds after the deadline or when it runs out of memory, with a one-line
+    error; a method that cannot be asked to stop runs in a child of its own, so ``solve`` still
+    reports what it found. The command receives ``timeout`` if it takes it. Output paths in
+    missing directories are refused before any work is done."""
+    takes_timeout = "timeout" in inspect.signature(command).parameters
+
+    @functools.wraps(command)
+    def wrapper(*args, timeout=None, max_memory=None, **kwargs):
+        for name in OUTPUT_OPTIONS:
+            check_output_directory(kwargs.get(name))
+        if takes_timeout:
+            kwargs["timeout"] = timeout
+        deadline = command_deadline(timeout)
+        if (deadline is None and max_memory is None) or isolate.inside_child() or not isolate.can_fork():
+            return command(*args, **kwargs)
+        previous = isolate.set_memory_limit(max_memory) if max_memory else None
+        try:
+            grace = COMMAND_GRACE if deadline is None else max(COMMAND_GRACE, time.monotonic() + LEAST_COMMAND_TIME - deadline)
+            outcome = isolate.call(command, *args, deadline=deadline, grace=grace, **kwargs)
+        finally:
+            if max_memory:
+                isolate.set_memory_limit(previous)
+        if outcome.status == isolate.DONE:
+            return outcome.value
+        for name in OUTPUT_OPTIONS:
+            if kwargs.get(name) not in (None, "-"):
+                remove_leftovers(kwargs[name])
+        path = kwargs.get("game_file") or ""
+        raise UserError(f"{shown(path, MAX_PATH) + ': ' if path else ''}{limit_message(outcome, timeout)}; nothing was written")
+
+    return timeout_option(memory_option(wrapper))
+
+
+def limit_message(outcome, timeout: float | None) -> str:
+    """The words for a command stopped by a limit."""
+    if outcome.status == isolate.DEADLINE:
+        return f"stopped by the time limit (--timeout {timeout:g} s)"
+    if outcome.status == isolate.MEMORY:
+        return (f"stopped: {outcome.message}; raise it with --max-memory MB or the environment variable "
+                f"{isolate.MEMORY_ENV}")
+    return f"stopped: {outcome.message} (it may have run out of memory: see --max-memory)"
+
+
+def check_output_directory(path: str | None):
+    """An output file's directory must exist (checked before any work is done)."""
+    if path is None or path == "-":
+        return
+    directory = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(directory):
+        raise UserError(f"{shown(path, MAX_PATH)}: cannot write there: no such directory {shown(directory, MAX_PATH)}")

@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from solver.api import evaluate_game, parameter_values
-from solver.commands.common import (game_argument, parse_settings, read_game, reports_errors, set_option, warn,
-                                    write_output)
+from solver.commands.common import (game_argument, limited, parse_settings, read_game, reports_errors, set_option,
+                                    warn, write_output)
 from solver.io.gambit_write import write_efg, write_nfg
 from solver.io.yamlwrite import write_yaml
 from solver.model.normal import NormalFormGame
@@ -19,6 +19,7 @@ from solver.model.reduce import reduced_normal_form, tree_of_normal_form
 @set_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write to this file instead of stdout.")
+@limited
 @reports_errors
 def convert_command(game_file, target, settings, output):
     """Write the game in FILE as YAML, Gambit .efg (a tree) or Gambit .nfg (a normal form).

@@ -3,10 +3,12 @@ from __future__ import annotations
 
 import click
 
-from solver.analysis.pictures import game_picture
-from solver.commands.common import (check_picture_path, game_argument, parse_settings, read_game, reports_errors,
-                                    set_option, write_output, write_picture)
+from solver.analysis.pictures import game_picture, played_tree
+from solver.api import solve
+from solver.commands.common import (check_picture_path, game_argument, limited, parse_settings, read_game,
+                                    reports_errors, set_option, write_output, write_picture)
 from solver.present.ascii import render_picture
+from solver.present.beliefs import annotate_tree
 from solver.present.draw import game_figure
 
 
@@ -15,8 +17,12 @@ from solver.present.draw import game_figure
 @set_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="PICTURE",
               help="Write the picture here: .svg, .png or .pdf. Without it, print a plain-text picture.")
+@click.option("--concept", type=click.Choice(["pbe", "sequential"]), default=None,
+              help="Mark the first perfect Bayesian (or sequential) equilibrium; the text picture writes each "
+                   "belief beside its node.")
+@limited
 @reports_errors
-def draw_command(game_file, settings, output):
+def draw_command(game_file, settings, output, concept):
     """Draw the game in FILE: a sequential game as a tree, a normal-form game as a payoff matrix.
 
     The tree shows the movers, the moves (chance moves with their probabilities), information
@@ -30,11 +36,18 @@ def draw_command(game_file, settings, output):
       solve draw games/prisoners_dilemma.yaml -o pd.png
       solve draw games/tech_transfer.yaml --set ammo_gain=6.5 -o transfer.svg
       solve draw games/tech_transfer.yaml
+      solve draw games/beer_quiche.yaml --concept pbe
     """
     game = read_game(game_file)
     check_picture_path(output)
-    picture = game_picture(game, parse_settings(settings, game_file))
+    if concept:
+        solution = solve(game, parse_settings(settings, game_file), concept=concept)
+        picture = played_tree(solution.game, solution)
+    else:
+        picture = game_picture(game, parse_settings(settings, game_file))
     if output is None:
-        write_output(render_picture(picture), None)
+        text = render_picture(picture)
+        write_output(annotate_tree(text, solution.game, solution.equilibria[0].assessment)
+                     if concept and solution.equilibria else text, None)
         return
     write_picture(game_figure(picture, game.info.title), output)

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import click
 
-from solver.analysis.dynamics import METHODS, run_dynamics
-from solver.commands.common import (check_picture_path, game_argument, parse_settings, read_game, reports_errors,
-                                    set_option, write_output, write_picture)
+from solver.analysis.dynamics import MAX_HORIZON, MAX_STEPS, METHODS, run_dynamics
+from solver.commands.common import (PositiveNumber, check_picture_path, game_argument, limited, parse_settings, read_game,
+                                    reports_errors, set_option, write_output, write_picture)
 from solver.present.dynamics import dynamics_figure, summary
 
 
@@ -16,11 +16,12 @@ from solver.present.dynamics import dynamics_figure, summary
               help="Replicator dynamics (two populations) or fictitious play (best replies to past frequencies).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="PICTURE",
               help="Also plot the trajectories (.png, .svg or .pdf): probabilities over time, and for 2×2 games a phase plot.")
-@click.option("--steps", type=click.IntRange(min=10), default=2000, show_default=True,
+@click.option("--steps", type=click.IntRange(min=10, max=MAX_STEPS), default=2000, show_default=True,
               help="Time points (replicator) or rounds (fictitious play).")
-@click.option("--horizon", type=click.FloatRange(min=0, min_open=True), default=60.0, show_default=True,
+@click.option("--horizon", type=PositiveNumber("time", MAX_HORIZON), default=60.0, show_default=True,
               help="Replicator: the end time (payoffs scaled to a range of 1).")
 @click.option("--seed", type=int, default=0, show_default=True, help="Fictitious play: the seed for breaking ties.")
+@limited
 @reports_errors
 def dynamics_command(game_file, settings, method, output, steps, horizon, seed):
     """Run learning dynamics on the 2-player game in FILE and say where they lead.

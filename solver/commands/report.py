@@ -4,8 +4,8 @@ from __future__ import annotations
 import click
 
 from solver.analysis.report import SWEEP_POINTS, build_report
-from solver.commands.common import (game_argument, parse_settings, read_game, report_destination, reports_errors, set_option,
-                                    write_output)
+from solver.commands.common import (game_argument, limited, parse_settings, read_game, report_destination,
+                                    reports_errors, set_option, write_output)
 from solver.present.html import render_report
 from solver.present.progress import progress_bar
 
@@ -22,6 +22,7 @@ from solver.present.progress import progress_bar
 @click.option("-v", "--verbose", is_flag=True,
               help="List every component, convex set and continuum of equilibria (by default the largest few).")
 @click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
+@limited
 @reports_errors
 def report_command(game_file, settings, output, sweep_points, weak, verbose, quiet):
     """Write ONE self-contained HTML report on the game in FILE.

@@ -7,7 +7,8 @@ import os
 import click
 
 from solver.analysis.sweep import parse_axis, sweep
-from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.commands.common import (UserError, game_argument, limited, parse_settings, read_game, reports_errors,
+                                    set_option, write_file, write_output)
 from solver.present.progress import progress_bar
 from solver.present.sweep_plot import plot_format, plot_sweep
 from solver.present.sweep_text import sweep_csv, sweep_json, sweep_text
@@ -32,6 +33,7 @@ from solver.present.sweep_text import sweep_csv, sweep_json, sweep_text
 @click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the table/CSV/JSON to this file instead of stdout.")
+@limited
 @reports_errors
 def sweep_command(game_file, params, settings, output_format, plot_file, by, processes, pointwise, quiet, output):
     """Solve the game in FILE at every point of a grid of parameter values, merge points with the
@@ -71,7 +73,5 @@ def sweep_command(game_file, params, settings, output_format, plot_file, by, pro
     else:
         text = sweep_text(result)
     if plot_file is not None:
-        plot_sweep(result, plot_file)
-        if not quiet:
-            click.echo(f"wrote {plot_file}", err=True)
+        write_file(lambda temporary: plot_sweep(result, temporary), plot_file, "the plot")
     write_output(text, output)

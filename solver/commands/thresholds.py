@@ -6,7 +6,8 @@ import json
 import click
 
 from solver.analysis.thresholds import find_thresholds, parse_range
-from solver.commands.common import game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.commands.common import (game_argument, limited, parse_settings, read_game, reports_errors, set_option,
+                                    write_output)
 from solver.present.progress import progress_bar
 from solver.present.thresholds_text import thresholds_json, thresholds_text
 
@@ -27,6 +28,7 @@ from solver.present.thresholds_text import thresholds_json, thresholds_text
 @click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")
+@limited
 @reports_errors
 def thresholds_command(game_file, parameter, settings, symbolic, value_range, by, output_format, no_check, quiet, output):
     """The exact values of one parameter at which the equilibrium outcome of the game in FILE

@@ -25,6 +25,7 @@ equilibrium there (never silently picking one).
 """
 from __future__ import annotations
 
+import itertools
 from dataclasses import dataclass
 
 import numpy as np
@@ -37,6 +38,10 @@ from solver.model.tree import CHANCE, ExtensiveGame
 
 #: At most this many equilibria are listed (``complete`` is False beyond it).
 MAX_EQUILIBRIA = 100_000
+#: At most this many (equilibrium, decision node) entries are listed: a tree with many decision
+#: nodes lists fewer equilibria (a tied 5,000-leaf tree otherwise built gigabytes of profiles, and
+#: checking and reporting each listed equilibrium costs time in proportion to the tree).
+MAX_ENTRIES = 20_000
 
 TIES_TEXT = ("a player is indifferent somewhere: every pure subgame-perfect equilibrium is listed, and mixing "
              "between the tied moves gives infinitely many more")
@@ -126,7 +131,9 @@ class _Ties:
         """One (children's payoffs, merged choices) entry per combination of the children's solutions."""
         combos = [((), {})]
         for child_options in options:
-            combos = [(values + (v,), {**choices, **c}) for values, choices in combos for v, c in child_options]
+            check(self.deadline)
+            pairs = itertools.islice(itertools.product(combos, child_options), self.limit + 1)   # never more than kept
+            combos = [(values + (v,), {**choices, **c}) for (values, choices), (v, c) in pairs]
             if len(combos) > self.limit:
                 combos = combos[:self.limit]
                 self.truncated = True
@@ -158,6 +165,7 @@ def backward_induction(tree: ExtensiveGame, *, deadline: float | None = None,
     first = vectorised_backward_induction(tree)
     exact = tree.leaf_payoffs.dtype == object
     deciders = np.flatnonzero(tree.node_player >= 0)
+    limit = max(1, min(limit, MAX_ENTRIES // max(1, len(deciders))))
     base = dict(zip(deciders.tolist(), (first.choice[deciders] - tree.first_child[deciders]).tolist()))
     found, notes, complete = [(tuple(first.values[0]), {})], [], True
     if first.tie_below[0]:
@@ -170,7 +178,16 @@ def backward_induction(tree: ExtensiveGame, *, deadline: float | None = None,
             complete = False
             notes.append(Note(DEADLINE))
     vectors: dict = {}
-    profiles = tuple(_behaviour(tree, {**base, **choices}, exact, vectors) for _, choices in found)
-    payoffs = tuple(tuple(clean(v) for v in values) for values, _ in found)
+    profiles = []
+    try:
+        for _, choices in found:
+            if len(profiles) % 64 == 0 and profiles:
+                check(deadline)
+            profiles.append(_behaviour(tree, {**base, **choices}, exact, vectors))
+    except DeadlinePassed:
+        complete = False
+        notes.append(Note(DEADLINE))
+    payoffs = tuple(tuple(clean(v) for v in values) for values, _ in found[:len(profiles)])
+    profiles = tuple(profiles)
     return AlgorithmResult("backward-induction", profiles, complete, label="backward induction", notes=tuple(notes),
                            payoffs=payoffs)

@@ -24,14 +24,16 @@ from __future__ import annotations
 import importlib
 import inspect
 import math
+import time
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping
 
+from solver.core import isolate
 from solver.core.deadline import expired
 from solver.core.regret import is_constant_sum
 from solver.equilibria import verify
 from solver.equilibria.recall import perfect_recall_violation
-from solver.equilibria.result import AUTO_CHOICE, DEADLINE, ONLY_PURE, AlgorithmResult, Note
+from solver.equilibria.result import AUTO_CHOICE, DEADLINE, LIMIT, ONLY_PURE, AlgorithmResult, Note
 from solver.model.normal import NormalFormGame
 from solver.model.tree import ExtensiveGame
 
@@ -42,6 +44,25 @@ MAX_AUTO_ENUMERATION_SIZE = 15
 MAX_AUTO_POLYNOMIAL_PROFILES = 64
 #: Exact Lemke–Howson pivots cost ~12 ms at 200×200: beyond this size a float path guides it.
 FLOAT_GUIDED_LEMKE_HOWSON_SIZE = 30
+
+#: Methods whose loops check the deadline and make no unbounded library call: they run in this
+#: process. Every other method runs under a deadline in a child process that is killed when it
+#: passes (solver/core/isolate.py), since a Qhull call, a Gröbner basis, a sympy solve or a long
+#: pivot sequence cannot be asked to stop.
+CHECKS_OWN_DEADLINE = frozenset({"pure", "backward-induction"})
+#: Games at least this large (strategy profiles, or tree nodes) always run in a child process, under
+#: the memory limit (``--max-memory``), with or without a deadline.
+ISOLATE_SIZE = 10_000
+#: Games this small run in this process even under a deadline: a fork costs 4–9 ms
+#: (benchmarks/bench_timeouts.py), more than solving them.
+TRIVIAL_SIZE = 4
+#: Seconds a child may run past the deadline before it is killed: its own deadline checks return
+#: what it found within this time, and only a call stuck in a library loses it.
+GRACE = 0.3
+#: Most strategy profiles each method accepts (beyond them it would need more memory than a machine
+#: has, e.g. 5.1 GB for a 300×300 game under vertex enumeration); ``solve methods`` names them.
+MAX_PROFILES = {"enumerate": 40_000, "polynomial": 100_000, "homotopy": 100_000, "zero-sum": 4_000_000,
+                "lemke-howson": 4_000_000, "pure": 50_000_000}
 
 
 class MethodError(ValueError):
@@ -86,6 +107,11 @@ class Method:
             return f"method '{self.name}' needs a {low}-player game; this game has {n} players"
         if n < low or n > high:
             return f"method '{self.name}' needs at least {low} players; this game has {n}"
+        limit = MAX_PROFILES.get(self.name)
+        if limit is not None and kind == "normal" and math.prod(game.shape) > limit:
+            shape = "×".join(str(k) for k in game.shape)
+            return (f"method '{self.name}' handles at most {limit:,} strategy profiles; this {shape} game has "
+                    f"{math.prod(game.shape):,} (a per-method limit, registry.MAX_PROFILES: try another method)")
         return self.fits(game) if self.fits else None
 
 
@@ -219,6 +245,31 @@ def run(method: str | Method, game, *, deadline: float | None = None, purpose: s
             raise MethodError(problem)
     if expired(deadline):                          # the time limit passed before the method could start
         return AlgorithmResult(method.name, (), complete=False, label=method.name, notes=notes + (Note(DEADLINE),))
+    if not _isolated(method, game, deadline):
+        return _execute(method, game, deadline, notes, progress, parameters)
+    outcome = isolate.call(_execute, method, game, deadline, notes, progress, parameters, deadline=deadline, grace=GRACE)
+    if outcome.status == isolate.DONE:
+        return outcome.value
+    if outcome.status == isolate.DEADLINE:
+        note = Note(DEADLINE)
+    else:
+        note = Note(LIMIT, "stopped: {reason}; raise the limit with --max-memory MB or the environment variable "
+                           "{variable}", {"reason": outcome.message, "variable": isolate.MEMORY_ENV})
+    return AlgorithmResult(method.name, (), complete=False, label=method.name, notes=notes + (note,))
+
+
+def _isolated(method: Method, game, deadline: float | None) -> bool:
+    """Whether ``method`` runs in a child process that a deadline or the memory limit can stop."""
+    if isolate.inside_child() or not isolate.can_fork():
+        return False                               # an outer child already holds the limits
+    size = game.num_nodes if isinstance(game, ExtensiveGame) else math.prod(game.shape)
+    if size >= ISOLATE_SIZE:
+        return True
+    return deadline is not None and size > TRIVIAL_SIZE and method.name not in CHECKS_OWN_DEADLINE
+
+
+def _execute(method: Method, game, deadline, notes, progress, parameters) -> AlgorithmResult:
+    """Run the method's function and verify what it returns."""
     function = method.function()
     arguments = {**method.parameters, **parameters}
     if progress is not None and _accepts(function, "progress"):
@@ -236,8 +287,30 @@ def run(method: str | Method, game, *, deadline: float | None = None, purpose: s
         own = tuple(n for n in own if n.code != ONLY_PURE)
     result = result.with_changes(method=method.name, notes=notes + own)
     if isinstance(game, ExtensiveGame):
-        return verify.verified_tree_result(result, game)
+        return verify.verified_tree_result(_as_many_as_time_allows(result, game, deadline), game)
     return verify.verified_result(result, game.payoffs)
+
+
+def _as_many_as_time_allows(result: AlgorithmResult, tree: ExtensiveGame, deadline: float | None) -> AlgorithmResult:
+    """The first profiles of a tree result that can be verified before the deadline (each check
+    walks the whole tree: 0.1–0.4 s each on a 7,500-node exact tree), timed on the first one;
+    cut, the result is marked incomplete with a deadline note. Results with families (whose
+    members are indices into the list) are kept whole."""
+    if deadline is None or len(result.profiles) < 2 or result.families:
+        return result
+    started = time.monotonic()
+    verify.verified_tree_result(_first(result, 1), tree)
+    each = max(time.monotonic() - started, 1e-6)
+    keep = max(1, int((deadline - time.monotonic()) / each))
+    if keep >= len(result.profiles):
+        return result
+    notes = result.notes if result.has_note(DEADLINE) else result.notes + (Note(DEADLINE),)
+    return _first(result, keep).with_changes(complete=False, notes=notes)
+
+
+def _first(result: AlgorithmResult, count: int) -> AlgorithmResult:
+    return result.with_changes(profiles=result.profiles[:count], payoffs=result.payoffs[:count],
+                               regrets=result.regrets[:count])
 
 
 def _accepts(function: Callable, name: str) -> bool:

@@ -79,6 +79,7 @@ from solver.core.deadline import expired
 from solver.core.profiles import pure_vector
 from solver.equilibria import registry
 from solver.equilibria import sequence_form as sf
+from solver.equilibria.dedupe import distinct_profiles
 from solver.equilibria.recall import require_perfect_recall
 from solver.equilibria.result import (CONSTANT_SUM, DEADLINE, FAMILY, INFO, LIMIT, ONE_EQUILIBRIUM, ONLY_PURE, SUBGAME,
                                       TIES, AlgorithmResult, Family, Note)
@@ -352,7 +353,9 @@ class _Solver:
         if self.route == "sequence-form" and len(movers) > 2:      # one equilibrium, as with two movers
             self.complete = False
             profiles = profiles[:1]
-        return [self._behaviour(game, rnf.strategies, movers, mixed) for mixed in profiles], result.approximate
+        behaviours = [self._behaviour(game, rnf.strategies, movers, mixed) for mixed in profiles]
+        kept, _ = distinct_profiles(behaviours)        # realization-equivalent extreme equilibria: listed once
+        return [behaviours[k] for k in kept], result.approximate
 
     def _behaviour(self, game: ExtensiveGame, strategies, movers: list[int], mixed) -> dict:
         """A mixed profile of the movers' reduced strategies as behaviour at every level set (Kuhn 1953)."""
@@ -465,6 +468,8 @@ def subgame_perfect_equilibria(tree: ExtensiveGame, *, route: str = "normal-form
     if solver.ties:
         shown = ", ".join(f"'{t}'" for t in solver.ties[:5]) + (" …" if len(solver.ties) > 5 else "")
         solver.note(Note(TIES, TIES_TEXT, {"count": len(solver.ties), "where": shown}))
+    kept, _ = distinct_profiles([behaviour for _, behaviour in found])
+    found = [found[k] for k in kept]
     profiles = tuple({h: tuple(behaviour[h]) for h in range(len(tree.infosets))} for _, behaviour in found)
     return AlgorithmResult("subgames" if route == "normal-form" else "sequence-form", profiles, solver.complete,
                            label="; ".join([LABEL] + solver.methods), families=tuple(solver.families),

@@ -56,9 +56,11 @@ from typing import Sequence
 
 import numpy as np
 
+from solver.core.limits import exceeded, limit, payoff_range_problem
 from solver.model.normal import GameInfo, NormalFormGame
 from solver.model.tree import CHANCE, Chance, Decision, ExtensiveGame, Terminal, build_tree
 from solver.io.gambit_write import gambit_safe_label, write_efg, write_nfg
+from solver.io.located import read_bytes
 from solver.io.yamlfile import GameFileError
 
 __all__ = ["read_nfg", "read_efg", "parse_nfg", "parse_efg", "load_gambit", "write_nfg", "write_efg",
@@ -156,6 +158,8 @@ class _Parser:
         token = self.expect("num", key, what)
         if not re.fullmatch(r"\+?\d+", token.text):
             self.fail(token, key, f"expected {what}, found {_describe(token)}")
+        if len(token.text) > 18:
+            self.fail(token, key, f"expected {what}, found a number with {len(token.text)} digits")
         value = int(token.text)
         if value < low:
             self.fail(token, key, f"expected {what} (at least {low}), found {value}")
@@ -166,12 +170,17 @@ class _Parser:
         text = token.text if token.kind in ("num", "str") else None
         if text is not None:
             exponent = re.search(r"[eE]([+-]?\d+)", text)
-            if exponent and abs(int(exponent.group(1))) > 400:
+            if (exponent and len(exponent.group(1)) > 6) or len(text) > 4000:
                 self.fail(token, key, f"the number {text} is out of range")
             try:
-                return Fraction(text.strip())
+                value = Fraction(text.strip())
             except (ValueError, ZeroDivisionError):
                 pass
+            else:
+                problem = payoff_range_problem(value)
+                if problem:
+                    self.fail(token, key, f"the number {text} is out of range: {problem}")
+                return value
         self.fail(token, key, f"expected {what}, found {_describe(token)}")
 
     def remaining(self) -> int:
@@ -183,15 +192,7 @@ class _Parser:
 
 
 def _read_text(path: str) -> str:
-    if os.path.isdir(path):
-        raise GameFileError(path, None, "", "is a directory; expected a game file (.nfg or .efg)")
-    try:
-        with open(path, "rb") as handle:
-            data = handle.read()
-    except FileNotFoundError:
-        raise GameFileError(path, None, "", "no such file") from None
-    except OSError as error:
-        raise GameFileError(path, None, "", f"cannot read the file: {error}") from None
+    data = read_bytes(path, "a game file (.nfg or .efg)")
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError:
@@ -280,8 +281,13 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
     open_token = parser.expect("{", "strategies", "'{' before the strategies")
     strategies: list[tuple[str, ...]] = []
     if parser.at("num"):
+        profiles = 1
         while parser.at("num"):
+            token = parser.peek()
             count = parser.integer("strategies", "a number of strategies", low=1)
+            profiles *= count
+            if profiles * n > limit("MAX_PAYOFF_ENTRIES"):          # before any label is made
+                parser.fail(token, "strategies", exceeded("MAX_PAYOFF_ENTRIES", f"the game would have at least {profiles * n} payoffs"))
             strategies.append(counted_strategies(count))
     else:
         while parser.at("{"):
@@ -300,6 +306,8 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
     description = parser.string("comment", "") if parser.at("str") else ""
     shape = tuple(len(s) for s in strategies)
     count = int(np.prod(shape, dtype=object))
+    if count * n > limit("MAX_PAYOFF_ENTRIES"):
+        parser.fail(close, "strategies", exceeded("MAX_PAYOFF_ENTRIES", f"the game has {count * n} payoffs ({count} profiles × {n} players)"))
     outcomes = _nfg_outcomes(parser, n) if parser.at("{") else None
     needed = count if outcomes is not None else count * n
     if parser.remaining() < needed:          # say so before making room for the payoffs
@@ -385,6 +393,9 @@ class _EfgReader:
 
     def game(self) -> ExtensiveGame:
         while not self.parser.at("end"):
+            if len(self.records) >= limit("MAX_TREE_NODES"):
+                self.parser.fail(self.parser.peek(), f"node {len(self.records) + 1}",
+                                 exceeded("MAX_TREE_NODES", f"the tree has more than {len(self.records)} nodes"))
             self.records.append(self._node(len(self.records)))
         if not self.records:
             self.parser.fail(self.parser.peek(), "nodes", "the game has no nodes")
@@ -531,6 +542,7 @@ class _EfgReader:
         children, one per move (iteratively, since trees may be deep)."""
         records = self.records
         children_of: list[list[int]] = [[] for _ in records]
+        depth = [0] * len(records)
         open_nodes: list[int] = []
         for index, (kind, _, _, _, line) in enumerate(records):
             if index > 0:
@@ -541,6 +553,10 @@ class _EfgReader:
                 children_of[parent].append(index)
                 if len(children_of[parent]) == len(self.infosets[records[parent][2]].moves):
                     open_nodes.pop()
+                depth[index] = depth[parent] + 1
+                if depth[index] > limit("MAX_TREE_DEPTH"):
+                    raise GameFileError(self.path, line, f"node {index + 1}",
+                                        exceeded("MAX_TREE_DEPTH", f"the tree is more than {depth[parent]} moves deep"))
             if kind != "t":
                 open_nodes.append(index)
         if open_nodes:

@@ -6,13 +6,16 @@ Shared by the game-file reader (:mod:`solver.io.yamlfile`) and the staged-game u
 """
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from typing import Any
 
 import sympy
 import yaml
 
+from solver.core.limits import LimitExceeded, exceeded, limit, short_text
 from solver.model.expr import ExpressionError, describe_values, free_names, parse_expression, symbol, undefined_reason
 from solver.model.normal import Origin
 
@@ -23,8 +26,9 @@ class GameFileError(ValueError):
     """A problem in a game file, reported as ``FILE:LINE: KEY.PATH: message``."""
 
     def __init__(self, path: str, line: int | None, key: str, message: str):
+        message, key = short_text(message), short_text(key, 200)
         self.path, self.line, self.key, self.message = path, line, key, message
-        location = f"{path}:{line}" if line else path
+        location = f"{short_text(path, 300)}:{line}" if line else short_text(path, 300)
         super().__init__(f"{location}: {key}: {message}" if key else f"{location}: {message}")
 
 
@@ -36,6 +40,32 @@ class Located:
     line: int
     key: str
     path: str = ""
+
+
+def read_bytes(path: str, what: str = "a game file (.yaml, .nfg or .efg)") -> bytes:
+    """The content of the game file at ``path``: only a regular file is read (a FIFO, a device
+    such as /dev/zero or a socket would block or never end), and only up to ``MAX_FILE_BYTES``."""
+    try:
+        status = os.stat(path)
+    except FileNotFoundError:
+        raise GameFileError(path, None, "", "no such file") from None
+    except (OSError, ValueError) as error:
+        raise GameFileError(path, None, "", f"cannot read the file: {short_text(str(error))}") from None
+    if stat.S_ISDIR(status.st_mode):
+        raise GameFileError(path, None, "", f"is a directory; expected {what}")
+    if not stat.S_ISREG(status.st_mode):
+        raise GameFileError(path, None, "", f"is not a regular file (a device, pipe or socket); expected {what}")
+    maximum = limit("MAX_FILE_BYTES")
+    if status.st_size > maximum:
+        raise GameFileError(path, None, "", exceeded("MAX_FILE_BYTES", f"the file has {status.st_size} bytes"))
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(maximum + 1)
+    except OSError as error:
+        raise GameFileError(path, None, "", f"cannot read the file: {short_text(str(error))}") from None
+    if len(data) > maximum:
+        raise GameFileError(path, None, "", exceeded("MAX_FILE_BYTES", f"the file has more than {maximum} bytes"))
+    return data
 
 
 class YamlReader:
@@ -55,21 +85,38 @@ class YamlReader:
         raise GameFileError(path, where.line if where else None, key if key is not None else (where.key if where else ""), message)
 
     def compose(self, text: str):
+        _check_flow_depth(self.path, text)
         try:
-            node = yaml.compose(text, Loader=yaml.SafeLoader)
+            node = yaml.compose(text, Loader=_BoundedLoader)
         except yaml.MarkedYAMLError as error:
             mark = error.problem_mark or error.context_mark
             problem = (error.problem or "invalid YAML").strip()
             raise GameFileError(self.path, mark.line + 1 if mark else None, "",
                                 f"YAML syntax error: {problem}{colon_hint(text, mark, problem)}") from None
+        except yaml.reader.ReaderError as error:           # a character YAML does not allow
+            line = text.count("\n", 0, error.position) + 1
+            raise GameFileError(self.path, line, "", f"character {escaped_char(error.character)} is not allowed in a "
+                                                     f"YAML file (column {error.position - text.rfind(chr(10), 0, error.position)})") from None
+        except LimitExceeded as error:
+            raise GameFileError(self.path, error.line, "", str(error)) from None
         except yaml.YAMLError as error:
             raise GameFileError(self.path, None, "", f"YAML error: {error}") from None
         if node is None:
             raise GameFileError(self.path, 1, "", "the file is empty; expected a mapping with 'title', 'players' and a game body")
+        expanded, distinct = _expanded_size(node)
+        if expanded is None:
+            raise GameFileError(self.path, node.start_mark.line + 1, "", "an alias (*name) refers to a value that contains it")
+        if expanded - distinct > limit("MAX_YAML_ALIAS_NODES"):
+            raise GameFileError(self.path, None, "", exceeded("MAX_YAML_ALIAS_NODES", f"its aliases (*name) repeat {expanded - distinct} "
+                                                                                     f"values (the file expands to {expanded})"))
         return self.convert(node, "")
 
     def convert(self, node, key: str) -> Located:
+        """The composed node as ``Located`` values (recursion is bounded by ``MAX_YAML_DEPTH``,
+        checked while composing)."""
         line = node.start_mark.line + 1
+        if not isinstance(node, yaml.ScalarNode) and node.tag not in _COLLECTION_TAGS:
+            raise GameFileError(self.path, line, key, f"YAML tag {node.tag.replace('tag:yaml.org,2002:', '!!')} is not allowed")
         if isinstance(node, yaml.MappingNode):
             result: dict[str, Located] = {}
             for k_node, v_node in node.value:
@@ -78,6 +125,7 @@ class YamlReader:
                 name = k_node.value
                 if k_node.tag == "tag:yaml.org,2002:merge":
                     raise GameFileError(self.path, k_node.start_mark.line + 1, key, "YAML merge keys ('<<') are not supported")
+                _check_text(self.path, k_node, key, name)
                 child_key = f"{key}.{name}" if key else name
                 if name in result:
                     raise GameFileError(self.path, k_node.start_mark.line + 1, child_key,
@@ -90,12 +138,29 @@ class YamlReader:
             if node.flow_style:
                 self._check_flow_colons(node, key)
             return Located([self.convert(v, f"{key}[{i}]") for i, v in enumerate(node.value)], line, key, self.path)
-        if node.tag.startswith("tag:yaml.org,2002:") or node.tag == "!":
-            constructor = yaml.SafeLoader("")
-            value = constructor.construct_object(node, deep=True)
-            return Located(value, line, key, self.path)
-        raise GameFileError(self.path, line, key, f"YAML tag {node.tag} is not allowed")
+        if node.tag in _SCALAR_TAGS:
+            return Located(self._scalar(node, key), line, key, self.path)
+        tag = node.tag.replace("tag:yaml.org,2002:", "!!")
+        raise GameFileError(self.path, line, key, f"YAML tag {tag} is not allowed")
 
+    def _scalar(self, node, key: str):
+        """A scalar's value: integers refused past the size limit before conversion, floats kept
+        with their decimal text (``1e-400`` is not silently 0), and text checked for lone
+        surrogates; a value its tag cannot construct (``!!int abc``) is an error."""
+        line = node.start_mark.line + 1
+        _check_text(self.path, node, key, node.value)
+        tag = node.tag
+        if tag == "tag:yaml.org,2002:int" and (len(node.value) > 4000 or len(node.value) * 3.33 > limit("MAX_NUMBER_BITS")):
+            raise GameFileError(self.path, line, key, exceeded("MAX_NUMBER_BITS", f"the integer has {len(node.value)} digits"))
+        try:
+            value = yaml.SafeLoader("").construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError, TypeError, OverflowError, ArithmeticError, AttributeError, LookupError) as error:
+            kind = tag.rsplit(":", 1)[-1]
+            raise GameFileError(self.path, line, key, f"{_quoted(short_text(node.value))} is not a valid !!{kind} "
+                                                      f"({short_text(str(error).splitlines()[0] if str(error) else type(error).__name__)})") from None
+        if isinstance(value, float) and node.style is None and _DECIMAL_TEXT.match(node.value):
+            return WrittenFloat.of(value, node.value)
+        return value
     def _check_flow_commas(self, node, key: str) -> None:
         """``{outcome: Russia transfers, China waits}``: a comma ended the value, and the rest
         became a key without a value."""
@@ -160,6 +225,106 @@ class YamlReader:
         if getattr(expr, "free_symbols", None):
             self.origins.append(Origin(expr, str(value), item.path or self.path, item.line, item.key))
         return expr
+
+
+_SCALAR_TAGS = {"!"} | {f"tag:yaml.org,2002:{kind}" for kind in ("null", "bool", "int", "float", "str", "timestamp", "binary")}
+
+
+_COLLECTION_TAGS = {"tag:yaml.org,2002:map", "tag:yaml.org,2002:seq"}
+
+
+class WrittenFloat(float):
+    """A YAML float that remembers its text, so that ``1e-400`` is read exactly (not as 0) and
+    ``0.1`` as 1/10 (:func:`solver.model.expr.number` reads ``text``)."""
+    text: str
+
+    @classmethod
+    def of(cls, value: float, text: str) -> "WrittenFloat":
+        made = cls(value)
+        made.text = text
+        return made
+
+
+_DECIMAL_TEXT = re.compile(r"^[-+]?(\d[\d_]*)?\.?[\d_]*([eE][-+]?\d+)?$")
+
+
+class _BoundedLoader(yaml.SafeLoader):
+    """PyYAML's safe composer with a bound on nesting (its composer recurses per level)."""
+
+    def compose_node(self, parent, index):
+        self._depth = getattr(self, "_depth", 0) + 1
+        try:
+            if self._depth > limit("MAX_YAML_DEPTH"):
+                error = LimitExceeded(exceeded("MAX_YAML_DEPTH", f"the YAML is nested more than {limit('MAX_YAML_DEPTH')} deep"))
+                error.line = self.peek_event().start_mark.line + 1
+                raise error
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_BRACKET = re.compile(r"[\[\]{}]")
+
+
+def _check_flow_depth(path: str, text: str) -> None:
+    """Refuse ``[[[[...`` nested past ``MAX_YAML_DEPTH`` before PyYAML reads it (its scanner takes
+    quadratic time on deep flow collections). Brackets inside quoted text are counted too, so
+    this only looks when there are many."""
+    maximum = limit("MAX_YAML_DEPTH")
+    if text.count("[") + text.count("{") <= maximum:
+        return
+    depth = 0
+    for found in _BRACKET.finditer(text):
+        depth += 1 if found.group() in "[{" else -1
+        if depth > maximum:
+            raise GameFileError(path, text.count("\n", 0, found.start()) + 1, "",
+                                exceeded("MAX_YAML_DEPTH", f"the YAML is nested more than {maximum} deep"))
+
+
+def _expanded_size(root) -> tuple[int | None, int]:
+    """How many values the composed document has once every alias is replaced by what it names,
+    counted per distinct node without expanding anything (``None`` when an alias contains
+    itself), and how many distinct values it has."""
+    size: dict[int, int] = {}
+    on_path: set[int] = set()
+    stack = [(root, False)]
+    while stack:
+        node, done = stack.pop()
+        ident = id(node)
+        children = [] if isinstance(node, yaml.ScalarNode) else \
+            [v for pair in node.value for v in pair] if isinstance(node, yaml.MappingNode) else node.value
+        if done:
+            size[ident] = 1 + sum(size[id(c)] for c in children)
+            on_path.discard(ident)
+            continue
+        if ident in size:
+            continue
+        if ident in on_path:
+            return None, len(size)
+        on_path.add(ident)
+        stack.append((node, True))
+        for child in children:
+            if id(child) in on_path:
+                return None, len(size)
+            if id(child) not in size:
+                stack.append((child, False))
+    return size[id(root)], len(size)
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _check_text(path, node, key, text) -> None:
+    if isinstance(text, str) and _SURROGATE.search(text):
+        raise GameFileError(path, node.start_mark.line + 1, key, "the text contains a lone surrogate "
+                                                                 f"({escaped_char(_SURROGATE.search(text).group())}), which is not valid Unicode")
+
+
+def escaped_char(character: str) -> str:
+    """A character as an escape (``\\x07``) when it is not printable, else quoted."""
+    if isinstance(character, int):
+        return f"U+{character:04X}"
+    return f"'{character}'" if character.isprintable() else f"U+{ord(character):04X}"
 
 
 def _plain_text(pair) -> bool:

@@ -8,12 +8,14 @@ are expressions in indicator variables, one per move, that are 1 when the move w
 from __future__ import annotations
 
 import itertools
+import math
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 import sympy
 
+from solver.core.limits import exceeded, limit
 from solver.io.located import IDENTIFIER, Located, check_probabilities
 from solver.model.expr import symbol
 from solver.model.normal import NormalFormGame
@@ -45,6 +47,7 @@ def unfold_stages(reader, players, stages_item, payoffs_item, names, info, timin
     for position, stage in enumerate(stages):
         _resolve_stage(reader, stages, position, stage, indicators)
     payoff_exprs = _stage_payoffs(reader, payoffs_item, players, indicators)
+    _check_size(reader, stages_item, players, stages, timing)
     if timing == "simultaneous":
         return _simultaneous(reader, players, stages, payoff_exprs, indicators.symbols, info)
     return _sequential(reader, players, stages, payoff_exprs, indicators.symbols, info)
@@ -162,6 +165,35 @@ def _resolve_stage(reader, stages, position, stage, names: StageNames) -> None:
             reader.fail(spec["when"], f"'when' may use only earlier moves and outcomes, not parameters ({', '.join(sorted(extra))})")
     if stage.kind == "chance":
         stage.probs = {m: reader.expression(stage.probs[m], names.written, names.ambiguous) for m in stage.moves}
+
+
+def _check_size(reader, stages_item, players, stages, timing) -> None:
+    """Refuse, before unfolding, a stages body whose game would pass the limits: the tree's
+    leaves (every stage counted as reached, since ``when`` is known only while unfolding), or
+    the normal form's profiles × chance draws."""
+    if timing == "simultaneous":
+        profiles = 1
+        for p in players:
+            for stage in stages:
+                if stage.kind == "player" and stage.mover == p:
+                    profiles *= len(stage.moves)
+        if profiles * len(players) > limit("MAX_PAYOFF_ENTRIES"):
+            reader.fail(stages_item, exceeded("MAX_PAYOFF_ENTRIES", f"the normal form would have {profiles * len(players)} payoffs "
+                                                                    f"({profiles} profiles × {len(players)} players)"), "stages")
+        outcomes = profiles
+        for stage in stages:
+            outcomes *= len(stage.moves) if stage.kind == "chance" else 1
+        if outcomes > limit("MAX_STAGED_OUTCOMES"):
+            reader.fail(stages_item, exceeded("MAX_STAGED_OUTCOMES", f"the stages unfold into {outcomes} outcomes "
+                                                                     f"({profiles} profiles × the chance draws)"), "stages")
+        return
+    leaves = 1
+    for stage in stages:
+        leaves *= len(stage.moves)
+        if leaves > limit("MAX_STAGED_OUTCOMES"):
+            total = math.prod(len(s.moves) for s in stages)
+            reader.fail(stages_item, exceeded("MAX_STAGED_OUTCOMES", f"the stages unfold into a tree with up to {total} "
+                                                                     f"leaves (counting every stage as reached)"), "stages")
 
 
 def _stage_payoffs(payoff_reader, payoffs_item, players, names: StageNames) -> list:

@@ -9,33 +9,35 @@ tags, and duplicate keys are errors rather than silently overwritten.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import replace
 
 import numpy as np
 
-from solver.io.located import IDENTIFIER, GameFileError, Located, YamlReader, check_probabilities, count_of
+from solver.core.limits import exceeded, limit
+from solver.io.located import IDENTIFIER, GameFileError, Located, YamlReader, check_probabilities, count_of, read_bytes
 from solver.io.stages import unfold_stages
+from solver.io.types import with_types
 from solver.model.normal import GameInfo, NormalFormGame, Parameter
 from solver.model.tree import Chance, Decision, Terminal, build_tree
 
 TOP_LEVEL_KEYS = ("title", "description", "source", "players", "parameters", "extends",
-                  "strategies", "payoffs", "tree", "stages", "timing")
+                  "strategies", "payoffs", "tree", "stages", "timing", "types")
 # ---- loading -------------------------------------------------------------------------------
-def read_document(path: str, _seen: tuple = ()) -> tuple[dict[str, Located], YamlReader]:
+def read_document(path: str, _seen: tuple = (), include: tuple[str, ...] = ()) -> tuple[dict[str, Located], YamlReader]:
     """The top-level mapping of a file, with ``extends`` resolved: mappings merge key by key (this
-    file's keys win), anything else of this file replaces the base's (``tree`` replaces whole)."""
+    file's keys win), anything else of this file replaces the base's (``tree`` replaces whole).
+    ``include``: folders besides the file's own from which ``extends`` may read (see
+    :func:`extends_target`)."""
     reader = YamlReader(path)
-    if os.path.isdir(path):
-        raise GameFileError(path, None, "", "is a directory; expected a game file (.yaml, .nfg or .efg)")
+    data = read_bytes(path)
     try:
-        with open(path, encoding="utf-8") as handle:
-            text = handle.read()
-    except FileNotFoundError:
-        raise GameFileError(path, None, "", "no such file") from None
-    except (OSError, UnicodeDecodeError) as error:
-        raise GameFileError(path, None, "", f"cannot read the file: {error}") from None
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        raise GameFileError(path, line, "", f"the file is not UTF-8 text (byte 0x{data[error.start]:02X} at line {line})") from None
     top = reader.mapping(reader.compose(text), "a mapping of keys such as title, players and payoffs")
     for key, item in top.items():
         if key not in TOP_LEVEL_KEYS:
@@ -45,17 +47,44 @@ def read_document(path: str, _seen: tuple = ()) -> tuple[dict[str, Located], Yam
     if "extends" not in top:
         return top, reader
     base_name = reader.text(top["extends"], "a file name")
-    base_path = os.path.join(os.path.dirname(path), base_name)
-    if os.path.abspath(base_path) in _seen:
+    base_path = extends_target(reader, top["extends"], path, base_name, include)
+    if base_path in _seen:
         reader.fail(top["extends"], f"'{base_name}' extends this file again (a cycle)")
-    if not os.path.isfile(base_path):
-        reader.fail(top["extends"], f"cannot find '{base_name}' (looked for {base_path})")
-    base, _ = read_document(base_path, _seen + (os.path.abspath(path),))
+    base, _ = read_document(base_path, _seen + (os.path.realpath(path),), include)
     merged = dict(base)
     for key, item in top.items():
         if key != "extends":
             merged[key] = item if key in REPLACED_WHOLE or key not in base else merge_values(base[key], item)
     return merged, reader
+
+
+#: Files ``extends`` may name.
+GAME_SUFFIXES = (".yaml", ".yml")
+#: Extra folders ``extends`` may read from, separated by ``os.pathsep`` (as ``--include`` gives them).
+INCLUDE_VARIABLE = "SOLVE_INCLUDE"
+
+
+def include_folders(include: tuple[str, ...] = ()) -> tuple[str, ...]:
+    """``include`` and the folders in ``$SOLVE_INCLUDE``, resolved."""
+    extra = [f for f in os.environ.get(INCLUDE_VARIABLE, "").split(os.pathsep) if f]
+    return tuple(os.path.realpath(f) for f in (*include, *extra))
+
+
+def extends_target(reader: YamlReader, item: Located, path: str, name: str, include: tuple[str, ...] = ()) -> str:
+    """The resolved path of the file ``extends: name`` names in the file at ``path``. It must be
+    a YAML game file (``.yaml``/``.yml``) inside the folder of ``path`` or of an ``include``
+    folder, after symbolic links are resolved: a shared game file cannot make ``solve`` read (and
+    show in an error message) any other file on the machine."""
+    target = os.path.realpath(os.path.join(os.path.dirname(os.path.abspath(path)), name))
+    folders = (os.path.realpath(os.path.dirname(os.path.abspath(path))),) + include_folders(include)
+    if not target.lower().endswith(GAME_SUFFIXES):
+        reader.fail(item, f"'{name}' is not a YAML game file: 'extends' names a .yaml or .yml file")
+    if not any(os.path.commonpath([folder, target]) == folder for folder in folders):
+        reader.fail(item, f"'{name}' is outside the folder of this game; 'extends' reads only game files in that folder "
+                          f"(or below it), or in a folder allowed with --include DIR (or ${INCLUDE_VARIABLE})")
+    if not os.path.isfile(target):
+        reader.fail(item, f"cannot find '{name}' (looked for {os.path.join(os.path.dirname(path), name)})")
+    return target
 
 
 #: Top-level keys that ``extends`` replaces whole: merging two trees node by node would mix them.
@@ -78,10 +107,11 @@ def merge_values(base: Located, override: Located) -> Located:
     return Located(merged, override.line, override.key, override.path)
 
 
-def load_yaml_game(path: str):
+def load_yaml_game(path: str, include: tuple[str, ...] = ()):
     """Load a YAML game file into a ``NormalFormGame`` or ``ExtensiveGame``; its ``info.origins``
-    say where each expression that depends on a parameter was written."""
-    top, reader = read_document(path)
+    say where each expression that depends on a parameter was written. ``include``: folders from
+    which ``extends`` may read besides the file's own."""
+    top, reader = read_document(path, include=tuple(include))
     game = _load_body(top, reader, path)
     origins = sorted(reader.origins, key=lambda o: (o.path != path, o.line))     # this file first, top down
     return replace(game, info=replace(game.info, origins=tuple(origins)))
@@ -115,6 +145,8 @@ def _load_body(top: dict[str, Located], reader: YamlReader, path: str):
     if "timing" in top and "stages" not in top:
         reader.fail(top["timing"], "'timing' applies only to a 'stages' body", "timing")
     body = bodies[0]
+    if "types" in top and body != "stages":
+        reader.fail(top["types"], "'types' needs a 'stages' body; in a 'tree', write the chance move over types", "types")
     if body == "strategies":
         payoffs = required("payoffs", "the payoffs for each strategy profile")
         return _normal_form(reader, players, top["strategies"], payoffs, names, info)
@@ -126,7 +158,10 @@ def _load_body(top: dict[str, Located], reader: YamlReader, path: str):
     timing = reader.text(top["timing"]) if "timing" in top else "sequential"
     if timing not in ("sequential", "simultaneous"):
         reader.fail(top["timing"], f"expected 'sequential' or 'simultaneous', got '{timing}'", "timing")
-    return unfold_stages(reader, players, top["stages"], payoffs, names, info, timing)
+    stages = top["stages"]
+    if "types" in top:                      # players' types: the Harsanyi tree (solver/io/types.py)
+        stages, timing = with_types(reader, players, top["types"], stages, timing)
+    return unfold_stages(reader, players, stages, payoffs, names, info, timing)
 
 
 def _parameters(reader: YamlReader, item: Located | None) -> list[Parameter]:
@@ -163,9 +198,13 @@ def _parameters(reader: YamlReader, item: Located | None) -> list[Parameter]:
 
 
 def _constant(reader: YamlReader, item: Located):
+    """A parameter's value or bound: an exact rational number (``sqrt(2)`` is refused, since
+    reports and sweeps compare values exactly; write ``1.4142`` or ``99/70``)."""
     value = reader.expression(item, set())
     if value.free_symbols or not value.is_real:
         reader.fail(item, f"expected a number, got {item.value!r}")
+    if not value.is_Rational:
+        reader.fail(item, f"{item.value} is irrational; a parameter's value must be a rational number such as 1.4142 or 99/70")
     return value
 
 
@@ -182,6 +221,9 @@ def _normal_form(reader, players, strategies_item, payoffs_item, names, info):
         strategies.append(reader.name_list(spec[p], "strategies"))
     shape = tuple(len(s) for s in strategies)
     n = len(players)
+    entries = n * math.prod(shape)
+    if entries > limit("MAX_PAYOFF_ENTRIES"):
+        reader.fail(strategies_item, exceeded("MAX_PAYOFF_ENTRIES", f"the game has {entries} payoffs"), "strategies")
     tensor = np.empty((n,) + shape, dtype=object)
     value = reader.mapping(payoffs_item, "a nested mapping of strategies, or one array per player")
     if set(value) <= set(players) and set(value):

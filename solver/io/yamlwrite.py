@@ -32,6 +32,8 @@ import sympy
 import yaml
 from sympy.printing.str import StrPrinter
 
+from solver.core.limits import exceeded, limit
+from solver.io.located import GameFileError
 from solver.model.normal import NormalFormGame
 from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
 
@@ -198,6 +200,10 @@ def write_yaml(game, *, layout: str = "arrays", title: str | None = None) -> str
     """
     if layout not in ("arrays", "nested"):
         raise ValueError(f"layout must be 'arrays' or 'nested', not {layout!r}")
+    if isinstance(game, ExtensiveGame) and game.num_nodes and 2 * int(game.depth.max()) + 4 > limit("MAX_YAML_DEPTH"):
+        raise GameFileError(game.info.path or "<game>", None, "", exceeded(
+            "MAX_YAML_DEPTH", f"the tree is {int(game.depth.max())} moves deep, too deep to write as YAML (each move nests "
+                              f"2 levels); write it as .efg instead"))
     document = _header(game, title)
     if isinstance(game, NormalFormGame):
         document = _normal_form(game, document, layout)

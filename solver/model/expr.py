@@ -21,12 +21,16 @@ solver.model.expr.ExpressionError: function '__import__' is not allowed (allowed
 from __future__ import annotations
 
 import ast
+import functools
+import math
+import re
 from fractions import Fraction
 from typing import Iterable, Mapping
 
 import numpy as np
 import sympy
 
+from solver.core.limits import exceeded, limit, number_bits, payoff_range_problem, short_text
 from solver.core.numbers import format_number
 
 FUNCTIONS = {
@@ -54,7 +58,11 @@ _SYMBOLS: dict[str, sympy.Symbol] = {}
 
 
 class ExpressionError(ValueError):
-    """An expression that cannot be parsed or is not allowed."""
+    """An expression that cannot be parsed or is not allowed (user text in the message is shown
+    escaped and shortened)."""
+
+    def __init__(self, message: str = ""):
+        super().__init__(short_text(message))
 
 
 class UndefinedValue(ExpressionError):
@@ -84,18 +92,32 @@ def number(value) -> sympy.Expr:
     if isinstance(value, bool):
         raise ExpressionError(f"expected a number, got {value!r}")
     if isinstance(value, int):
+        _check_bits(value)
+        _check_range(Fraction(value))
         return sympy.Integer(value)
     if isinstance(value, float):
+        text = getattr(value, "text", None)         # a YAML float keeps its decimal text: 1e-400 is not 0
+        if text is not None:
+            return parse_expression(text, set())
         if value != value or value in (float("inf"), float("-inf")):
             raise ExpressionError(f"expected a finite number, got {value!r}")
+        _check_range(value)
         return sympy.Rational(repr(value))
     if isinstance(value, Fraction):
+        _check_bits(value)
+        _check_range(value)
         return sympy.Rational(value.numerator, value.denominator)
     if isinstance(value, str):
         return parse_expression(value, set())
     if isinstance(value, sympy.Expr):
         return value
     raise ExpressionError(f"expected a number or an expression, got {type(value).__name__} {value!r}")
+
+
+def _check_range(value) -> None:
+    problem = payoff_range_problem(value)
+    if problem:
+        raise ExpressionError(f"{short_text(str(value))} is outside the range of payoffs and probabilities: {problem}")
 
 
 def _as_number(value):
@@ -123,8 +145,8 @@ class _Translator:
     """``names``: each name allowed as written (``X`` or ``Voter1.X``) → the symbol it stands for
     (``None``: any identifier); ``ambiguous``: names refused, with the reason."""
 
-    def __init__(self, names: Mapping[str, str] | None, ambiguous: Mapping[str, str]):
-        self.names, self.ambiguous = names, ambiguous
+    def __init__(self, names: Mapping[str, str] | None, ambiguous: Mapping[str, str], source: str = ""):
+        self.names, self.ambiguous, self.source = names, ambiguous, source
 
     def visit(self, node):
         method = getattr(self, "visit_" + type(node).__name__, None)
@@ -138,7 +160,10 @@ class _Translator:
     def visit_Constant(self, node):
         if isinstance(node.value, bool) or not isinstance(node.value, (int, float)):
             raise ExpressionError(f"constant {node.value!r} is not allowed (only numbers)")
-        return number(node.value)
+        if isinstance(node.value, float):           # exactly as written: 1e400 is not inf, 1e-400 not 0
+            return _decimal(ast.get_source_segment(self.source, node) or repr(node.value))
+        _check_bits(node.value)
+        return sympy.Integer(node.value)
 
     def visit_Name(self, node):
         if node.id.startswith("__"):
@@ -168,13 +193,33 @@ class _Translator:
         return symbol(self.names[name])
 
     def visit_BinOp(self, node):
-        op = _BINARY.get(type(node.op))
-        if op is None:
+        """A chain ``a + b - c + ...`` is read along its left spine without recursion, so a long
+        sum costs no depth; powers and results are checked against the size limit."""
+        chain = []
+        while isinstance(node, ast.BinOp) and type(node.op) in _BINARY and not isinstance(node.op, ast.Pow):
+            chain.append((node.op, node.right))
+            node = node.left
+        if chain:
+            result = _as_number(self.visit(node))
+            terms = [result]
+            for op, right in reversed(chain):
+                value = _as_number(self.visit(right))
+                if isinstance(op, (ast.Add, ast.Sub)):
+                    terms.append(value if isinstance(op, ast.Add) else -value)
+                    continue
+                if len(terms) > 1:
+                    terms = [sympy.Add(*terms)]
+                if isinstance(op, ast.Div) and value == 0:
+                    raise ExpressionError("division by zero")
+                terms = [_checked(_BINARY[type(op)](terms[0], value))]
+            return _checked(sympy.Add(*terms)) if len(terms) > 1 else terms[0]
+        if not isinstance(node, ast.BinOp):
+            return self.visit(node)
+        if not isinstance(node.op, ast.Pow):
             raise ExpressionError(f"operator {type(node.op).__name__} is not allowed")
         left, right = _as_number(self.visit(node.left)), _as_number(self.visit(node.right))
-        if isinstance(node.op, ast.Div) and right == 0:
-            raise ExpressionError("division by zero")
-        return op(left, right)
+        _check_power(left, right)
+        return _checked(left ** right)
 
     def visit_UnaryOp(self, node):
         operand = self.visit(node.operand)
@@ -216,6 +261,8 @@ class _Translator:
             expected = f"{low}" if low == high else f"at least {low}"
             raise ExpressionError(f"{name}() takes {expected} argument(s), got {len(node.args)}")
         args = [_as_number(self.visit(a)) for a in node.args]
+        if name == "exp":
+            _check_exp(args[0])
         return FUNCTIONS[name](*args)
 
 
@@ -246,16 +293,136 @@ def parse_expression(text, names: Iterable[str] | Mapping[str, str] | None = (),
     source = text.strip()
     if not source:
         raise ExpressionError("empty expression")
-    if len(source) > 10_000:
-        raise ExpressionError("expression too long (more than 10000 characters)")
+    if len(source) > limit("MAX_EXPRESSION_LENGTH"):
+        raise ExpressionError(exceeded("MAX_EXPRESSION_LENGTH", f"the expression has {len(source)} characters"))
     try:
         tree = ast.parse(source, mode="eval")
     except SyntaxError as error:
         raise ExpressionError(f"cannot parse {source!r}: {error.msg}") from None
-    result = _as_number(_Translator(allowed, ambiguous or {}).visit(tree))
+    except (RecursionError, MemoryError):
+        raise ExpressionError(exceeded("MAX_EXPRESSION_DEPTH", "the expression is nested too deeply to read")) from None
+    depth = _depth(tree)
+    if depth > limit("MAX_EXPRESSION_DEPTH"):
+        raise ExpressionError(exceeded("MAX_EXPRESSION_DEPTH", f"the expression is nested {depth} deep"))
+    result = _as_number(_Translator(allowed, ambiguous or {}, source).visit(tree))
     if isinstance(result, sympy.Basic) and result.has(*_UNDEFINED):
         raise ExpressionError(f"{source} is undefined ({_reason(result, {}) or 'not a finite number'})")
+    if isinstance(result, sympy.Expr) and not result.free_symbols:
+        problem = _range_problem(result)
+        if problem:
+            raise ExpressionError(f"{source} is outside the range of payoffs and probabilities: {problem}")
     return result
+
+
+#: Operators whose left-nested chains (``a + b + c``) count as one level of depth.
+_CHAINED = (ast.Add, ast.Sub, ast.Mult, ast.Div)
+
+
+def _depth(tree) -> int:
+    """The nesting depth of a parsed expression, walked without recursion; a chain of ``+ - * /``
+    along its left side counts as one level (it is read as one sum or product)."""
+    deepest, stack = 0, [(tree, 0)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if isinstance(node, ast.BinOp) and isinstance(node.op, _CHAINED):
+            left = node.left
+            stack.append((left, depth if isinstance(left, ast.BinOp) and isinstance(left.op, _CHAINED) else depth + 1))
+            stack.append((node.right, depth + 1))
+            continue
+        stack.extend((child, depth + 1) for child in ast.iter_child_nodes(node))
+    return deepest
+
+
+_DECIMAL = re.compile(r"^(\d*)\.?(\d*)[eE]([+-]?\d+)$")
+
+
+def _decimal(text: str) -> sympy.Rational:
+    """A decimal literal exactly (``1e-400`` is 10**-400), refused before building a number
+    past the size limit."""
+    text = text.replace("_", "")
+    found = _DECIMAL.match(text)
+    if found:
+        digits = len(found.group(1)) + len(found.group(2))
+        if (digits + abs(int(found.group(3)))) * 3.33 > limit("MAX_NUMBER_BITS"):
+            raise ExpressionError(exceeded("MAX_NUMBER_BITS", f"the number {text} is too large to compute exactly"))
+    value = Fraction(text)
+    _check_bits(value)
+    return sympy.Rational(value.numerator, value.denominator)
+
+
+def _check_bits(value) -> None:
+    bits = number_bits(value)
+    if bits > limit("MAX_NUMBER_BITS"):
+        raise ExpressionError(exceeded("MAX_NUMBER_BITS", f"a number in the expression has {bits} bits"))
+
+
+def _checked(value):
+    """``value`` if an exact number in it is within the size limit."""
+    if isinstance(value, sympy.Rational):
+        _check_bits(Fraction(int(value.p), int(value.q)))
+    return value
+
+
+def _log2_size(value) -> float | None:
+    """About how many bits ``value`` (a number without names) takes; ``None`` if unknown."""
+    if isinstance(value, sympy.Rational):
+        return float(number_bits(Fraction(int(value.p), int(value.q))))
+    try:
+        magnitude = abs(complex(value.evalf(15)))
+    except (TypeError, ValueError, OverflowError):
+        return None
+    if magnitude == 0 or math.isinf(magnitude) or math.isnan(magnitude):
+        return None
+    return abs(math.log2(magnitude))
+
+
+def _check_power(base, exponent) -> None:
+    """Refuse ``base ** exponent`` before computing it when the result would pass the size limit
+    (bits of the base × the exponent); a name on either side is checked when it has a value."""
+    if getattr(base, "free_symbols", None) or getattr(exponent, "free_symbols", None):
+        if not getattr(exponent, "free_symbols", None) and exponent.is_Rational and abs(exponent.p) > limit("MAX_NUMBER_BITS"):
+            raise ExpressionError(exceeded("MAX_NUMBER_BITS", f"the exponent {short_text(str(exponent))} is too large"))
+        return
+    if base in (0, 1, -1) or not getattr(exponent, "is_number", False):
+        return
+    size = _log2_size(base)
+    try:
+        factor = abs(int(exponent.p)) if exponent.is_Rational else abs(float(exponent.evalf(15)))
+    except (TypeError, ValueError, OverflowError):
+        return
+    if size is not None and size * factor > limit("MAX_NUMBER_BITS"):
+        raise ExpressionError(exceeded("MAX_NUMBER_BITS", f"the power {short_text(str(base))}**{short_text(str(exponent))} "
+                                                          f"would have about {size * factor:.3g} bits"))
+
+
+#: exp(x) for x beyond this is above 1e300 (and below 1e-300 for -x): outside the payoff range.
+_EXP_ARGUMENT = 700
+
+
+def _check_exp(argument) -> None:
+    if getattr(argument, "free_symbols", None) or not getattr(argument, "is_number", False):
+        return
+    try:
+        value = float(sympy.re(argument).evalf(15))
+    except (TypeError, ValueError, OverflowError):
+        return
+    if abs(value) > _EXP_ARGUMENT:
+        raise ExpressionError(f"exp({short_text(str(argument))}) is outside the range of payoffs (magnitude above 1e300 "
+                              f"or below 1e-300)")
+
+
+def _range_problem(value) -> str:
+    """Why a number without names is outside the payoff range (see ``solver.core.limits``), or ``""``."""
+    if value.is_Rational:
+        return payoff_range_problem(Fraction(int(value.p), int(value.q)))
+    try:
+        approximate = complex(value.evalf(20))
+    except (TypeError, ValueError, OverflowError):
+        return ""                                   # not a plain number: left to the checks that know why
+    if abs(approximate.imag) > 1e-12 * max(1.0, abs(approximate.real)):
+        return "it is not a real number"
+    return payoff_range_problem(approximate.real)
 
 
 def free_names(expr) -> set[str]:
@@ -285,17 +452,63 @@ def evaluate(expr, values: Mapping[str, object]):
     ``k = 0``, ``sqrt(k)`` at ``k = -1``), naming the expression and the values of its names."""
     if isinstance(expr, (int, Fraction, float)):
         return to_exact(expr) if not isinstance(expr, float) else expr
+    if isinstance(expr, sympy.Rational):              # the common case of a number: no substitution needed
+        value = Fraction(int(expr.p), int(expr.q))
+        if payoff_range_problem(value):
+            raise UndefinedValue(expr, {}, f"outside the range of payoffs and probabilities: {payoff_range_problem(value)}")
+        return value
     substitution = _substitution(values)
+    used = {name: values[name] for name in sorted(free_names(expr)) if name in values}
+    growing = _growing_parts(expr)
+    if growing:
+        problem = _growth_problem(growing, substitution)
+        if problem:
+            raise UndefinedValue(expr, used, problem)
     result, defined = _substituted(expr, substitution)
     if defined and getattr(result, "free_symbols", None):
         raise ExpressionError(f"expression still depends on {', '.join(sorted(free_names(result)))}")
     if defined:
         try:
-            return to_exact(result)
-        except (TypeError, ValueError):    # a complex value such as (-1)**(1/3)
+            value = to_exact(result)
+        except (TypeError, ValueError, OverflowError):    # a complex value such as (-1)**(1/3)
             pass
-    used = {name: values[name] for name in sorted(free_names(expr)) if name in values}
+        else:
+            problem = payoff_range_problem(value)
+            if problem:
+                raise UndefinedValue(expr, used, f"outside the range of payoffs and probabilities: {problem}")
+            return value
     raise UndefinedValue(expr, used, _reason(expr, substitution) or "not a finite real number")
+
+
+@functools.lru_cache(maxsize=4096)
+def _growing_parts(expr) -> tuple:
+    """The powers and ``exp`` calls in ``expr`` whose size depends on the values of names (a name
+    in the exponent or in exp's argument, or a large exponent), innermost first: these are checked
+    before the values are substituted, since sympy computes an exact power eagerly."""
+    if not isinstance(expr, sympy.Basic) or not expr.free_symbols:
+        return ()
+    parts = []
+    for part in sympy.postorder_traversal(expr):
+        if isinstance(part, sympy.Pow) and part.free_symbols and (
+                part.exp.free_symbols or (part.exp.is_Rational and abs(part.exp.p) > 64)):
+            parts.append(part)
+        elif isinstance(part, sympy.exp) and part.args[0].free_symbols:
+            parts.append(part)
+    return tuple(parts)
+
+
+def _growth_problem(parts, substitution) -> str:
+    try:
+        for part in parts:
+            if isinstance(part, sympy.Pow):
+                _check_power(part.base.subs(substitution), part.exp.subs(substitution))
+            else:
+                _check_exp(part.args[0].subs(substitution))
+    except ExpressionError as error:
+        return str(error)
+    except (TypeError, ValueError):
+        return ""
+    return ""
 
 
 def _substitution(values: Mapping[str, object]) -> dict:

@@ -30,6 +30,7 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
+from solver.core.limits import LimitExceeded, exceeded, limit
 from solver.model.expr import evaluate_array
 from solver.model.normal import GameInfo, Players, read_only
 
@@ -310,7 +311,12 @@ def _flatten(players: tuple[str, ...], root) -> list[tuple]:
     zero, one = sympy.Integer(0), sympy.Integer(1)
     rows = []
     queue = [(root, -1, -1, 0, "", one, (zero,) * len(players))]
+    most_nodes, most_depth = limit("MAX_TREE_NODES"), limit("MAX_TREE_DEPTH")
     for node, (spec, parent, midx, depth, path, prob, carried) in enumerate(queue):     # the queue grows
+        if node >= most_nodes:
+            raise LimitExceeded(exceeded("MAX_TREE_NODES", f"the tree has more than {node} nodes"))
+        if depth > most_depth:
+            raise LimitExceeded(exceeded("MAX_TREE_DEPTH", f"the tree is more than {depth - 1} moves deep"))
         node_id = spec.name or path or "root"
         own = getattr(spec, "payoffs", None)
         total = tuple(c + (o if o is not None else zero) for c, o in zip(carried, own)) if own is not None else carried

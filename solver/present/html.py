@@ -3,7 +3,8 @@
 It shows a :class:`~solver.analysis.report.Report`: the game's description, its parameters with
 their sources, the tree or matrix as a picture, every equilibrium, the step-by-step explanation
 (in the words of ``solver.present.explain``), and for each parameter with a ``range`` a sweep plot
-of the equilibrium payoffs with the regions of each outcome shaded. The page is responsive
+of the equilibrium payoffs with the regions of each outcome shaded, and how likely each outcome is
+when the ranged parameters are uniformly uncertain (``robustness_html``). The page is responsive
 (viewport meta, a max-width column, pictures that scale); on a phone the game's picture keeps its
 own size, so that its labels stay readable, and scrolls sideways inside its box.
 """
@@ -21,6 +22,7 @@ from solver.model.expr import to_exact
 from solver.present.draw import PLAYER_COLOURS, game_figure, svg_markup
 from solver.present import markdown
 from solver.present.explain import num, sections
+from solver.present.robustness_text import condition_text, percent
 from solver.present.sweep_plot import PALE, OutcomeColours
 from solver.present.text import concept_title, continua_section, describe_mixed, note_lines
 from solver.present.words import completeness_sentence, plural
@@ -339,6 +341,34 @@ def sweeps_html(report: Report) -> str:
     return "\n".join(parts)
 
 
+def robustness_html(report: Report) -> str:
+    """How likely each outcome is when every ranged parameter is uniformly uncertain over its range."""
+    result = report.robustness
+    if result is None:
+        return ""
+    names = ", ".join(f"<code>{esc(n)}</code>" for n in result.beliefs.distributions)
+    parts = ["<section id=\"robustness\"><h2>How robust the outcome is</h2>",
+             f"<p class=\"meta\">{result.samples:,} samples with {names} each uniform over its range (the others as above), "
+             f"seed {result.seed}; 95% Wilson intervals. <code>solve robustness</code> takes other beliefs.</p>"]
+    rows = [[percent(o.probability), f"{percent(o.low, 2)} – {percent(o.high, 2)}", esc(o.label)] for o in result.outcomes]
+    parts.append(_table(["probability", "95% interval", "outcome"], rows, numeric_columns=(0, 1)))
+    if result.timed_out:
+        parts.append(f"<p>{result.timed_out} sample(s) timed out and are not solved (counted above).</p>")
+    if result.explanations:
+        items = [f"<li>{esc(e.label)}: {percent(e.coverage)} of its cases have <code>{esc(condition_text(e))}</code> "
+                 f"({percent(e.precision)} of the cases meeting it have this outcome)</li>" for e in result.explanations]
+        parts.append("<p>The exact thresholds (the other parameters at their medians or at the values above) that explain them:</p><ul>"
+                     + "".join(items) + "</ul>")
+    rows = [[esc(p.player), num_or_dash(p.mean)] + [num_or_dash(v) for _, v in p.quantiles] for p in result.payoffs]
+    parts.append(_table(["player", "mean payoff", "5%", "25%", "median", "75%", "95%"], rows, numeric_columns=(1, 2, 3, 4, 5, 6)))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def num_or_dash(value) -> str:
+    return "–" if value != value else esc(num(value))
+
+
 # ---- the page -----------------------------------------------------------------------------------
 def _description_html(info) -> str:
     """The situation in the game file's own words (Markdown), and its source."""
@@ -370,6 +400,7 @@ def render_report(report: Report, source_path: str = "", verbose: bool = False) 
     body.append(equilibria_html(report.solution, verbose))
     body.append(explanation_html(sections(report.explanation)))
     body.append(sweeps_html(report))
+    body.append(robustness_html(report))
     body.append("<footer>Made with <code>solve report</code>. Self-contained: no scripts, no external files.</footer>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"

@@ -16,6 +16,7 @@ from solver.equilibria.result import Family
 from solver.model.reduce import reduced_strategies
 from solver.model.tree import ExtensiveGame
 from solver.present.ascii import render_matrix, render_tree
+from solver.present.beliefs import belief_lines
 from solver.present.table import columns, number, number_with_decimal
 from solver.present.words import (COVERED_NOTES, completeness_sentence, component_lines, describe_mixed, family_summary, headline,
                                   mixture_lines, plural)
@@ -203,6 +204,8 @@ def _render_equilibrium(solution: Solution, k: int, equilibrium: Equilibrium) ->
     tags = ["pure" if equilibrium.pure else "mixed"]
     if solution.concept == "nash" and equilibrium.subgame_perfect is not None:
         tags.append("subgame-perfect" if equilibrium.subgame_perfect else "not subgame-perfect")
+    if equilibrium.extreme_points > 1:
+        tags.append(f"given by {equilibrium.extreme_points} extreme equilibria of the reduced normal form")
     title = f"Equilibrium {k} ({', '.join(tags)})"
     if equilibrium.label and solution.form == "normal":
         title += f": {equilibrium.label}"
@@ -226,4 +229,6 @@ def _render_equilibrium(solution: Solution, k: int, equilibrium: Equilibrium) ->
     if solution.form != "sequential":
         lines.append(f"  Payoffs:       {payoff_line(equilibrium, players)}")
     lines.extend(f"  ! {note.text()}" for note in equilibrium.notes)
+    if equilibrium.assessment is not None:                   # --concept pbe: beliefs and refinements
+        lines.extend(belief_lines(equilibrium.assessment))
     return lines

@@ -54,9 +54,16 @@ def _noun(solution: Solution, count: int = 2) -> str:
 
 def headline(solution: Solution) -> str:
     """``Nash equilibria: 3 found by enumerate (vertex-enumeration)``: the count and the method as
-    ``--method`` names it; the completeness sentence follows it in every report."""
+    ``--method`` names it; the completeness sentence follows it in every report. When several
+    extreme equilibria of a tree's reduced normal form are one behaviour profile, the count is of
+    distinct profiles and says of how many extreme equilibria."""
     title = "Subgame-perfect equilibria" if solution.concept == "subgame-perfect" else "Nash equilibria"
-    return f"{title}: {len(solution.equilibria):,} found by {solution.method_title}"
+    line = f"{title}: {len(solution.equilibria):,} found by {solution.method_title}"
+    extreme = sum(getattr(e, "extreme_points", 1) for e in solution.equilibria)
+    if extreme > len(solution.equilibria):
+        line += (f"; the reduced normal form's {extreme:,} extreme equilibria give these {len(solution.equilibria):,} "
+                 "distinct behaviour profiles")
+    return line
 
 
 def completeness_sentence(solution: Solution) -> str:

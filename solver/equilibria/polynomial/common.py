@@ -12,6 +12,7 @@ from fractions import Fraction
 
 import numpy as np
 
+from solver.core.numbers import Surd
 from solver.core.regret import is_nash
 
 #: Two profiles closer than this in every probability are the same equilibrium.
@@ -63,7 +64,7 @@ def full_profile(G: np.ndarray, S, mixed: dict) -> tuple[np.ndarray, ...]:
     """Profile from a dict player -> probabilities over its support (pure players implied)."""
     out = []
     for j, n in enumerate(G.shape[1:]):
-        if j in mixed and all(isinstance(v, Fraction) for v in mixed[j]):
+        if j in mixed and all(isinstance(v, (Fraction, Surd)) for v in mixed[j]):
             p = np.array([Fraction(0)] * n, dtype=object)
         elif j in mixed:
             p = np.zeros(n)
@@ -96,6 +97,9 @@ def pure_check(G: np.ndarray, S) -> Outcome:
 
 
 def same_profile(a, b) -> bool:
+    """The same profile: exactly for exact profiles, within ``SAME_PROFILE_TOLERANCE`` otherwise."""
+    if all(np.asarray(x).dtype == object for x in a) and all(np.asarray(y).dtype == object for y in b):
+        return all(len(x) == len(y) and all(u == v for u, v in zip(x, y)) for x, y in zip(a, b))
     return all(np.allclose(np.asarray(x, dtype=float), np.asarray(y, dtype=float), atol=SAME_PROFILE_TOLERANCE, rtol=0)
                for x, y in zip(a, b))
 

@@ -15,13 +15,13 @@ from fractions import Fraction
 import numpy as np
 
 from solver.core.deadline import DeadlinePassed, expired
-from solver.core.numbers import integer_scaled, is_exact_array, payoff_scale, to_fraction
+from solver.core.numbers import Surd, exact_value, integer_scaled, is_exact_array, payoff_scale, tie_tolerance, to_fraction
 from solver.equilibria.polynomial.budget import SYSTEM_BUDGET, Unsolved, budget_seconds, guarded
 from solver.equilibria.polynomial.common import (FoundFamily, Outcome, mixing_players, pure_check, rational_profile,
                                                  same_profile, support_remark)
 from solver.equilibria.polynomial.groebner import GeneralSolver
-from solver.equilibria.polynomial.linear import float_linear, linear_route
-from solver.equilibria.polynomial.support import support_profiles
+from solver.equilibria.polynomial.linear import float_linear, linear_route, two_mixing_exact
+from solver.equilibria.polynomial.support import bezout_assignments, support_profiles
 from solver.equilibria.polynomial.tracking import newton_polish, numeric_batches, numeric_support
 from solver.equilibria.result import DEADLINE, INFO, AlgorithmResult, Family, Note
 
@@ -36,6 +36,11 @@ _NUMERIC_FALLBACK_BUDGETS = 4
 PROGRESS_STAGE = "solving support systems"
 EXACT_LABEL = "support enumeration + exact polynomial systems (Gröbner bases)"
 FLOAT_LABEL = "support enumeration + linear-product homotopy"
+ALGEBRAIC_LABEL = "support enumeration + exact square-root arithmetic"
+#: Note code: float payoffs within the tie tolerance of a tie, so the generic float method may miss equilibria.
+FLOAT_TIES = "float-ties"
+#: Note code: a support system with irrational payoffs that could not be solved exactly.
+INEXACT_SUPPORT = "inexact-support"
 
 
 def _nice(v: float) -> Fraction | None:
@@ -45,13 +50,20 @@ def _nice(v: float) -> Fraction | None:
     return f if float(f) == v else None
 
 
-def prepared_payoffs(payoffs) -> tuple[np.ndarray, bool, bool]:
+def prepared_payoffs(payoffs, algebraic=None) -> tuple[np.ndarray, bool, bool]:
     """(payoffs, exact, float_out): exact payoffs as a Fraction object array; float payoffs that
     are all small-denominator rationals (such as 0.25) too, with ``float_out`` set so answers go
-    back as floats; other float payoffs as float64 with ``exact`` False."""
+    back as floats; other float payoffs as float64 with ``exact`` False. ``algebraic``: the same
+    payoffs exactly, as :class:`~solver.core.numbers.Surd` numbers (square roots), used instead of
+    the floats (answers go back as floats)."""
     arr = np.asarray(payoffs)
     if arr.ndim < 2 or arr.shape[0] != arr.ndim - 1:
         raise ValueError(f"payoffs must have shape (N, n_1, ..., n_N); got {arr.shape}")
+    if algebraic is not None:
+        algebraic = np.asarray(algebraic, dtype=object)
+        if algebraic.shape != arr.shape:
+            raise ValueError(f"exact payoffs have shape {algebraic.shape}, expected {arr.shape}")
+        return _fraction_array(arr.shape, [exact_value(Surd.of(v)) for v in algebraic.flat]), True, True
     if is_exact_array(arr):
         return _fraction_array(arr.shape, [to_fraction(v) for v in arr.flat]), True, False
     Gf = np.asarray(arr, dtype=float)
@@ -69,12 +81,38 @@ def _fraction_array(shape, values) -> np.ndarray:
 
 def _comparable(G: np.ndarray) -> np.ndarray:
     """Per-player integer version of exact payoffs (a positive scaling each) for dominance."""
+    if any(isinstance(v, Surd) for v in G.flat):
+        return _snapped_floats(G)
     out = np.empty(G.shape, dtype=object)
     for i in range(G.shape[0]):
         out[i].flat[:] = integer_scaled(G[i].flat)
     if all(abs(v) < 2 ** 62 for v in out.flat):
         return out.astype(np.int64)
     return out
+
+
+def _snapped_floats(G: np.ndarray) -> np.ndarray:
+    """Float payoffs whose comparisons are those of the exact ones (irrational payoffs): equal
+    values get the same float, and the floats of the distinct values, sorted exactly, are checked
+    to increase strictly."""
+    distinct = sorted(set(G.flat))
+    floats = [float(v) for v in distinct]
+    if any(a >= b for a, b in zip(floats, floats[1:])):
+        raise Unsolved("two distinct payoffs have the same float value")
+    lookup = dict(zip(distinct, floats))
+    return np.array([lookup[v] for v in G.flat], dtype=float).reshape(G.shape)
+
+
+def _float_ties(Gf: np.ndarray) -> bool:
+    """Whether two strategies of a player give payoffs within the tie tolerance of each other
+    against some pure profile of the others (where the generic float method may miss continua)."""
+    tolerance = tie_tolerance(Gf)
+    for i in range(Gf.shape[0]):
+        own = np.moveaxis(Gf[i], i, 0)
+        for a in range(own.shape[0]):
+            if np.any(np.abs(own[a + 1:] - own[a]) <= tolerance):
+                return True
+    return False
 
 
 def _solve_support(G, S, deadline) -> Outcome:
@@ -86,6 +124,8 @@ def _solve_support(G, S, deadline) -> Outcome:
         res = linear_route(G, S, mixing, deadline)
         if res is not None:
             return res
+        if any(isinstance(v, Surd) for v in G.flat):
+            return two_mixing_exact(G, S, mixing[0], mixing[1], deadline)
     return GeneralSolver(G, S, deadline).solve()
 
 
@@ -120,8 +160,9 @@ def _dedupe(points: list) -> list:
 class _Enumeration:
     """The state of one run: what was found, whether it is complete, and the notes."""
 
-    def __init__(self, payoffs, deadline, progress=None):
-        self.G, self.exact, self.float_out = prepared_payoffs(payoffs)
+    def __init__(self, payoffs, deadline, progress=None, algebraic=None):
+        self.G, self.exact, self.float_out = prepared_payoffs(payoffs, algebraic)
+        self.algebraic = self.exact and any(isinstance(v, Surd) for v in self.G.flat)
         self.deadline = deadline
         self.progress = progress
         self.points: list = []
@@ -144,7 +185,12 @@ class _Enumeration:
             self.progress(PROGRESS_STAGE, done, total)
 
     def supports(self) -> list:
-        cmp = _comparable(self.G) if self.exact else self.G
+        try:
+            cmp = _comparable(self.G) if self.exact else self.G
+        except Unsolved as why:             # distinct irrational payoffs with one float: no safe comparison
+            self.complete = False
+            self.notes.append(Note(INEXACT_SUPPORT, "payoffs could not be compared exactly: {why}", {"why": str(why)}))
+            return []
         found = []
         try:
             for S in support_profiles(cmp, generic=not self.exact, deadline=self.deadline):
@@ -157,7 +203,9 @@ class _Enumeration:
         direct, numeric_first = [], []
         for S in supports:
             mixing = [len(s) for s in S if len(s) > 1]
-            if len(mixing) >= 3 and sum(k - 1 for k in mixing) > GB_MAX_VARIABLES:
+            if len(mixing) >= 3 and self.algebraic:
+                self._numeric_algebraic(S)
+            elif len(mixing) >= 3 and sum(k - 1 for k in mixing) > GB_MAX_VARIABLES:
                 numeric_first.append(S)
             else:
                 direct.append(S)
@@ -202,6 +250,26 @@ class _Enumeration:
             self.stopped("deadline reached while tracking homotopy paths")
         return pending
 
+    def _numeric_algebraic(self, S) -> None:
+        """Three or more players mix and the payoffs are irrational: no exact solver applies, so
+        the system is tracked numerically; complete only when every path ends at a nonsingular
+        root (a square system without degeneracy)."""
+        sizes = [len(s) for s in S if len(s) > 1]
+        if next(bezout_assignments(sizes), None) is None:
+            pts, unsure = [], True
+        else:
+            own = min(time.monotonic() + _NUMERIC_FALLBACK_BUDGETS * SYSTEM_BUDGET, self.deadline or math.inf)
+            try:
+                pts, unsure = numeric_support(self.G, S, own)
+            except DeadlinePassed:
+                pts, unsure = [], True
+        self.points.extend(pts)
+        if unsure:
+            self.complete = False
+            message, data = support_remark(S, "three or more players mix and the payoffs are irrational: solved "
+                                              "numerically, and the system is degenerate, so equilibria may be missed")
+            self.notes.append(Note(INEXACT_SUPPORT, message, data))
+
     def _numeric_fallback(self, S, why: str) -> None:
         own = min(time.monotonic() + _NUMERIC_FALLBACK_BUDGETS * SYSTEM_BUDGET, self.deadline or math.inf)
         try:
@@ -239,6 +307,14 @@ class _Enumeration:
                                                  "(degenerate game?)")])
         except DeadlinePassed:
             self.stopped("deadline reached while tracking homotopy paths")
+        tolerance = {"tolerance": f"{tie_tolerance(Gf):.3g}"}
+        if _float_ties(Gf):
+            self.complete = False
+            self.notes.append(Note(FLOAT_TIES, "float payoffs tie (within {tolerance}); the float method assumes a "
+                                               "generic game and may miss continua and degenerate equilibria", tolerance))
+        else:
+            self.info([("float payoffs: treated as a generic game (no two payoffs of a player tie within "
+                        "{tolerance})", tolerance)])
 
     def result(self, n_supports: int) -> AlgorithmResult:
         convert = _as_floats if self.float_out else _as_tuples
@@ -247,8 +323,8 @@ class _Enumeration:
         families = tuple(_family(f, points, convert) for f in found)
         notes = [Note(INFO, "{count} support profile" + ("" if n_supports == 1 else "s") + " survived dominance pruning",
                       {"count": n_supports})]
-        return AlgorithmResult("polynomial", tuple(points), complete=self.complete,
-                               label=EXACT_LABEL if self.exact else FLOAT_LABEL, families=families,
+        label = ALGEBRAIC_LABEL if self.algebraic else EXACT_LABEL if self.exact else FLOAT_LABEL
+        return AlgorithmResult("polynomial", tuple(points), complete=self.complete, label=label, families=families,
                                notes=tuple(notes + self.notes))
 
 
@@ -276,7 +352,7 @@ def _family(found: FoundFamily, profiles: list, convert) -> Family:
                   dimension=found.dimension, all_extreme=found.all_extreme)
 
 
-def enumerate_polynomial(payoffs, *, deadline: float | None = None, progress=None) -> AlgorithmResult:
+def enumerate_polynomial(payoffs, *, deadline: float | None = None, progress=None, algebraic=None) -> AlgorithmResult:
     """All Nash equilibria of an N-player game: isolated ones and positive-dimensional families.
 
     ``payoffs`` has shape ``(N, n_1, ..., n_N)``; exact (int / Fraction object arrays) or float64.
@@ -284,6 +360,8 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None, progress=Non
     has ``complete=False`` and a ``deadline`` note. ``profiles`` are the equilibria isolated within
     their own support system (exact Fractions where exact), sorted; ``families`` the continua.
     ``progress``, if given, is called as ``progress(what, done, total)`` as support systems are solved.
+    ``algebraic``: the payoffs exactly, when they are irrational (:class:`~solver.core.numbers.Surd`
+    numbers, same shape): ties are then decided exactly and answers returned as floats.
 
     >>> import numpy as np
     >>> mp = np.zeros((3, 2, 2, 2), dtype=object)   # three-player matching pennies
@@ -293,7 +371,7 @@ def enumerate_polynomial(payoffs, *, deadline: float | None = None, progress=Non
     >>> [[str(v) for v in p] for p in res.profiles[0]], res.complete
     ([['1/2', '1/2'], ['1/2', '1/2'], ['1/2', '1/2']], True)
     """
-    run = _Enumeration(payoffs, deadline, progress)
+    run = _Enumeration(payoffs, deadline, progress, algebraic)
     supports = run.supports()
     if run.exact:
         run.solve_exact(supports)

@@ -9,6 +9,8 @@ then re-solved exactly from their active constraints.
 """
 from __future__ import annotations
 
+import itertools
+import math
 from fractions import Fraction
 
 import numpy as np
@@ -16,7 +18,7 @@ from scipy.optimize import linprog
 
 from solver.core.deadline import check
 from solver.core.linear import rref
-from solver.core.numbers import to_fraction
+from solver.core.numbers import Surd, to_fraction
 from solver.equilibria.polynomial.common import FoundFamily, Outcome, full_profile, same_profile, verified
 from solver.equilibria.polynomial.simplex import polyhedron_nonempty
 
@@ -24,11 +26,48 @@ from solver.equilibria.polynomial.simplex import polyhedron_nonempty
 _ACTIVE_TOLERANCE = 1e-7
 #: The strict-feasibility margin (and the tightness test) of the float LPs.
 _LP_MARGIN = 1e-9
+#: Polytopes with irrational coefficients and at most this many choices of tight constraints have
+#: every vertex enumerated exactly.
+_MAX_EXACT_VERTEX_BASES = 5000
+
+
+def _exact(value):
+    """An exact coefficient: a :class:`Surd` as it is (irrational payoffs), anything else a ``Fraction``."""
+    return value if isinstance(value, Surd) else to_fraction(value)
+
+
+def _field_rref(rows: list[list], ncols: int) -> tuple[list[list], list[int]]:
+    """Reduced row echelon form by Gauss–Jordan elimination over any exact field (here the
+    :class:`Surd` numbers, where the integer tableau of :func:`solver.core.linear.rref` does not
+    apply); pivots only in the first ``ncols`` columns."""
+    rows = [list(r) for r in rows]
+    pivots: list[int] = []
+    top = 0
+    for col in range(ncols):
+        pick = next((r for r in range(top, len(rows)) if rows[r][col] != 0), None)
+        if pick is None:
+            continue
+        rows[top], rows[pick] = rows[pick], rows[top]
+        lead = rows[top][col]
+        rows[top] = [v / lead for v in rows[top]]
+        for r in range(len(rows)):
+            if r != top and rows[r][col] != 0:
+                factor = rows[r][col]
+                rows[r] = [a - factor * b for a, b in zip(rows[r], rows[top])]
+        pivots.append(col)
+        top += 1
+    return rows[:top], pivots
+
+
+def _rref(rows: list[list], ncols: int):
+    if any(isinstance(v, Surd) for row in rows for v in row):
+        return _field_rref(rows, ncols)
+    return rref(rows, ncols)
 
 
 def _affine_solve(A: list[list[Fraction]], b: list[Fraction], n: int):
     """Solutions of A x = b as (x0, basis of the null space) or None if inconsistent."""
-    rows, piv = rref([list(a) + [bb] for a, bb in zip(A, b)], n + 1)
+    rows, piv = _rref([list(a) + [bb] for a, bb in zip(A, b)], n + 1)
     if piv and piv[-1] == n:
         return None
     x0 = [Fraction(0)] * n
@@ -48,7 +87,7 @@ def _affine_solve(A: list[list[Fraction]], b: list[Fraction], n: int):
 def exact_rank(matrix: list[list[Fraction]]) -> int:
     if not matrix:
         return 0
-    return len(rref(matrix, len(matrix[0]))[1])
+    return len(_rref(matrix, len(matrix[0]))[1])
 
 
 def _payoff_matrix(G, i, l, S) -> np.ndarray:
@@ -97,11 +136,14 @@ class _LinearFamily:
         return full_profile(self.G, self.S, {j: list(z[self.offsets[j]:self.offsets[j] + len(self.S[j])])
                                              for j in self.mixing})
 
-    def solve(self) -> Outcome:
-        out = Outcome()
+    def polytope(self) -> tuple[int, list] | None:
+        """(dimension, exact vertices found as coordinate vectors) of the solution polytope, or
+        None when no solution has every positivity constraint strictly positive.
+        ``every_vertex`` is set when the vertices are provably all of them."""
+        self.every_vertex = False
         sol = _affine_solve([e[0] for e in self.eqs], [-e[1] for e in self.eqs], self.n)
         if sol is None:
-            return out
+            return None
         x0, basis = sol
         # constraints in the parameters t: c0 + c . t >= 0
         cons = []
@@ -111,27 +153,61 @@ class _LinearFamily:
             cons.append((c0, c))
         if not basis:
             if all(c0 > 0 for c0, _ in cons[:self.npos]) and all(c0 >= 0 for c0, _ in cons[self.npos:]):
-                prof = self._profile(x0)
-                if verified(self.G, prof):
-                    out.points.append(prof)
-            return out
+                self.every_vertex = True
+                return 0, [x0]
+            return None
         Aub = -_float_rows([c for _, c in cons])
         bub = np.array([float(c0) for c0, _ in cons])
         if not self._strictly_feasible(Aub, bub, len(basis)):
-            return out
+            return None
         dim = len(basis) - self._implicit_rank(cons, Aub, bub)
+        if any(isinstance(v, Surd) for c0, c in cons for v in (c0, *c)) and \
+                math.comb(len(cons), len(basis)) <= _MAX_EXACT_VERTEX_BASES:
+            self.every_vertex = True
+            return dim, self._all_vertices(cons, x0, basis)
+        return dim, self._vertices(cons, x0, basis, Aub, bub)
+
+    def _all_vertices(self, cons, x0, basis) -> list:
+        """Every vertex, exactly: each choice of ``len(basis)`` constraints made tight with a unique
+        solution satisfying all the others (small polytopes; irrational coefficients, where a
+        float LP could miss a vertex)."""
+        dL = len(basis)
+        vertices: list = []
+        for tight in itertools.combinations(range(len(cons)), dL):
+            check(self.deadline)
+            sol = _affine_solve([list(cons[k][1]) for k in tight], [-cons[k][0] for k in tight], dL)
+            if sol is None or sol[1]:
+                continue
+            t = sol[0]
+            if any(c0 + sum(a * b for a, b in zip(c, t)) < 0 for c0, c in cons):
+                continue
+            z = [x0[k] + sum(t[m] * basis[m][k] for m in range(dL)) for k in range(self.n)]
+            if z not in vertices:
+                vertices.append(z)
+        return vertices
+
+    def solve(self) -> Outcome:
+        out = Outcome()
+        found = self.polytope()
+        if found is None:
+            return out
+        dim, vertices = found
         profiles = []
-        for z in self._vertices(cons, x0, basis, Aub, bub):
+        every = self.every_vertex
+        for z in vertices:
             prof = self._profile(z)
-            if verified(self.G, prof) and not any(same_profile(prof, q) for q in profiles):
+            if not verified(self.G, prof):
+                every = False
+            elif not any(same_profile(prof, q) for q in profiles):
                 profiles.append(prof)
         if not profiles:
-            out.unsure = True
-            out.remark(self.S, "polytope vertices could not be re-solved exactly")
+            out.unsure = dim > 0
+            if dim > 0:
+                out.remark(self.S, "polytope vertices could not be re-solved exactly")
         elif dim == 0:
             out.points.extend(profiles[:1])
         else:       # a segment has two vertices; in higher dimensions some may have been missed
-            out.families.append(FoundFamily(self.S, dim, tuple(profiles), dim == 1 and len(profiles) == 2))
+            out.families.append(FoundFamily(self.S, dim, tuple(profiles), every or (dim == 1 and len(profiles) == 2)))
         return out
 
     def _strictly_feasible(self, Aub, bub, dL) -> bool:
@@ -207,7 +283,7 @@ def _one_mixing(G, S, i: int, deadline) -> Outcome:
         s0 = S[j][0]
         for b in range(P.shape[0]):
             if b != s0:
-                ineqs.append(([to_fraction(P[s0, m] - P[b, m]) for m in range(k)], Fraction(0)))
+                ineqs.append(([_exact(P[s0, m] - P[b, m]) for m in range(k)], Fraction(0)))
     return _LinearFamily(G, S, [i], eqs, ineqs, k, deadline).solve()
 
 
@@ -245,11 +321,11 @@ def _bimatrix_polytope(G, S, i: int, l: int, blocks, deadline) -> Outcome:
         s0 = S[me][0]
         k = len(S[other])
         for s in S[me][1:]:
-            eqs.append((_placed([to_fraction(P[s, m] - P[s0, m]) for m in range(k)], off[other], n), Fraction(0)))
+            eqs.append((_placed([_exact(P[s, m] - P[s0, m]) for m in range(k)], off[other], n), Fraction(0)))
         eqs.append((_placed([Fraction(1)] * k, off[other], n), Fraction(-1)))
         for b in range(P.shape[0]):
             if b not in S[me]:
-                ineqs.append((_placed([to_fraction(P[s0, m] - P[b, m]) for m in range(k)], off[other], n), Fraction(0)))
+                ineqs.append((_placed([_exact(P[s0, m] - P[b, m]) for m in range(k)], off[other], n), Fraction(0)))
     pos = [(_unit(k, n), Fraction(0)) for k in range(n)]
     return _LinearFamily(G, S, sorted((i, l)), eqs, pos + ineqs, n, deadline).solve()
 
@@ -261,7 +337,7 @@ def _two_mixing(G, S, i: int, l: int, deadline) -> Outcome | None:
         P = _payoff_matrix(G, me, other, S)  # (n_me, k_other)
         k = len(S[other])
         s0 = S[me][0]
-        A = [[to_fraction(P[s, m] - P[s0, m]) for m in range(k)] for s in S[me][1:]] + [[Fraction(1)] * k]
+        A = [[_exact(P[s, m] - P[s0, m]) for m in range(k)] for s in S[me][1:]] + [[Fraction(1)] * k]
         b = [Fraction(0)] * (len(S[me]) - 1) + [Fraction(1)]
         sol = _affine_solve(A, b, k)
         if sol is None:
@@ -280,13 +356,94 @@ def _two_mixing(G, S, i: int, l: int, deadline) -> Outcome | None:
     for me, other in ((i, l), (l, i)):
         (x0, basis), P = blocks[other]
         s0 = S[me][0]
-        rows = [[to_fraction(P[s0, m] - P[b, m]) for m in range(len(S[other]))]
+        rows = [[_exact(P[s0, m] - P[b, m]) for m in range(len(S[other]))]
                 for b in range(P.shape[0]) if b not in S[me]]
         if not _block_nonempty(x0, basis, rows):
             return Outcome()
     if G.shape[0] == 2:
         return _bimatrix_polytope(G, S, i, l, blocks, deadline)
     return None
+
+
+def _block_polytope(G, S, me: int, other: int, extra=(), deadline=None):
+    """(dimension, vertices, whether these are every vertex) of the mixtures of ``other`` over its
+    support that make the support of ``me`` best replies, everyone else pure at ``S``; ``extra``
+    adds rows ``row . p >= 0``. None when no such mixture has full support."""
+    P = _payoff_matrix(G, me, other, S)
+    k, s0 = len(S[other]), S[me][0]
+    eqs = [([_exact(P[s, m] - P[s0, m]) for m in range(k)], Fraction(0)) for s in S[me][1:]]
+    eqs.append(([Fraction(1)] * k, Fraction(-1)))
+    ineqs = [(_unit(a, k), Fraction(0)) for a in range(k)]
+    ineqs += [([_exact(P[s0, m] - P[b, m]) for m in range(k)], Fraction(0)) for b in range(P.shape[0]) if b not in S[me]]
+    ineqs += [(list(row), Fraction(0)) for row in extra]
+    family = _LinearFamily(G, S, [other], eqs, ineqs, k, deadline)
+    found = family.polytope()
+    return None if found is None else (*found, family.every_vertex)
+
+
+def _pure_player_forms(G, S, i: int, l: int) -> list[np.ndarray]:
+    """For each pure player j and each other strategy b of j, the matrix ``D`` (i's support x l's
+    support) with ``p_i . D . p_l`` = j's gain of staying with its strategy rather than b."""
+    forms = []
+    for j in range(G.shape[0]):
+        if j in (i, l):
+            continue
+        s0 = S[j][0]
+        for b in range(G.shape[1 + j]):
+            if b == s0:
+                continue
+            D = np.empty((len(S[i]), len(S[l])), dtype=object)
+            for (m, a), (n, c) in itertools.product(enumerate(S[i]), enumerate(S[l])):
+                here = [S[k][0] for k in range(G.shape[0])]
+                here[i], here[l] = a, c
+                there = list(here)
+                there[j] = b
+                D[m, n] = _exact(G[(j,) + tuple(here)] - G[(j,) + tuple(there)])
+            forms.append(D)
+    return forms
+
+
+def two_mixing_exact(G, S, i: int, l: int, deadline) -> Outcome:
+    """Players i and l mix and the rest are pure, in a game of three or more players, exactly and
+    without Gröbner bases (for :class:`Surd` payoffs). Each mixing player's indifference and best
+    replies bound the other's mixture to a polytope; the pure players add bilinear constraints
+    ``p_i . D . p_l >= 0``. With one polytope a point these are linear in the other mixture; with
+    two, a bilinear form is non-negative on the product of the polytopes exactly when it is at
+    every pair of vertices (it is linear in each factor), and then the product is the solution
+    set. Otherwise the equilibria are part of the product, and the outcome says it is unsure."""
+    out = Outcome()
+    forms = _pure_player_forms(G, S, i, l)
+    on_l, on_i = _block_polytope(G, S, i, l, (), deadline), _block_polytope(G, S, l, i, (), deadline)
+    if on_l is None or on_i is None:
+        return out
+    if on_i[0] == 0 or on_l[0] == 0:
+        fixed, free, point = (i, l, on_i) if on_i[0] == 0 else (l, i, on_l)
+        x = np.asarray(point[1][0], dtype=object)
+        rows = [x @ D if fixed == i else D @ x for D in forms]
+        found = _block_polytope(G, S, fixed, free, rows, deadline)
+        if found is None:
+            return out
+        dim, vertices, every = found
+        pairs = [(x, z) if fixed == i else (z, x) for z in vertices]
+    else:
+        dim, every = on_i[0] + on_l[0], on_i[2] and on_l[2]
+        pairs = list(itertools.product(on_i[1], on_l[1]))
+        good = [(x, z) for x, z in pairs if all(np.asarray(x, dtype=object) @ D @ np.asarray(z, dtype=object) >= 0
+                                                for D in forms)]
+        if len(good) < len(pairs):
+            out.unsure = True
+            out.remark(S, "bilinear constraints of the pure players cut the product of two polytopes")
+        pairs = good
+    profiles = []
+    for x, z in pairs:
+        prof = full_profile(G, S, {i: list(x), l: list(z)})
+        if verified(G, prof) and not any(same_profile(prof, q) for q in profiles):
+            profiles.append(prof)
+    if dim == 0 or len(profiles) == 1:
+        out.points.extend(profiles[:1] if dim == 0 else profiles)
+    elif profiles:
+        out.families.append(FoundFamily(S, dim, tuple(profiles), every and not out.unsure and len(profiles) == len(pairs)))
+    return out
 
 
 def linear_route(G, S, mixing, deadline) -> Outcome | None:
