@@ -41,7 +41,7 @@ def test_tech_transfer_svg_has_labels_as_text(tmp_path):
     texts = svg_texts(out)
     for label in ["Russia", "China", "US", "Transfer", "Withhold", "Restrain", "Enable", "Engage", "Deter"]:
         assert label in texts
-    # payoffs at the leaves (Russia, China, US), worked out from the formulas in scenarios.md
+    # payoffs at the leaves (Russia, China, US), worked out from the formulas in docs/scenarios.md
     for payoffs in ["(0, 0, 0)", "(2, −9, −7)", "(−2, −5, −4)", "(4, −3, −8)"]:
         assert payoffs in texts
     assert sum(t == "US" for t in texts) == 4 and sum(t == "China" for t in texts) == 2

@@ -252,7 +252,7 @@ CONSOLE_CASES = [(name, command, expected) for name, path in EXAMPLE_FILES.items
 def test_console_examples(name, command, expected, monkeypatch):
     """Each shown command runs; every shown line (except `...`) appears in its output, in order.
     Games that other work has not added yet are skipped (the article walkthrough lists them with
-    the results scenarios.md expects)."""
+    the results docs/scenarios.md expects)."""
     monkeypatch.chdir(ROOT)
     args = shlex.split(command)
     assert args[0] == "solve"
@@ -274,5 +274,5 @@ def test_every_example_file_has_console_examples():
     assert {name for name, _, _ in CONSOLE_CASES} == set(EXAMPLE_FILES)
     walkthrough = open(EXAMPLE_FILES["walkthrough"], encoding="utf-8").read()
     for game in ["tech_transfer", "tech_transfer_simultaneous", "alliance_rupture", "buffer_discipline",
-                 "covert_transfer", "peninsula_stability", "seoul_nuclear_option"]:
+                 "covert_transfer", "peninsula_stability", "seoul_nuclear_option", "china_restraint_signal"]:
         assert f"$ solve games/{game}.yaml" in walkthrough or f"$ solve explain games/{game}.yaml" in walkthrough

@@ -52,7 +52,7 @@ def test_sections_and_content(tech_transfer_page):
     assert ">Withhold<" in page and ">(0, 0, 0)<" in page
     for name in ["ammo_gain", "deter_cost", "restraint_efficacy"]:
         assert f'id="sweep-{name}"' in page
-    # ammo_gain: Withhold below s = 6, Transfer → Restrain → Engage above (scenarios.md threshold a > s)
+    # ammo_gain: Withhold below s = 6, Transfer → Restrain → Engage above (docs/scenarios.md threshold a > s)
     sweep = page.split('id="sweep-ammo_gain"')[1].split("</figure>")[0]
     assert "Withhold → Enable → Engage" in sweep and "Transfer → Restrain → Engage" in sweep
 

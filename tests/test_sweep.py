@@ -177,7 +177,7 @@ def test_exact_evaluation_equals_sympy_evaluation(name, data):
 
 # ---- regions and boundaries, known by hand ------------------------------------------------------------
 def test_ammo_gain_sweep_finds_the_tie_at_six():
-    # scenarios.md §1: Russia transfers iff a > s = 6; at a = 6 Russia is indifferent (two SPE paths).
+    # docs/scenarios.md §1: Russia transfers iff a > s = 6; at a = 6 Russia is indifferent (two SPE paths).
     result = sweep(load_game("games/tech_transfer.yaml"), [parse_axis("ammo_gain=0:10:101")])
     regions = [r for r in result.regions() if not r.boundary]
     assert [(r.outcome.label, tuple(map(grid_value, r.ranges["ammo_gain"]))) for r in regions] == [

@@ -32,7 +32,7 @@ def values(report):
 
 # ---- the article's thresholds ---------------------------------------------------------------------
 def test_ammo_gain_threshold_is_exactly_six():
-    # Russia transfers iff a > s (scenarios.md §1), s = 6.
+    # Russia transfers iff a > s (docs/scenarios.md §1), s = 6.
     out = run("thresholds", "games/tech_transfer.yaml", "--param", "ammo_gain").stdout
     assert "\nammo_gain = 6  (= china_squeeze)\n  Russia: Transfer rather than Withhold iff ammo_gain > 6 (= china_squeeze)\n" in out
     assert "  0 ≤ ammo_gain < 6   Withhold → Enable → Engage   payoffs: Russia 0, China 0, US 0\n" in out
@@ -66,7 +66,7 @@ def test_symbolic_conditions():
 
 
 def test_bloc_cost_below_restraint_cost_makes_china_enable():
-    # scenarios.md §1: b < k makes China enable (k = 2).
+    # docs/scenarios.md §1: b < k makes China enable (k = 2).
     report = find_thresholds(load_game("games/tech_transfer.yaml"), "bloc_cost")
     assert values(report) == [2]
     assert cause_sentence(report, report.points[0].causes[0], 2) == \
@@ -84,7 +84,7 @@ def test_seoul_goes_nuclear_above_six_and_a_quarter():
 
 def test_buffer_discipline_closed_form():
     out = run("thresholds", "games/buffer_discipline.yaml", "--param", "enforce_cost").stdout
-    # China enforces w.p. g/L, North Korea provokes w.p. e/(z·b) (scenarios.md §4)
+    # China enforces w.p. g/L, North Korea provokes w.p. e/(z·b) (docs/scenarios.md §4)
     assert "  China plays Enforce with probability p* = provocation_gain/enforcement_penalty\n" in out
     assert "  NorthKorea plays Provoke with probability q* = enforce_cost/(enforce_efficacy*provocation_damage)\n" in out
     # q* reaches 1 at e = z·b = 3: above it China never enforces and North Korea provokes
@@ -197,7 +197,7 @@ def test_imperfect_information_thresholds_by_bisection(tmp_path):
     path.write_text(COVERT)
     report = find_thresholds(load_game(path), "gain")
     assert all(p.approximate for p in report.points if not p.edge)
-    assert 5 in values(report)         # Russia's gain outweighs the full penalty 5 (scenarios.md §5 values)
+    assert 5 in values(report)         # Russia's gain outweighs the full penalty 5 (docs/scenarios.md §5 values)
     assert "no symbolic candidates" in report.notes[0].text()
 
 
