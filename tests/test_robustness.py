@@ -308,3 +308,19 @@ def test_the_tornado_solves_the_percentiles_by_hand():
     assert (bar.parameter, bar.low_value, bar.high_value) == ("ammo_gain", pytest.approx(0.5), pytest.approx(9.5))
     assert bar.low_payoffs == (0, 0, 0) and bar.high_payoffs == pytest.approx((3.5, -5, -4)) and bar.base_payoffs == (0, 0, 0)
     assert (bar.low_label, bar.high_label) == ("Withhold → Enable → Engage", TRANSFER)
+
+
+def test_progress_is_drawn_as_chunks_arrive():
+    import io
+
+    from solver.present.progress import ProgressBar
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+    screen = Terminal()
+    game = load_game(TECH)
+    robustness(game, beliefs_of(game, ammo_gain="uniform(0,10)"), samples=140_000, seed=1, workers=2, sobol_base=0,
+               thresholds=False, progress=ProgressBar(stream=screen))
+    drawn = screen.getvalue()
+    assert "solving samples [" in drawn and "140000/140000 100.0%" in drawn
