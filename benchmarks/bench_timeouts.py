@@ -13,8 +13,8 @@ with one.
 Part 2 measures what running a method in a child process costs (solver/core/isolate.py):
 ``registry.run`` on small games in this process against the same call in a forked child (a
 deadline far away), best of several runs; the difference is the fork, the pickling of the result
-and the wait. It is why the registry runs games of at most ``registry.TRIVIAL_SIZE`` profiles,
-and the methods that check their own deadline, in-process.
+and the wait. It is why the registry runs games of at most ``registry.TRIVIAL_SIZE`` (36)
+profiles, and the methods that check their own deadline, in-process.
 """
 from __future__ import annotations
 
@@ -97,15 +97,16 @@ def part_one(cases, limit: float, cap: float):
 
 def part_two(repeats: int):
     rows = []
-    games = [("2×2 enumerate", (2, 2), "enumerate"), ("3×3 enumerate", (3, 3), "enumerate"),
-             ("6×6 enumerate", (6, 6), "enumerate"), ("2×2×2 polynomial", (2, 2, 2), "polynomial")]
+    games = [("2×2 enumerate", (2, 2), "enumerate"), ("6×6 enumerate", (6, 6), "enumerate"),
+             ("10×10 enumerate", (10, 10), "enumerate"), ("2×2×2 polynomial", (2, 2, 2), "polynomial"),
+             ("3×3×3 polynomial", (3, 3, 3), "polynomial")]
     for name, shape, method in games:
         game = random_normal_form(shape, np.random.default_rng(0), integer_range=(0, 9)).evaluated()
         entry = registry.BY_NAME[method]
-        direct, _ = best_of(lambda: registry._execute(entry, game, None, (), None, {}), repeats)
         far = time.monotonic() + 3600
-        isolated, _ = best_of(lambda: registry.isolate.call(registry._execute, entry, game, far, (), None, {},
-                                                            deadline=far), repeats)
+        direct, _ = best_of(lambda entry=entry, game=game: registry._execute(entry, game, None, (), None, {}), repeats)
+        isolated, _ = best_of(lambda entry=entry, game=game, far=far: registry.isolate.call(
+            registry._execute, entry, game, far, (), None, {}, deadline=far), repeats)
         rows.append([name, fmt_time(direct.wall), fmt_time(isolated.wall), fmt_time(isolated.wall - direct.wall),
                      fmt_ratio(isolated.wall, direct.wall)])
     print_table(["game", "in this process", "in a child", "fork overhead", "ratio"], rows)

@@ -81,6 +81,8 @@ class DefaultGroup(click.Group):
     """A group whose first argument may be a game file instead of a command name; ``--debug`` may
     appear anywhere before ``--``; errors are one line (see the module's docstring)."""
 
+    as_program = False          # True when run as the program (``__call__``), not through ``main.main``
+
     def parse_args(self, ctx, args):
         cut = args.index("--") if "--" in args else len(args)
         if DEBUG_FLAG in args[:cut]:
@@ -97,6 +99,7 @@ class DefaultGroup(click.Group):
         """Run as the program (the ``solve`` script): exit without Python's teardown of every
         imported module, which took about a second here, after the command (and ``--timeout``) is
         done. Tests call ``main.main`` (through click's runner) and are not affected."""
+        self.as_program = True
         try:
             self.main(*args, **kwargs)
             code = 0
@@ -123,13 +126,21 @@ class DefaultGroup(click.Group):
             raise UserError("out of memory: the run needs more memory than is available; try --max-memory MB with "
                             "--timeout, or a smaller game") from None
         except BrokenPipeError:
-            sys.stderr.close()                     # the reader has gone (e.g. `| head`): nothing more to say
+            _discard_stdout()                      # the reader has gone (e.g. `| head`): nothing more to say
             raise click.exceptions.Exit(1) from None
         except Exception as error:
             if debugging(ctx):
                 click.echo(getattr(error, "child_traceback", "") or traceback.format_exc(), err=True, nl=False)
-                raise InternalError(f"{type(error).__name__}: {error}") from None
             raise InternalError(f"{type(error).__name__}: {error}") from None
+
+
+def _discard_stdout():
+    """Point stdout at /dev/null so that flushing it on the way out cannot fail again."""
+    try:
+        null = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(null, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
 
 
 def _one_line(error: click.UsageError) -> click.UsageError:
@@ -162,7 +173,9 @@ def main():
     Run 'solve COMMAND --help' for the options of each command. --debug (anywhere) shows the
     traceback of an internal error.
     """
-    click.get_current_context().meta[STARTED] = command_started()    # --timeout counts from here
+    context = click.get_current_context()
+    # --timeout counts from here: the start of the process when it runs as the program
+    context.meta[STARTED] = command_started(getattr(context.command, "as_program", False))
 
 
 for command in COMMANDS:

@@ -78,12 +78,16 @@ def seed_files() -> list[str]:
     return found
 
 
-def _paths(value, prefix=()):
-    """Every (path, value) in a loaded YAML document, containers included."""
+def _paths(value, prefix=(), most=20_000):
+    """Every (path, value) in a loaded YAML document, containers included; ``ValueError`` for a
+    document with more than ``most`` values once aliases are expanded (or a cycle), so the
+    parent and the memory-limited worker make the same mutants."""
     out, stack = [], [(prefix, value)]
     while stack:
         path, current = stack.pop()
         out.append((path, current))
+        if len(out) > most:
+            raise ValueError("too many values to mutate structurally")
         if isinstance(current, dict):
             stack.extend((path + (k,), v) for k, v in current.items())
         elif isinstance(current, list):
@@ -213,13 +217,12 @@ def _numbers(text: str, rng: random.Random) -> str:
     share = rng.choice((0.1, 0.3, 1.0))
     pool = rng.sample(MILD_NUMBERS, rng.choice((2, 3, len(MILD_NUMBERS))))
 
-    def replace(match):
-        return rng.choice(pool) if rng.random() < share else match.group()
-    pattern = r'(?<![\w."])-?\d+(?:\.\d+)?(?:/\d+)?(?![\w."])'
+    def change(token: str) -> str:
+        return rng.choice(pool) if rng.random() < share else token
     if text.lstrip().startswith(("NFG", "EFG")):
-        return _gambit_payoffs(text, lambda token: rng.choice(pool) if rng.random() < share else token)
-    return re.sub(r"(?m)(^\s*-?\s*[^:#\n]*:\s*|\[|, )" + pattern[len("(?<![\w.\"])"):],
-                  lambda m: m.group(1) + replace(re.match(r".*", m.group()[len(m.group(1)):])), text)
+        return _gambit_payoffs(text, change)
+    number = r"-?\d+(?:\.\d+)?(?:/\d+)?(?![\w.\"/])"
+    return re.sub(r"(?m)(^\s*-?\s*[^:#\n]*:\s*|\[|, )(" + number + ")", lambda m: m.group(1) + change(m.group(2)), text)
 
 
 def _gambit_payoffs(text: str, change) -> str:
@@ -253,7 +256,8 @@ def mutate(text: str, extension: str, rng: random.Random) -> str:
         if extension in (".nfg", ".efg"):
             text = _tokens(text, rng)
             continue
-        if rng.random() < 0.5:
+        structured = len(text) < 200_000 and text.count("[") + text.count("{") < 500   # PyYAML is quadratic on deep [[[
+        if structured and rng.random() < 0.5:
             try:
                 document = yaml.safe_load(text)
                 text = yaml.safe_dump(_structural(document, rng), sort_keys=False, allow_unicode=True, width=10 ** 6)
@@ -300,12 +304,23 @@ def run_command(main, command: list[str], path: str, out: str) -> dict:
         report["signature"] = f"{type(result.exception).__name__}@{where}"
         report["traceback"] = "".join(traceback.format_exception(result.exception))[-3000:]
     elif result.exit_code not in (0, 2):
-        report["signature"] = f"exit{result.exit_code}"
+        report.update(_internal_error(result.output or "", result.exit_code))
     elif elapsed > _allowed(command):
         report["signature"] = "slow"
     if "signature" in report:
         report["output"] = (result.output or "")[-500:]
     return report
+
+
+def _internal_error(output: str, code: int) -> dict:
+    """The signature of a run that exited with a status other than 0 or 2: the command line
+    reports a bug as one line (exit 70) and, under SOLVE_DEBUG=1, prints its traceback first."""
+    frames = re.findall(r'File "([^"]*/solver/[^"]*)", line (\d+)', output)
+    where = f"{os.path.relpath(frames[-1][0], ROOT)}:{frames[-1][1]}" if frames else "?"
+    kind = re.search(r"internal error \((\w+)", output)
+    name = kind.group(1) if kind else f"exit{code}"
+    return {"signature": f"{name}@{where}" if kind else f"exit{code}", "exception": f"{name} at {where}: {output.strip()[-300:]}",
+            "traceback": output[-3000:]}
 
 
 def run_case(main, case: dict, folder: str, announce=None) -> dict:
@@ -378,7 +393,7 @@ def _copy_seeds(folder: str, seeds: list[str]) -> None:
         shutil.copyfile(os.path.join(ROOT, source), target)
 
 
-def worker(seed: int) -> None:
+def worker(seed: int, folder: str) -> None:
     """Read case indices (or replay files) from stdin, one a line; answer one JSON line each."""
     try:
         import resource
@@ -390,18 +405,19 @@ def worker(seed: int) -> None:
     if os.environ.get("FUZZ_SELF_TEST"):
         main = _self_test_command(os.environ["FUZZ_SELF_TEST"])
     seeds = seed_files()
-    folder = tempfile.mkdtemp(prefix="fuzz-")
     _copy_seeds(folder, seeds)
     os.chdir(folder)
+    print(json.dumps({"ready": True}), flush=True)
     for line in sys.stdin:
         request = json.loads(line)
         case = request if isinstance(request, dict) else make_case(seed, request, seeds)
-        result = run_case(main, case, folder, lambda command: print(json.dumps({"started": case["index"], "command": command}), flush=True))
+        def announce(command, index=case["index"]):
+            print(json.dumps({"started": index, "command": command}), flush=True)
+        result = run_case(main, case, folder, announce)
         if result["failed"] is not None and not request_is_replay(request):
             print(json.dumps({"started": case["index"]}), flush=True)        # the watchdog restarts its clock
             result["text"] = shrink(main, case, result["failed"], folder)
         print(json.dumps(result), flush=True)
-    shutil.rmtree(folder, ignore_errors=True)
 
 
 def _self_test_command(kind: str):
@@ -431,16 +447,20 @@ class Pool:
         self.selector = selectors.DefaultSelector()
         self.workers: dict = {}                   # process → (request, started at) or None
         self.buffers: dict = {}                   # process → bytes read after its last whole line
+        self.ready: set = set()                   # workers that have imported the solver
+        self.folders: dict = {}                   # process → its scratch folder
         for _ in range(jobs):
             self._start()
 
     def _start(self):
-        command = [sys.executable, "-m", "tests.fuzz", "--worker", "--seed", str(self.seed)]
-        env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg")
+        folder = tempfile.mkdtemp(prefix="fuzz-")             # removed by the parent, even after a kill
+        command = [sys.executable, "-m", "tests.fuzz", "--worker", "--seed", str(self.seed), "--folder", folder]
+        env = dict(os.environ, PYTHONHASHSEED="0", MPLBACKEND="Agg", SOLVE_DEBUG="1")
         process = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.PIPE, stdout=subprocess.PIPE,
                                    stderr=subprocess.DEVNULL, env=env, start_new_session=True)
         self.selector.register(process.stdout, selectors.EVENT_READ, process)
         self.workers[process] = None
+        self.folders[process] = folder
 
     def _stop(self, process):
         self.selector.unregister(process.stdout)
@@ -450,12 +470,13 @@ class Pool:
         except ProcessLookupError:
             pass
         process.wait()
+        shutil.rmtree(self.folders.pop(process), ignore_errors=True)
 
     def run(self, requests, on_result) -> None:
         pending = list(requests)[::-1]
-        while pending or any(self.workers.values()):
+        while pending or any(v is not None for v in self.workers.values()):
             for process, busy in list(self.workers.items()):
-                if busy is None and pending:
+                if busy is None and pending and process in self.ready:
                     request = pending.pop()
                     process.stdin.write((json.dumps(request) + "\n").encode())
                     process.stdin.flush()
@@ -474,6 +495,11 @@ class Pool:
                 *lines, self.buffers[process] = self.buffers[process].split(b"\n")
                 for line in lines:
                     message = json.loads(line)
+                    if os.environ.get("FUZZ_VERBOSE"):
+                        print("worker", process.pid, str(message)[:200], flush=True)
+                    if "ready" in message:
+                        self.ready.add(process)
+                        continue
                     request = self.workers[process][0]
                     if "started" in message:
                         self.workers[process] = (request, time.monotonic(), message.get("command"))
@@ -494,6 +520,7 @@ class Pool:
             process.stdin.close()
             process.wait(timeout=10)
             self.selector.unregister(process.stdout)
+            shutil.rmtree(self.folders.pop(process), ignore_errors=True)
 
 
 def known_failures() -> set[str]:
@@ -551,9 +578,10 @@ def main(argv=None) -> int:
     parser.add_argument("--allow-known", action="store_true", help="do not fail on signatures in known_failures.txt")
     parser.add_argument("--hard-limit", type=float, default=HARD_LIMIT, help="seconds after which a case counts as hanging")
     parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    parser.add_argument("--folder", default=None, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        worker(args.seed)
+        worker(args.seed, args.folder or tempfile.mkdtemp(prefix="fuzz-"))
         return 0
     seeds = seed_files()
     if args.replay:
@@ -574,12 +602,15 @@ def main(argv=None) -> int:
         failed = result.get("failed")
         for command, spent in result.get("seconds", {}).items():
             seconds[command] = seconds.get(command, 0.0) + spent
+        if sum(counts.values()) % 500 == 499:
+            print(f"progress: {sum(counts.values()) + 1} cases in {time.monotonic() - started:.0f} s: "
+                  + ", ".join(f"{k} {v}" for k, v in counts.items()), flush=True)
         if result["outcome"] in ("ok", "exit2"):
             counts[result["outcome"]] += 1
             return
         signature = failed["signature"]
         kind = "hang" if signature.startswith("hang") or signature == "worker-died" else "slow" if signature == "slow" else \
-            "bad-exit" if signature.startswith("exit") else "traceback"
+            "bad-exit" if signature.startswith("exit") else "traceback"         # an internal error (exit 70) is a traceback
         counts[kind] += 1
         where = case.get("name") or f"--seed {args.seed} --only {case['index']} (mutant of {case['source']})"
         print(f"FAIL {kind}: {signature}: {where}: {failed.get('command') or ''} {failed.get('exception', '')}", flush=True)

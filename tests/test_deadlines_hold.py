@@ -84,9 +84,27 @@ def test_memory_beyond_the_limit_is_a_clean_outcome():
     assert outcome.status == isolate.MEMORY and "200 MB" in outcome.message
 
 
+def test_the_memory_limit_comes_from_the_option_then_the_environment_then_the_machine(monkeypatch):
+    monkeypatch.delenv(isolate.MEMORY_ENV, raising=False)
+    assert isolate.memory_limit_mb() == isolate.physical_memory_mb() // 2
+    monkeypatch.setenv(isolate.MEMORY_ENV, "300")
+    assert isolate.memory_limit_mb() == 300
+    old = isolate.set_memory_limit(500)
+    try:
+        assert isolate.memory_limit_mb() == 500
+    finally:
+        isolate.set_memory_limit(old)
+    assert isolate.memory_limit_mb() == 300
+
+
+def test_a_memory_limit_below_the_least_useful_one_is_refused():
+    result = CliRunner().invoke(main, [os.path.join(ROOT, "games", "prisoners_dilemma.yaml"), "--max-memory", "10"])
+    assert result.exit_code == 2 and "Invalid value for '--max-memory'" in result.stderr
+
+
 # ---- the registry ----------------------------------------------------------------------------------
 def test_a_stuck_method_returns_incomplete_with_a_deadline_note():
-    game = _bimatrix().evaluated()
+    game = _bimatrix(7, 7).evaluated()                # above registry.TRIVIAL_SIZE
     result = registry.run(_method("_stuck"), game, deadline=time.monotonic() + 0.3)
     assert not result.complete and result.profiles == () and result.has_note(DEADLINE)
 
@@ -115,11 +133,21 @@ def test_small_games_run_in_this_process_and_give_the_same_answer():
 
 
 def test_an_isolated_run_gives_the_same_equilibria_as_one_in_process():
-    game = random_normal_form((4, 4), np.random.default_rng(3), integer_range=(0, 9)).evaluated()
+    game = random_normal_form((7, 7), np.random.default_rng(3), integer_range=(0, 9)).evaluated()
     assert registry._isolated(registry.BY_NAME["enumerate"], game, time.monotonic() + 60)
     isolated = registry.run("enumerate", game, deadline=time.monotonic() + 60)
     direct = registry._execute(registry.BY_NAME["enumerate"], game, None, (), None, {})
     assert isolated.profiles == direct.profiles and isolated.complete == direct.complete
+
+
+def test_inside_in_this_process_no_child_is_started():
+    game = random_normal_form((7, 7), np.random.default_rng(3), integer_range=(0, 9)).evaluated()
+    deadline = time.monotonic() + 60
+    assert registry._isolated(registry.BY_NAME["enumerate"], game, deadline)
+    with isolate.in_this_process():
+        assert not registry._isolated(registry.BY_NAME["enumerate"], game, deadline)
+    assert not registry._isolated(registry.BY_NAME["enumerate"], _bimatrix(6, 6).evaluated(), deadline)
+    assert not registry._isolated(registry.BY_NAME["pure"], game, deadline)
 
 
 # ---- tied trees -------------------------------------------------------------------------------------

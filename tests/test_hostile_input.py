@@ -265,3 +265,34 @@ def test_every_limit_is_documented():
     assert "## Limits" in text
     for name in LIMITS:
         assert f"SOLVE_{name}" in text, name
+
+
+def test_payoffs_that_cannot_be_scaled_together(tmp_path):
+    """Each payoff is in range, but 1e15 and 1e-300 over a common denominator need integers past
+    1e300, which the exact methods build and the float methods convert (an OverflowError found
+    by the fuzzer in enumeration, components and the polynomial solver)."""
+    text = NORMAL.format(x="1e-300").replace("b2: [1, 1]", "b2: [1e15, 1]")
+    one_line_error(run("solve", write(tmp_path, text)), "span too many orders of magnitude")
+    text = 'NFG 1 R "t" { "A" "B" }\n{ 2 1 }\n1e15 1 1e-300 1\n'
+    one_line_error(run("validate", write(tmp_path, text, "s.nfg")), "span too many orders of magnitude")
+    path = write(tmp_path, NORMAL.format(x="x").replace("players:", "parameters: {x: 1}\nplayers:").replace("b2: [1, 1]", "b2: [1e15, 1]"))
+    assert run("validate", path).exit_code == 0
+    one_line_error(run("solve", path, "--set", "x=1e-300"), "span too many orders of magnitude")
+
+
+def test_known_fuzz_failures_say_why():
+    path = os.path.join(os.path.dirname(__file__), "data", "fuzz_regressions", "known_failures.txt")
+    with open(path, encoding="utf-8") as handle:
+        entries = [line for line in handle if line.strip() and not line.startswith("#")]
+    for entry in entries:
+        signature, _, reason = entry.partition("#")
+        assert "@" in signature and len(reason.strip()) > 20, entry
+
+
+def test_a_file_not_named_as_a_game_is_never_quoted(tmp_path):
+    secret = tmp_path / "notes.txt"
+    secret.write_text("password: hunter2: x\nother: [\n")
+    line = one_line_error(run("validate", str(secret)), "does not read as a game file")
+    assert "hunter2" not in line and "password" not in line
+    if os.path.exists("/etc/passwd"):
+        assert "root" not in one_line_error(run("validate", "/etc/passwd"))

@@ -134,3 +134,33 @@ def test_a_lone_surrogate_is_escaped():
 def test_every_message_line_is_capped():
     error = common.UserError("y" * 10_000)
     assert len(common.shown(error.message, common.MAX_MESSAGE)) == common.MAX_MESSAGE + 1
+
+
+def test_validate_escapes_what_it_echoes(tmp_path):
+    path = tmp_path / "bad\x1bname.yaml"
+    path.write_text("players: [A\n")
+    result = CliRunner().invoke(main, ["validate", str(path)])
+    assert result.exit_code == 2 and "\x1b" not in result.stderr and "\\x1b" in result.stderr
+
+
+def _extending_game(tmp_path):
+    """A game in one folder that extends tech_transfer.yaml copied into another."""
+    shared, own = tmp_path / "shared", tmp_path / "own"
+    shared.mkdir()
+    own.mkdir()
+    (shared / "base.yaml").write_text(open(TREE, encoding="utf-8").read(), encoding="utf-8")
+    (own / "game.yaml").write_text("extends: ../shared/base.yaml\nparameters:\n  ammo_gain: 7\n", encoding="utf-8")
+    return str(own / "game.yaml"), str(shared)
+
+
+@pytest.mark.parametrize("command", [["solve"], ["explain"], ["validate"], ["convert", "--to", "yaml"]])
+def test_include_lets_extends_read_another_folder(command, tmp_path):
+    import inspect
+    from solver.api import load_game
+    if "include" not in inspect.signature(load_game).parameters:
+        pytest.skip("load_game has no include parameter yet (issue 11, item 1)")
+    game, shared = _extending_game(tmp_path)
+    refused = CliRunner().invoke(main, [*command[:1], game, *command[1:]])
+    assert refused.exit_code == 2 and _one_error_line(refused)
+    allowed = CliRunner().invoke(main, [*command[:1], game, *command[1:], "--include", shared])
+    assert allowed.exit_code == 0, allowed.output

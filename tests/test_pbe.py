@@ -333,3 +333,16 @@ def test_seltens_horse_equilibrium_is_sequential():
 def test_a_deadline_gives_an_incomplete_answer():
     solution = solve(load_game("games/job_market_signalling.yaml"), concept="pbe", timeout=0)
     assert not solution.complete and solution.has_note("deadline")
+
+
+def test_thresholds_command_finds_the_prior_exactly():
+    """The US engages a quiet China iff its prior in commitment is at least (T·d − c)/(g + T·d):
+    (8·1/2 − 3)/(2 + 8·1/2) = 1/6, and (10·1/2 − 3)/(2 + 10·1/2) = 2/7 with nk_threat = 10."""
+    import json
+    from click.testing import CliRunner
+    from solver.cli import main
+    for extra, threshold in (([], "1/6"), (["--set", "nk_threat=10"], "2/7")):
+        result = CliRunner().invoke(main, ["thresholds", "games/china_restraint_signal.yaml", "--param", "prior_committed",
+                                           "--concept", "pbe", "--format", "json", *extra])
+        assert result.exit_code == 0, result.output
+        assert json.loads(result.stdout)["thresholds"] == [threshold]

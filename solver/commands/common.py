@@ -115,15 +115,22 @@ def _set_names(settings) -> set[str]:
     return {item.split("=", 1)[0].strip() for item in settings if "=" in item}
 
 
+INCLUDE = "solver.include"
+
+
 def read_game(path: str):
     """Load a game file; missing files and directories are one-line errors. The game is kept for
-    error messages (an undefined payoff is named where the file wrote it)."""
+    error messages (an undefined payoff is named where the file wrote it). Folders given with
+    ``--include`` are passed to the loader (``extends`` may read from them)."""
     if not os.path.exists(path):
-        raise UserError(f"{path}: no such file")
+        raise UserError(f"{shown(path, MAX_PATH)}: no such file")
     if os.path.isdir(path):
-        raise UserError(f"{path}: is a directory; expected a game file (.yaml, .nfg or .efg)")
-    game = load_game(path)
+        raise UserError(f"{shown(path, MAX_PATH)}: is a directory; expected a game file (.yaml, .nfg or .efg)")
     context = click.get_current_context(silent=True)
+    include = tuple(context.find_root().meta.get(INCLUDE, ())) if context is not None else ()
+    if include and "include" not in inspect.signature(load_game).parameters:
+        raise UserError("--include: this version cannot read games from other folders")
+    game = load_game(path, include=include) if include else load_game(path)
     if context is not None:
         context.meta[GAME] = game
     return game
@@ -343,11 +350,13 @@ def limited(command):
     ``COMMAND_GRACE`` seconds after the deadline or when it runs out of memory, with a one-line
     error; a method that cannot be asked to stop runs in a child of its own, so ``solve`` still
     reports what it found. The command receives ``timeout`` if it takes it. Output paths in
-    missing directories are refused before any work is done."""
+    missing directories are refused before any work is done. ``--include DIR`` (folders
+    ``extends`` may read from) comes with them, as every command that loads a game is limited."""
     takes_timeout = "timeout" in inspect.signature(command).parameters
 
     @functools.wraps(command)
-    def wrapper(*args, timeout=None, max_memory=None, **kwargs):
+    def wrapper(*args, timeout=None, max_memory=None, include=(), **kwargs):
+        remember_include(include)
         for name in OUTPUT_OPTIONS:
             check_output_directory(kwargs.get(name))
         if takes_timeout:
@@ -370,7 +379,20 @@ def limited(command):
         path = kwargs.get("game_file") or ""
         raise UserError(f"{shown(path, MAX_PATH) + ': ' if path else ''}{limit_message(outcome, timeout)}; nothing was written")
 
-    return timeout_option(memory_option(wrapper))
+    return timeout_option(memory_option(include_option(wrapper)))
+
+
+include_option = click.option(
+    "--include", multiple=True, metavar="DIR", type=click.Path(file_okay=False, path_type=str),
+    help="A folder whose game files 'extends' may read, besides the game's own folder (repeatable; also the "
+         "SOLVE_INCLUDE environment variable).")
+
+
+def remember_include(include):
+    """Keep ``--include`` folders for :func:`read_game`."""
+    context = click.get_current_context(silent=True)
+    if context is not None and include:
+        context.find_root().meta[INCLUDE] = tuple(include)
 
 
 def limit_message(outcome, timeout: float | None) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 import click
 
 from solver.api import SolveError, evaluate_game, parameter_values
-from solver.commands.common import UserError, error_message, read_game
+from solver.commands.common import MAX_MESSAGE, UserError, error_message, include_option, read_game, remember_include, shown
 from solver.io.yamlfile import GameFileError
 from solver.model.expr import ExpressionError
 from solver.model.tree import ExtensiveGame
@@ -12,7 +12,8 @@ from solver.model.tree import ExtensiveGame
 
 @click.command("validate")
 @click.argument("game_files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=str))
-def validate_command(game_files):
+@include_option
+def validate_command(game_files, include):
     """Check that each game file reads and its payoffs (and chance probabilities) evaluate at the
     default parameters. Every file is checked: one line per file (errors on stderr), then a summary
     when there are several; the exit status is 2 if any file failed.
@@ -21,13 +22,14 @@ def validate_command(game_files):
     Example:
       solve validate games/*.yaml
     """
+    remember_include(include)
     failed = 0
     for path in game_files:
         problem = check_file(path)
         if problem is None:
             continue
         failed += 1
-        click.echo(f"Error: {problem}", err=True)
+        click.echo(f"Error: {shown(problem, MAX_MESSAGE)}", err=True)
     if len(game_files) > 1:
         click.echo(f"{len(game_files)} files checked: {len(game_files) - failed} ok, {failed} with errors")
     if failed:

@@ -9,9 +9,6 @@ from __future__ import annotations
 import os
 import time
 
-#: A process older than this when its command starts was not started for that command (a test
-#: runner or a server calling it): its command's deadline counts from the command's start.
-FRESH_PROCESS = 5.0
 
 
 class DeadlinePassed(Exception):
@@ -48,9 +45,9 @@ def process_age() -> float:
         return 0.0
 
 
-def command_started() -> float:
-    """When a command started, as a ``time.monotonic()`` value: the start of the process when it was
-    started for this command (so starting Python and importing count against ``--timeout``),
-    otherwise now."""
-    now, age = time.monotonic(), process_age()
-    return now - age if age < FRESH_PROCESS else now
+def command_started(whole_process: bool) -> float:
+    """When a command started, as a ``time.monotonic()`` value: the start of the process when it
+    was started for this command (``whole_process``: starting Python and importing count against
+    ``--timeout``), otherwise now (a test runner or a server calling the command)."""
+    now = time.monotonic()
+    return now - process_age() if whole_process else now

@@ -32,6 +32,7 @@ import sys
 import time
 import traceback
 import types
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 try:
@@ -53,6 +54,7 @@ def _read_only(mapping: dict) -> types.MappingProxyType:
 copyreg.pickle(types.MappingProxyType, lambda proxy: (_read_only, (dict(proxy),)))
 
 _depth = 0                 # 0 in the main process, 1 in a child, 2 in a grandchild …
+_held = 0                  # > 0 inside in_this_process()
 _memory_override: int | None = None
 
 
@@ -71,8 +73,21 @@ def can_fork() -> bool:
 
 
 def inside_child() -> bool:
-    """Whether this process is a child of :func:`call` (an outer limit already holds)."""
-    return _depth > 0
+    """Whether this process is a child of :func:`call` (an outer limit already holds), or the
+    caller has asked for no more children (:func:`in_this_process`)."""
+    return _depth > 0 or _held > 0
+
+
+@contextmanager
+def in_this_process():
+    """Within this block, callers that ask :func:`inside_child` run their work here, without a
+    child process: for loops that solve many small games under one limit of their own."""
+    global _held
+    _held += 1
+    try:
+        yield
+    finally:
+        _held -= 1
 
 
 def physical_memory_mb() -> int | None:

@@ -19,6 +19,7 @@ without any option.
 """
 from __future__ import annotations
 
+import math
 import os
 from fractions import Fraction
 
@@ -117,3 +118,29 @@ def short_text(message: str, limit_: int = 600) -> str:
         words.append(word if len(word) <= _LONG_RUN else f"{word[:EXCERPT_CHARACTERS]}…({len(word)} characters)")
     message = " ".join(words)
     return message if len(message) <= limit_ else message[:limit_] + f"…({len(message)} characters)"
+
+
+def scale_problem(values) -> str:
+    """Why exact numbers that are each within range cannot be used together, or ``""``: the exact
+    methods scale a game's payoffs to integers over their common denominator, and the float
+    methods convert those integers, so ``max |x| × common denominator`` must stay within
+    ``MAX_MAGNITUDE`` (payoffs of 1e15 and 1e-300 in one game do not).
+
+    >>> scale_problem([Fraction(1, 3), 5, Fraction(7, 2)])
+    ''
+    >>> scale_problem([Fraction(10) ** 15, Fraction(1, 10 ** 300)])
+    'as integers over their common denominator (about 1e300) they reach about 1e315, above 1e300; round the smallest or rescale'
+    """
+    common, largest = 1, 0
+    for value in values:
+        if isinstance(value, float):
+            continue
+        common = math.lcm(common, value.denominator) if not isinstance(value, int) else common
+        largest = max(largest, abs(value))
+        if common > MAX_MAGNITUDE ** 2:               # far past the limit: the rest cannot bring it back
+            break
+    reach = largest * common
+    if reach <= MAX_MAGNITUDE:
+        return ""
+    return (f"as integers over their common denominator (about 1e{len(str(common)) - 1}) they reach about "
+            f"1e{len(str(int(reach))) - 1}, above 1e300; round the smallest or rescale")

@@ -53,14 +53,15 @@ CHECKS_OWN_DEADLINE = frozenset({"pure", "backward-induction"})
 #: Games at least this large (strategy profiles, or tree nodes) always run in a child process, under
 #: the memory limit (``--max-memory``), with or without a deadline.
 ISOLATE_SIZE = 10_000
-#: Games this small run in this process even under a deadline: a fork costs 4–9 ms
-#: (benchmarks/bench_timeouts.py), more than solving them.
-TRIVIAL_SIZE = 4
+#: Games this small (strategy profiles, or tree nodes) run in this process even under a deadline:
+#: a fork costs 14–38 ms on a loaded machine (benchmarks/bench_timeouts.py), about what solving a
+#: 6×6 game takes, and sweeps and samples solve thousands of small games under one deadline.
+TRIVIAL_SIZE = 36
 #: Seconds a child may run past the deadline before it is killed: its own deadline checks return
 #: what it found within this time, and only a call stuck in a library loses it.
 GRACE = 0.3
 #: Most strategy profiles each method accepts (beyond them it would need more memory than a machine
-#: has, e.g. 5.1 GB for a 300×300 game under vertex enumeration); ``solve methods`` names them.
+#: has, e.g. 5.1 GB for a 300×300 game under vertex enumeration); the refusal names the limit.
 MAX_PROFILES = {"enumerate": 40_000, "polynomial": 100_000, "homotopy": 100_000, "zero-sum": 4_000_000,
                 "lemke-howson": 4_000_000, "pure": 50_000_000}
 
@@ -291,9 +292,14 @@ def _execute(method: Method, game, deadline, notes, progress, parameters) -> Alg
     return verify.verified_result(result, game.payoffs)
 
 
+#: Per listed tree profile, the time verifying it takes is spent about twice more after it
+#: (naming it in the game's terms, its path of play, the report).
+AFTER_VERIFICATION = 3
+
+
 def _as_many_as_time_allows(result: AlgorithmResult, tree: ExtensiveGame, deadline: float | None) -> AlgorithmResult:
-    """The first profiles of a tree result that can be verified before the deadline (each check
-    walks the whole tree: 0.1–0.4 s each on a 7,500-node exact tree), timed on the first one;
+    """The first profiles of a tree result that can be verified and reported before the deadline
+    (each check walks the whole tree: 0.1–0.4 s each on a 7,500-node exact tree), timed on the first one;
     cut, the result is marked incomplete with a deadline note. Results with families (whose
     members are indices into the list) are kept whole."""
     if deadline is None or len(result.profiles) < 2 or result.families:
@@ -301,7 +307,7 @@ def _as_many_as_time_allows(result: AlgorithmResult, tree: ExtensiveGame, deadli
     started = time.monotonic()
     verify.verified_tree_result(_first(result, 1), tree)
     each = max(time.monotonic() - started, 1e-6)
-    keep = max(1, int((deadline - time.monotonic()) / each))
+    keep = max(1, int((deadline - time.monotonic()) / (each * AFTER_VERIFICATION)))
     if keep >= len(result.profiles):
         return result
     notes = result.notes if result.has_note(DEADLINE) else result.notes + (Note(DEADLINE),)

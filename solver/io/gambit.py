@@ -57,7 +57,8 @@ from typing import Sequence
 import numpy as np
 
 from solver.core.limits import exceeded, limit, payoff_range_problem
-from solver.model.normal import GameInfo, NormalFormGame
+from solver.model.expr import ExpressionError
+from solver.model.normal import GameInfo, NormalFormGame, check_scale
 from solver.model.tree import CHANCE, Chance, Decision, ExtensiveGame, Terminal, build_tree
 from solver.io.gambit_write import gambit_safe_label, write_efg, write_nfg
 from solver.io.located import read_bytes
@@ -334,6 +335,10 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
         parser.fail(token, "payoffs", f"unexpected {_describe(token)} after the last {what} "
                                       f"({len(profiles)} profiles, {n} players)")
     info = GameInfo(title=title, description=description, path=path)
+    try:
+        check_scale(tensor, "payoffs")
+    except ExpressionError as error:
+        raise GameFileError(path, None, "payoffs", str(error)) from None
     return NormalFormGame(tuple(players), tuple(strategies), tensor, info)
 
 
@@ -403,7 +408,10 @@ class _EfgReader:
         self._label_infosets(order, gambit_number)
         specs = self._specs(self._children())
         info = GameInfo(title=self.title, description=self.description, path=self.path)
-        tree = build_tree(self.players, specs[0], info).evaluated()
+        try:
+            tree = build_tree(self.players, specs[0], info).evaluated()
+        except ExpressionError as error:
+            raise GameFileError(self.path, None, "payoffs", str(error)) from None
         # build_tree lists information sets breadth first: put each player's in Gambit's order.
         number_of = {self.infosets[key].label: gambit_number[key] for key in order}
         ranked = sorted(range(len(tree.infosets)), key=lambda k: (tree.infosets[k].player, number_of[tree.infosets[k].label]))

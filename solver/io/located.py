@@ -15,7 +15,7 @@ from typing import Any
 import sympy
 import yaml
 
-from solver.core.limits import LimitExceeded, exceeded, limit, short_text
+from solver.core.limits import LimitExceeded, escaped, exceeded, limit, short_text
 from solver.model.expr import ExpressionError, describe_values, free_names, parse_expression, symbol, undefined_reason
 from solver.model.normal import Origin
 
@@ -28,7 +28,8 @@ class GameFileError(ValueError):
     def __init__(self, path: str, line: int | None, key: str, message: str):
         message, key = short_text(message), short_text(key, 200)
         self.path, self.line, self.key, self.message = path, line, key, message
-        location = f"{short_text(path, 300)}:{line}" if line else short_text(path, 300)
+        shown = escaped(path)[:400]
+        location = f"{shown}:{line}" if line else shown
         super().__init__(f"{location}: {key}: {message}" if key else f"{location}: {message}")
 
 

@@ -58,6 +58,8 @@ def read_document(path: str, _seen: tuple = (), include: tuple[str, ...] = ()) -
     return merged, reader
 
 
+#: Errors about reading a file at all (not about its content), shown whatever its name.
+_UNREAD = ("no such file", "is a directory", "is not a regular file", "cannot read the file", "the file has")
 #: Files ``extends`` may name.
 GAME_SUFFIXES = (".yaml", ".yml")
 #: Extra folders ``extends`` may read from, separated by ``os.pathsep`` (as ``--include`` gives them).
@@ -111,8 +113,15 @@ def load_yaml_game(path: str, include: tuple[str, ...] = ()):
     """Load a YAML game file into a ``NormalFormGame`` or ``ExtensiveGame``; its ``info.origins``
     say where each expression that depends on a parameter was written. ``include``: folders from
     which ``extends`` may read besides the file's own."""
-    top, reader = read_document(path, include=tuple(include))
-    game = _load_body(top, reader, path)
+    try:
+        top, reader = read_document(path, include=tuple(include))
+        game = _load_body(top, reader, path)
+    except GameFileError as error:
+        if os.path.splitext(path)[1].lower() in GAME_SUFFIXES or error.path != path or error.message.startswith(_UNREAD):
+            raise
+        # Not named as a game file: say where it failed, never what it contains (it may be any file).
+        raise GameFileError(path, error.line, "", "does not read as a game file (a .yaml or .yml game, or a Gambit "
+                                                  ".nfg or .efg file); its content is not shown") from None
     origins = sorted(reader.origins, key=lambda o: (o.path != path, o.line))     # this file first, top down
     return replace(game, info=replace(game.info, origins=tuple(origins)))
 

@@ -21,9 +21,10 @@ from typing import Mapping, Sequence
 import numpy as np
 import sympy
 
+from solver.core.limits import scale_problem
 from solver.core.numbers import is_exact_array
 from solver.core.regret import is_nash
-from solver.model.expr import evaluate_array, to_exact, undefined_reason
+from solver.model.expr import ExpressionError, evaluate_array, to_exact, undefined_reason
 
 
 @dataclass(frozen=True)
@@ -70,6 +71,15 @@ class GameInfo:
             if reason:
                 return origin, reason
         return None
+
+
+def check_scale(values: np.ndarray, what: str) -> None:
+    """Exact values that cannot be scaled to integers within range together (see
+    :func:`solver.core.limits.scale_problem`) raise ``ExpressionError``."""
+    if values.dtype == object:
+        problem = scale_problem(values.flat)
+        if problem:
+            raise ExpressionError(f"the {what} span too many orders of magnitude: {problem}")
 
 
 def read_only(array: np.ndarray) -> np.ndarray:
@@ -142,7 +152,9 @@ class NormalFormGame(Players):
         if not self.is_symbolic:
             return self
         merged = {**self.info.defaults, **(values or {})}
-        return NormalFormGame(self.players, self.strategies, evaluate_array(self.payoffs, merged), self.info)
+        payoffs = evaluate_array(self.payoffs, merged)
+        check_scale(payoffs, "payoffs")
+        return NormalFormGame(self.players, self.strategies, payoffs, self.info)
 
     def float_payoffs(self) -> np.ndarray:
         return np.asarray(self.evaluated().payoffs, dtype=float)

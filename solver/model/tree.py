@@ -32,7 +32,7 @@ import sympy
 
 from solver.core.limits import LimitExceeded, exceeded, limit
 from solver.model.expr import evaluate_array
-from solver.model.normal import GameInfo, Players, read_only
+from solver.model.normal import GameInfo, Players, check_scale, read_only
 
 CHANCE = -1
 TERMINAL = -2
@@ -286,6 +286,8 @@ class ExtensiveGame(Players):
         merged = {**self.info.defaults, **(values or {})}
         probs = evaluate_array(self.chance_probs, merged)
         payoffs = evaluate_array(self.leaf_payoffs, merged)
+        check_scale(probs, "chance probabilities")
+        check_scale(payoffs, "payoffs")
         if probs.dtype != payoffs.dtype:         # one float makes both float
             probs, payoffs = probs.astype(float), payoffs.astype(float)
         return self.with_changes(chance_probs=probs, leaf_payoffs=payoffs)

@@ -42,12 +42,25 @@ as ``0.25`` are treated the same way and the answers converted to float):
   nonsingular root or diverges, the roots are rounded to rationals and kept exact if they verify
   exactly, otherwise returned as floats.
 
+Exact irrational payoffs (sums of rational multiples of square roots such as ``sqrt(2)``, passed as
+``algebraic=`` :class:`~solver.core.numbers.Surd` numbers next to their floats): the support search
+compares them exactly, and supports where at most two players mix are solved exactly in that field
+(:mod:`.linear`: every vertex of small polytopes enumerated exactly; with two mixing players in a
+game of three or more, the product of the two players' polytopes, cut by the pure players'
+bilinear constraints), so ties, degenerate supports and continua are found as for rational
+payoffs. Supports where three or more players mix are tracked numerically; when a path is singular
+or fails (a degenerate system) the result says ``complete=False`` with an ``inexact-support`` note.
+
 Float payoffs: generic games are assumed (a support profile whose multihomogeneous Bézout count
 is zero is skipped). Two mixing players: two square linear systems. Three mixing players with two
 strategies each: a closed form (two ratios of linear functions and a quadratic). Otherwise a
 linear-product homotopy with the gamma trick, tracked for all support profiles of one shape at once;
 endpoints are refined by Newton's method. Singular or failed paths near the simplex set
 ``complete=False``.
+When two strategies of a player earn payoffs within the tie tolerance (``1e-12`` of the payoff
+range) against some pure profile of the others, the game may be degenerate: ``complete=False``
+with a ``float-ties`` note naming the tolerance; otherwise a note says the game was treated as
+generic, with that tolerance.
 
 Every equilibrium is checked before it is reported: exact zero regret for exact answers, regret at
 most ``1e-9`` times the payoff range for float ones. ``profiles`` holds the equilibria isolated

@@ -431,8 +431,7 @@ def two_mixing_exact(G, S, i: int, l: int, deadline) -> Outcome:
         good = [(x, z) for x, z in pairs if all(np.asarray(x, dtype=object) @ D @ np.asarray(z, dtype=object) >= 0
                                                 for D in forms)]
         if len(good) < len(pairs):
-            out.unsure = True
-            out.remark(S, "bilinear constraints of the pure players cut the product of two polytopes")
+            return _cut_product(G, S, i, l, forms, on_i, on_l, good, deadline)
         pairs = good
     profiles = []
     for x, z in pairs:
@@ -443,6 +442,45 @@ def two_mixing_exact(G, S, i: int, l: int, deadline) -> Outcome:
         out.points.extend(profiles[:1] if dim == 0 else profiles)
     elif profiles:
         out.families.append(FoundFamily(S, dim, tuple(profiles), every and not out.unsure and len(profiles) == len(pairs)))
+    return out
+
+
+def _centroid(points) -> list:
+    return [sum(column, Fraction(0)) / len(points) for column in zip(*points)]
+
+
+def _cut_product(G, S, i: int, l: int, forms, on_i, on_l, good, deadline) -> Outcome:
+    """Two polytopes whose product the pure players' bilinear constraints cut: the equilibria with
+    the whole support are a curved set, not a polytope. Search for one with every pure player's
+    constraint strict (so the set has the product's full dimension there): fix one player's
+    mixture at the centroid of its vertices or halfway from there to a vertex, and the other's
+    mixtures form a polytope (the constraints are linear in it). Found: a family known through the
+    vertex pairs that are equilibria and the points found. Not found: the outcome is unsure."""
+    out = Outcome()
+    for fixed, free, own in ((i, l, on_i), (l, i, on_l)):
+        middle = _centroid(own[1])
+        for x in [middle] + [[(a + b) / 2 for a, b in zip(middle, v)] for v in own[1]]:
+            check(deadline)
+            x = np.asarray(x, dtype=object)
+            rows = [x @ D if fixed == i else D @ x for D in forms]
+            found = _block_polytope(G, S, fixed, free, rows, deadline)
+            if found is None:
+                continue
+            z = np.asarray(_centroid(found[1]), dtype=object)
+            if any(np.dot(row, z) <= 0 for row in rows):
+                continue
+            points = [{fixed: list(x), free: list(v)} for v in list(found[1]) + [z]] + [{i: list(a), l: list(b)} for a, b in good]
+            profiles = []
+            for mixed in points:
+                prof = full_profile(G, S, mixed)
+                if verified(G, prof) and not any(same_profile(prof, q) for q in profiles):
+                    profiles.append(prof)
+            out.families.append(FoundFamily(S, on_i[0] + on_l[0], tuple(profiles), False))
+            return out
+    out.unsure = True
+    out.points.extend(p for p in (full_profile(G, S, {i: list(a), l: list(b)}) for a, b in good) if verified(G, p))
+    out.remark(S, "bilinear constraints of the pure players cut the product of two polytopes, and no equilibrium "
+                  "with this support was found")
     return out
 
 
