@@ -16,7 +16,7 @@ import itertools
 import os
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Mapping
+from typing import Mapping, Sequence
 
 import numpy as np
 import sympy
@@ -60,12 +60,13 @@ class SolveError(ValueError):
         super().__init__(message)
 
 
-def load_game(path: str | os.PathLike):
-    """Read a game file: YAML (``.yaml``/``.yml``) or Gambit (``.nfg``/``.efg``)."""
+def load_game(path: str | os.PathLike, include: Sequence[str | os.PathLike] = ()):
+    """Read a game file: YAML (``.yaml``/``.yml``) or Gambit (``.nfg``/``.efg``). ``include``
+    lists further folders whose game files ``extends`` may name (besides the file's own folder)."""
     path = os.fspath(path)
     if os.path.splitext(path)[1].lower() in (".nfg", ".efg"):
         return load_gambit(path)
-    return load_yaml_game(path)
+    return load_yaml_game(path, include=tuple(include))
 
 
 # ---- parameters ------------------------------------------------------------------------------
@@ -178,7 +179,7 @@ def run_method(method: str, game, deadline: float | None, progress=None) -> Algo
             extra["algebraic"] = game.exact_payoffs          # the polynomial method keeps irrational payoffs exact
         return registry.run(method, game, deadline=deadline, progress=progress, **extra)
     except registry.MethodError as error:
-        raise SolveError(str(error), "--method") from None
+        raise SolveError(str(error), "" if isinstance(error, registry.CannotSolve) else "--method") from None
 
 
 # ---- normal form -----------------------------------------------------------------------------

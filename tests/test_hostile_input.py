@@ -296,3 +296,22 @@ def test_a_file_not_named_as_a_game_is_never_quoted(tmp_path):
     assert "hunter2" not in line and "password" not in line
     if os.path.exists("/etc/passwd"):
         assert "root" not in one_line_error(run("validate", "/etc/passwd"))
+
+
+def test_reduced_strategies_of_a_deep_tree_need_no_recursion():
+    """A 300-deep alternating chain under a recursion limit of 200: the reduced strategies are
+    found by an explicit stack (one per "stop" of the player's, plus never stopping: 151)."""
+    import sys
+    from solver.model.reduce import reduced_strategies
+    from solver.model.tree import Decision, Terminal, build_tree
+    node = Terminal((0, 0))
+    for k in range(300):
+        node = Decision("A" if k % 2 else "B", {"stop": Terminal((k, -k)), "go": node}, infoset=f"h{k}")
+    tree = build_tree(["A", "B"], node).evaluated()
+    old = sys.getrecursionlimit()
+    sys.setrecursionlimit(200)
+    try:
+        strategies = reduced_strategies(tree, 0)
+    finally:
+        sys.setrecursionlimit(old)
+    assert len(strategies) == 151

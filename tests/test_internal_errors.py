@@ -155,10 +155,6 @@ def _extending_game(tmp_path):
 
 @pytest.mark.parametrize("command", [["solve"], ["explain"], ["validate"], ["convert", "--to", "yaml"]])
 def test_include_lets_extends_read_another_folder(command, tmp_path):
-    import inspect
-    from solver.api import load_game
-    if "include" not in inspect.signature(load_game).parameters:
-        pytest.skip("load_game has no include parameter yet (issue 11, item 1)")
     game, shared = _extending_game(tmp_path)
     refused = CliRunner().invoke(main, [*command[:1], game, *command[1:]])
     assert refused.exit_code == 2 and _one_error_line(refused)

@@ -128,9 +128,7 @@ def read_game(path: str):
         raise UserError(f"{shown(path, MAX_PATH)}: is a directory; expected a game file (.yaml, .nfg or .efg)")
     context = click.get_current_context(silent=True)
     include = tuple(context.find_root().meta.get(INCLUDE, ())) if context is not None else ()
-    if include and "include" not in inspect.signature(load_game).parameters:
-        raise UserError("--include: this version cannot read games from other folders")
-    game = load_game(path, include=include) if include else load_game(path)
+    game = load_game(path, include=include)
     if context is not None:
         context.meta[GAME] = game
     return game

@@ -70,6 +70,10 @@ class MethodError(ValueError):
     """A method that does not apply to the game it was asked for (names the reason)."""
 
 
+class CannotSolve(MethodError):
+    """A game too large for every method that could solve it (whatever ``--method`` says)."""
+
+
 @dataclass(frozen=True)
 class Method:
     """One solution method.

@@ -335,8 +335,9 @@ class _Solver:
         size = math.prod(sf.reduced_strategy_count(game, p, seqs) for p in movers)
         if size > MAX_PROFILES:
             if len(movers) != 2:
-                raise ValueError(f"the subgame at '{where}' has {len(movers)} players moving and a reduced normal form "
-                                 f"of {size:,} pure profiles, more than the {MAX_PROFILES:,} this solver handles")
+                raise registry.CannotSolve(f"cannot solve: the subgame at '{where}' has {len(movers)} players moving and a "
+                                           f"reduced normal form of {size:,} pure profiles, more than the "
+                                           f"{MAX_PROFILES:,} this solver handles for 3 or more players")
             self.note(Note(SUBGAME, LARGE_TEXT, {"where": where, "profiles": size, "limit": MAX_PROFILES}))
             return self._sequence_form(game, "large"), False
         rnf = reduced_normal_form(game)

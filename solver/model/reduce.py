@@ -44,6 +44,10 @@ class ReducedNormalForm:
     tree: ExtensiveGame
 
 
+#: Marks the end of a frame's choices in :func:`reduced_strategies` (``None`` is a choice there).
+_DONE = object()
+
+
 def reduced_strategies(tree: ExtensiveGame, player: int) -> tuple[ReducedStrategy, ...]:
     """Every reduced pure strategy of ``player``, in Gambit's order (first information set slowest)."""
     infosets = tree.infosets_of(player)
@@ -51,23 +55,27 @@ def reduced_strategies(tree: ExtensiveGame, player: int) -> tuple[ReducedStrateg
     # An ancestor's information set is decided before its descendants': order by shallowest node.
     order = sorted(infosets, key=lambda h: min(int(tree.depth[n]) for n in tree.infosets[h].nodes))
     found: list[dict[int, int | None]] = []
-
-    def extend(position: int, chosen: dict[int, int | None]):
+    # A depth-first search over the information sets in ``order``, kept on an explicit stack (no
+    # recursion limit on deep trees): each frame is a position and its untried choices.
+    chosen: dict[int, int | None] = {}
+    frames: list[list] = [[0, None]]
+    while frames:
+        position, options = frames[-1]
         if position == len(order):
             found.append(dict(chosen))
-            return
+            frames.pop()
+            continue
         h = order[position]
-        reachable = any(all(chosen.get(k) == m for k, m in need) for need in requirements[h])
-        if not reachable:
-            chosen[h] = None
-            extend(position + 1, chosen)
+        if options is None:
+            reachable = any(all(chosen.get(k) == m for k, m in need) for need in requirements[h])
+            options = frames[-1][1] = iter(range(len(tree.infosets[h].moves)) if reachable else [None])
+        move = next(options, _DONE)
+        if move is _DONE:
+            chosen.pop(h, None)
+            frames.pop()
         else:
-            for m in range(len(tree.infosets[h].moves)):
-                chosen[h] = m
-                extend(position + 1, chosen)
-        del chosen[h]
-
-    extend(0, {})
+            chosen[h] = move
+            frames.append([position + 1, None])
     found.sort(key=lambda chosen: _gambit_order_key(tree, player, chosen))
     choices = [tuple(c[h] for h in infosets) for c in found]
     return tuple(ReducedStrategy(player, tuple(infosets), c, _strategy_name(tree, infosets, c)) for c in choices)
