@@ -324,3 +324,39 @@ def test_progress_is_drawn_as_chunks_arrive():
                thresholds=False, progress=ProgressBar(stream=screen))
     drawn = screen.getvalue()
     assert "solving samples [" in drawn and "140000/140000 100.0%" in drawn
+
+
+BELIEF_GAME = """title: a belief in the file
+players: [A, B]
+parameters:
+  gain: {value: 4, distribution: "DIST"}
+strategies: {A: [x, y], B: [l, r]}
+payoffs:
+  A: [[gain, 0], [6, 1]]
+  B: [[1, 0], [0, 1]]
+"""
+
+
+def test_a_distribution_written_in_the_game_file(tmp_path):
+    """gain ~ uniform(0, 10) in the file: A's y is strict against l iff gain < 6, and then (y, r)
+    is the only equilibrium (B's r answers y), so P(y, r) = 0.6; --dist overrides the file."""
+    path = tmp_path / "belief.yaml"
+    path.write_text(BELIEF_GAME.replace("DIST", "uniform(0, 10)"), encoding="utf-8")
+    result = run(str(path), "--seed", "1", "--samples", "20000", "--format", "json", "--no-thresholds",
+                 "--sobol-samples", "0")
+    assert result.exit_code == 0, result.output
+    outcomes = {o["label"]: o["probability"] for o in json.loads(result.stdout)["outcomes"]}
+    assert abs(outcomes["y, r"] - 0.6) < 0.015
+    overridden = run(str(path), "--dist", "gain=uniform(0,6)", "--seed", "1", "--samples", "2000", "--format", "json",
+                     "--no-thresholds", "--sobol-samples", "0")
+    assert {o["label"] for o in json.loads(overridden.stdout)["outcomes"]} == {"y, r"}
+
+
+def test_a_bad_distribution_in_the_file_names_its_line(tmp_path):
+    path = tmp_path / "belief.yaml"
+    path.write_text(BELIEF_GAME.replace("DIST", "uniform(10, 0)"), encoding="utf-8")
+    for command in (["validate", str(path)], ["robustness", str(path)]):
+        result = CliRunner().invoke(main, command)
+        assert result.exit_code == 2
+        (line,) = result.output.strip().splitlines()
+        assert line.startswith(f"Error: {path}:4: parameters.gain.distribution: ")

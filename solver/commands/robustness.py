@@ -11,10 +11,26 @@ from solver.analysis.distributions import Beliefs, check_formulas, parse_correla
 from solver.analysis.robustness import DEFAULT_SAMPLES, robustness
 from solver.api import SolveError
 from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.io.located import GameFileError
 from solver.present.progress import progress_bar
 from solver.present.robustness_plot import plot_robustness
 from solver.present.robustness_text import robustness_csv, robustness_json, robustness_text
 from solver.present.sweep_plot import plot_format
+
+
+def file_distributions(game) -> dict:
+    """The ``distribution:`` each parameter declares in the game file, parsed; a bad one is the
+    one-line error naming the file, line and key."""
+    names = [p.name for p in game.info.parameters]
+    found = {}
+    for parameter in game.info.parameters:
+        if parameter.distribution:
+            try:
+                found[parameter.name] = parse_distribution(parameter.distribution, parameter.name, names)
+            except SolveError as error:
+                raise GameFileError(game.info.path or "", parameter.distribution_line or None,
+                                    f"parameters.{parameter.name}.distribution", str(error)) from None
+    return found
 
 
 def parse_beliefs(game, dists: tuple[str, ...], correlations: tuple[str, ...]) -> Beliefs:
@@ -34,10 +50,8 @@ def parse_beliefs(game, dists: tuple[str, ...], correlations: tuple[str, ...]) -
             distributions[name] = parse_distribution(text, name, names)
         except SolveError as error:
             raise SolveError(str(error), f"--dist {name}={text}") from None
-    for parameter in game.info.parameters:      # a game file's own beliefs, where the model carries them
-        written = getattr(parameter, "distribution", "")
-        if written and parameter.name not in distributions:
-            distributions[parameter.name] = parse_distribution(written, parameter.name, names)
+    for name, distribution in file_distributions(game).items():      # the game file's own beliefs
+        distributions.setdefault(name, distribution)
     if not distributions:
         raise SolveError("give at least one parameter a distribution, e.g. --dist ammo_gain=uniform(0,10)", "--dist")
     pairs = dict(parse_correlation(c) for c in correlations)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import click
 
 from solver.api import SolveError, evaluate_game, parameter_values
+from solver.commands.robustness import file_distributions
 from solver.commands.common import MAX_MESSAGE, UserError, error_message, include_option, read_game, remember_include, shown
 from solver.io.yamlfile import GameFileError
 from solver.model.expr import ExpressionError
@@ -42,6 +43,7 @@ def check_file(path: str) -> str | None:
     try:
         game = read_game(path)
         evaluate_game(game, parameter_values(game))
+        file_distributions(game)
     except UserError as error:
         return error.message
     except (GameFileError, SolveError, ExpressionError, TimeoutError) as error:

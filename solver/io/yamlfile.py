@@ -185,8 +185,8 @@ def _parameters(reader: YamlReader, item: Located | None) -> list[Parameter]:
         if isinstance(spec.value, dict):
             fields = spec.value
             for k in fields:
-                if k not in ("value", "range", "description", "source"):
-                    reader.fail(fields[k], "unknown parameter field; allowed: value, range, description, source")
+                if k not in ("value", "range", "description", "source", "distribution"):
+                    reader.fail(fields[k], "unknown parameter field; allowed: value, range, description, source, distribution")
             if "value" not in fields:
                 reader.fail(spec, "missing 'value'", f"{spec.key}.value")
             value = _constant(reader, fields["value"])
@@ -198,9 +198,11 @@ def _parameters(reader: YamlReader, item: Located | None) -> list[Parameter]:
                 low_high = (_constant(reader, bounds[0]), _constant(reader, bounds[1]))
                 if not low_high[0] < low_high[1]:
                     reader.fail(fields["range"], f"low ({low_high[0]}) must be below high ({low_high[1]})")
+            belief = fields.get("distribution")
             result.append(Parameter(name, value, low_high,
                                     reader.text(fields["description"]) if "description" in fields else "",
-                                    reader.text(fields["source"]) if "source" in fields else ""))
+                                    reader.text(fields["source"]) if "source" in fields else "",
+                                    reader.text(belief) if belief is not None else "", belief.line if belief is not None else 0))
         else:
             result.append(Parameter(name, _constant(reader, spec)))
     return result

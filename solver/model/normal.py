@@ -35,6 +35,8 @@ class Parameter:
     range: tuple | None = None         # (low, high) sympy numbers
     description: str = ""
     source: str = ""
+    distribution: str = ""             # what is believed about it, e.g. "triangular(2, 4, 8)" (solve robustness)
+    distribution_line: int = 0         # where the file writes it, for error messages
 
 
 @dataclass(frozen=True)

@@ -47,8 +47,12 @@ def describe_mixed(probabilities: dict) -> str:
     return ", ".join(f"{s} {number(p)}" for s, p in support)
 
 
+#: How each solution concept is named in a sentence (anything else is Nash).
+_CONCEPT_WORDS = {"subgame-perfect": "subgame-perfect", "perfect-bayesian": "perfect Bayesian", "sequential": "sequential"}
+
+
 def _noun(solution: Solution, count: int = 2) -> str:
-    kind = "subgame-perfect" if solution.concept == "subgame-perfect" else "Nash"
+    kind = _CONCEPT_WORDS.get(solution.concept, "Nash")
     return f"{kind} {'equilibrium' if count == 1 else 'equilibria'}"
 
 
@@ -57,7 +61,8 @@ def headline(solution: Solution) -> str:
     ``--method`` names it; the completeness sentence follows it in every report. When several
     extreme equilibria of a tree's reduced normal form are one behaviour profile, the count is of
     distinct profiles and says of how many extreme equilibria."""
-    title = "Subgame-perfect equilibria" if solution.concept == "subgame-perfect" else "Nash equilibria"
+    title = _noun(solution)
+    title = title[0].upper() + title[1:]
     line = f"{title}: {len(solution.equilibria):,} found by {solution.method_title}"
     extreme = sum(getattr(e, "extreme_points", 1) for e in solution.equilibria)
     if extreme > len(solution.equilibria):
