@@ -346,3 +346,23 @@ def test_thresholds_command_finds_the_prior_exactly():
                                            "--concept", "pbe", "--format", "json", *extra])
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout)["thresholds"] == [threshold]
+
+
+def test_markdown_and_html_show_the_beliefs():
+    from solver.present import markdown
+    from solver.present.html import equilibria_html
+    solution = solve(load_game("games/beer_quiche.yaml"), concept="pbe")
+    text = markdown.render(solution)
+    assert "- Classification: pooling" in text
+    assert "  - at Quiche  μ(strong | Quiche) ≤ 1/2" in text
+    page = equilibria_html(solution)
+    assert "<li>at Quiche  μ(strong | Quiche) ≤ 1/2" in page and "Intuitive Criterion: fails" in page
+
+
+def test_beer_quiche_completeness_is_pure_with_ties():
+    """Prior 9/10: no hybrid exists (the search for them is exhaustive in 2-type games), so the two
+    pure pooling profiles and the receiver's off-path mixing at the tied belief 1/2 are every PBE."""
+    solution = solve(load_game("games/beer_quiche.yaml"), concept="pbe")
+    assert solution.complete and solution.completeness == "pure-with-ties"
+    covert = solve(load_game("games/covert_transfer.yaml"), concept="pbe")      # not a signalling game
+    assert not covert.complete

@@ -52,7 +52,7 @@ from typing import Mapping
 import numpy as np
 
 from solver.core.deadline import expired
-from solver.equilibria.result import DEADLINE, LIMIT, AlgorithmResult, Note
+from solver.equilibria.result import DEADLINE, LIMIT, TIES, AlgorithmResult, Note
 from solver.equilibria.sequence_form import is_nash_at
 from solver.equilibria.signalling import CONTINUUM, hybrid_candidates, signalling_structure
 from solver.model.tree import ExtensiveGame
@@ -261,12 +261,19 @@ def perfect_bayesian_equilibria(tree: ExtensiveGame, *, deadline: float | None =
     elif not notes:
         notes += (Note(MIXED_SEARCH, "only pure perfect Bayesian equilibria were searched (mixed ones are searched "
                                      "in two-type signalling games); mixed ones may exist"),)
+    if player_moves_twice(tree):
+        notes += (Note(ONE_SHOT, "off the path, deviations were checked at one information set at a time"),)
+    # The search was exhaustive; what it leaves out is only mixing off the path at tied beliefs,
+    # which (when every listed equilibrium is pure) is what the "pure with ties" wording says.
+    searched_all = not notes
     mixing = sorted({tree.infosets[h].label for a in assessments for h in off_path_mixing(a)})
     if mixing:
         notes += (Note(CONTINUUM, "off the path, at {where}, a supporting belief makes the mover indifferent: mixing "
                                   "there gives further equilibria with the same path (a continuum)",
                        {"where": ", ".join(mixing)}),)
-    if player_moves_twice(tree):
-        notes += (Note(ONE_SHOT, "off the path, deviations were checked at one information set at a time"),)
-    return AlgorithmResult("pbe", profiles=tuple(a.profile for a in assessments), complete=not notes,
+    all_pure = all(all(max(p) == 1 for p in a.profile.values()) for a in assessments)
+    complete = searched_all and (not mixing or all_pure)
+    if mixing and complete:
+        notes += (Note(TIES, "mixing between tied moves off the path gives further equilibria"),)
+    return AlgorithmResult("pbe", profiles=tuple(a.profile for a in assessments), complete=complete,
                            label="perfect Bayesian", notes=notes)

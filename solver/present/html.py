@@ -19,6 +19,7 @@ from solver.analysis.labels import decision_point, move_names
 from solver.analysis.pictures import PlayedTree
 from solver.analysis.report import Report, SweepSeries
 from solver.model.expr import to_exact
+from solver.present.beliefs import belief_lines
 from solver.present.draw import PLAYER_COLOURS, game_figure, svg_markup
 from solver.present import markdown
 from solver.present.explain import num, sections
@@ -240,6 +241,9 @@ def _equilibrium_html(solution: Solution, k: int, e) -> str:
         rows = [[esc(p), esc(describe_mixed(e.strategies[p]))] for p in solution.players]
         parts.append(_table(["player", "strategy"], rows))
         parts.append(f"<p>Payoffs: {payoffs}</p>")
+    if e.assessment is not None:                      # --concept pbe: beliefs and refinements
+        items = "".join(f"<li>{esc(line.strip())}</li>" for line in belief_lines(e.assessment))
+        parts.append(f"<ul class=\"beliefs\">{items}</ul>")
     parts += [f"<p class=\"warn\">⚠ {esc(note.text())}</p>" for note in e.notes]
     return "\n".join(parts + ["</div>"])
 

@@ -3,6 +3,7 @@ notebook view of a ``Solution``)."""
 from __future__ import annotations
 
 from solver.analysis.labels import decision_point, move_names
+from solver.present.beliefs import belief_lines
 from solver.present.table import markdown_table, number, number_with_decimal
 from solver.present.text import concept_title, continua_section, describe_mixed, note_lines, payoff_line
 from solver.present.words import completeness_sentence, plural
@@ -67,5 +68,7 @@ def _equilibrium_lines(solution: Solution, k: int, e) -> list[str]:
         points = "; ".join(f"{describe_mixed(probs)} {decision_point(label, p, moves)}"
                            for label, probs in e.strategies[p].items())
         out.append(f"- {p}: {points or '—'}")
+    if e.assessment is not None:                      # --concept pbe: beliefs and refinements
+        out += [_list_item(line[2:]) for line in belief_lines(e.assessment)]
     out += [f"- ⚠ {note.text()}" for note in e.notes]
     return out + [""]
