@@ -93,10 +93,12 @@ def _gambit_order_key(tree: ExtensiveGame, player: int, chosen: dict[int, int | 
         children = list(tree.children(node))
         if kind == player:
             h = int(tree.node_infoset[node])
+            move = chosen[h]
             if h not in seen:
                 seen.add(h)
-                key.append(chosen[h])
-            stack.append(children[chosen[h]])
+                key.append(-1 if move is None else move)
+            if move is not None:        # None: a set the strategy never reaches (reachable here only without perfect recall)
+                stack.append(children[move])
         else:
             stack.extend(reversed(children))
     return tuple(key)

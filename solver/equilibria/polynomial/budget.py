@@ -43,6 +43,11 @@ def _time_limit(seconds: float):
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
     try:
         yield
+    except SystemError as error:
+        # The alarm fired inside a C function, which reports the handler's exception this way.
+        if isinstance(error.__cause__ or error.__context__, DeadlinePassed):
+            raise DeadlinePassed() from None
+        raise
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, old)
