@@ -74,14 +74,14 @@ def test_extends_through_a_symbolic_link_is_checked_where_it_leads(tmp_path):
 
 
 def test_extends_inside_the_folder_or_an_included_folder_works(tmp_path, monkeypatch):
-    shared = tmp_path / "shared"
+    shared = tmp_path / "library"
     shared.mkdir()
     (shared / "base.yaml").write_text(NORMAL.format(x=5))
     game = tmp_path / "game"
     (game / "sub").mkdir(parents=True)
     (game / "sub" / "base.yaml").write_text(NORMAL.format(x=7))
     assert load_yaml_game(write(game, "title: below\nextends: sub/base.yaml\n")).payoffs[0, 0, 0] == 7
-    path = write(game, "title: shared\nextends: ../shared/base.yaml\n")
+    path = write(game, "title: shared\nextends: ../library/base.yaml\n")
     with pytest.raises(GameFileError, match="outside the folder"):
         load_yaml_game(path)
     assert load_yaml_game(path, include=[str(shared)]).payoffs[0, 0, 0] == 5

@@ -145,11 +145,11 @@ def test_validate_escapes_what_it_echoes(tmp_path):
 
 def _extending_game(tmp_path):
     """A game in one folder that extends tech_transfer.yaml copied into another."""
-    shared, own = tmp_path / "shared", tmp_path / "own"
+    shared, own = tmp_path / "library", tmp_path / "own"
     shared.mkdir()
     own.mkdir()
     (shared / "base.yaml").write_text(open(TREE, encoding="utf-8").read(), encoding="utf-8")
-    (own / "game.yaml").write_text("extends: ../shared/base.yaml\nparameters:\n  ammo_gain: 7\n", encoding="utf-8")
+    (own / "game.yaml").write_text("extends: ../library/base.yaml\nparameters:\n  ammo_gain: 7\n", encoding="utf-8")
     return str(own / "game.yaml"), str(shared)
 
 
