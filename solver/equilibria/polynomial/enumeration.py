@@ -258,11 +258,7 @@ class _Enumeration:
         if next(bezout_assignments(sizes), None) is None:
             pts, unsure = [], True
         else:
-            own = min(time.monotonic() + _NUMERIC_FALLBACK_BUDGETS * SYSTEM_BUDGET, self.deadline or math.inf)
-            try:
-                pts, unsure = numeric_support(self.G, S, own)
-            except DeadlinePassed:
-                pts, unsure = [], True
+            pts, unsure = self._numeric_points(S)
         self.points.extend(pts)
         if unsure:
             self.complete = False
@@ -270,12 +266,16 @@ class _Enumeration:
                                               "numerically, and the system is degenerate, so equilibria may be missed")
             self.notes.append(Note(INEXACT_SUPPORT, message, data))
 
-    def _numeric_fallback(self, S, why: str) -> None:
+    def _numeric_points(self, S) -> tuple[list, bool]:
+        """The support system tracked numerically within its own budget: (points, unsure)."""
         own = min(time.monotonic() + _NUMERIC_FALLBACK_BUDGETS * SYSTEM_BUDGET, self.deadline or math.inf)
         try:
-            pts, unsure = numeric_support(self.G, S, own)
+            return numeric_support(self.G, S, own)
         except DeadlinePassed:
-            pts, unsure = [], True
+            return [], True
+
+    def _numeric_fallback(self, S, why: str) -> None:
+        pts, unsure = self._numeric_points(S)
         self.points.extend(pts)
         self.info([support_remark(S, "{why}; solved numerically by homotopy", why=why)])
         if unsure or len(mixing_players(S)) < 2:
