@@ -61,3 +61,42 @@ def test_pygambit_reads_our_files_back(tmp_path):
     nfg = convert(tmp_path, "games/battle_of_the_sexes.yaml", "nfg")
     result = gbt.nash.enummixed_solve(gbt.read_nfg(nfg), rational=True)
     assert len(result.equilibria) == 3
+
+
+IRRATIONAL_CHANCE = """\
+title: three-way chance
+players: [A]
+tree:
+  player: chance
+  probs: {L: sqrt(2)/4, M: sqrt(3)/12, R: 1 - sqrt(2)/4 - sqrt(3)/12}
+  moves:
+    L: {player: A, moves: {x: {payoffs: [1]}, y: {payoffs: [0]}}}
+    M: {payoffs: [2]}
+    R: {payoffs: [3]}
+"""
+
+
+def test_irrational_chance_probabilities_are_written_summing_to_one(tmp_path):
+    """Each decimal rounded on its own sums to 1.00000000000000003 here (found by hand); the
+    last probability is written as 1 minus the others, and the rounding is announced."""
+    from fractions import Fraction
+    import re
+    source = tmp_path / "chance.yaml"
+    source.write_text(IRRATIONAL_CHANCE)
+    out = tmp_path / "chance.efg"
+    result = CliRunner().invoke(main, ["convert", str(source), "--to", "efg", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "irrational numbers, which Gambit files cannot hold" in result.output
+    chance_line = next(line for line in out.read_text().splitlines() if line.startswith("c "))
+    probabilities = [Fraction(p) for p in re.findall(r'"[LMR]" (\S+)', chance_line)]
+    assert len(probabilities) == 3 and sum(probabilities) == 1
+    assert abs(float(probabilities[0]) - 2 ** 0.5 / 4) < 1e-16
+    assert abs(float(probabilities[2]) - (1 - 2 ** 0.5 / 4 - 3 ** 0.5 / 12)) < 1e-15
+    copy = load_game(str(out))
+    assert sum(Fraction(p) for p in copy.chance_probs[1:4]) == 1
+
+
+def test_rational_games_convert_without_the_rounding_warning(tmp_path):
+    result = CliRunner().invoke(main, ["convert", "games/oil_drilling.yaml", "--to", "efg"])
+    assert result.exit_code == 0 and "irrational" not in result.output
+    assert '"Oil" 3/10 "Dry" 7/10' in result.output

@@ -231,6 +231,15 @@ def test_explain_draw_and_report_stop_at_the_deadline(command, monkeypatch):
     assert result.stderr.count("\n") == 1
 
 
+def test_validate_stops_at_the_deadline(monkeypatch):
+    """validate takes --timeout too; it writes no file, so the message does not say so."""
+    from solver.commands import validate
+    monkeypatch.setattr(validate, "check_file", _stuck)
+    result = CliRunner().invoke(main, ["validate", os.path.join(ROOT, "games", "prisoners_dilemma.yaml"), "--timeout", "0.5"])
+    assert result.exit_code == 2
+    assert result.stderr == "Error: stopped by the time limit (--timeout 0.5 s)\n"
+
+
 def test_max_memory_stops_a_command_cleanly(monkeypatch):
     from solver.commands import explain
     monkeypatch.setattr(explain, "explain_game", _greedy)

@@ -199,7 +199,9 @@ def test_deeply_nested_block_yaml(tmp_path):
 def test_a_10000_deep_tree(tmp_path):
     text = 'EFG 2 R "deep" { "A" "B" } ""\n' + "".join(
         f'p "" {1 + k % 2} {k + 1} "" {{ "stop" "go" }} 0\nt "" 0\n' for k in range(10_000)) + 't "" 1 "end" { 1, 1 }\n'
-    one_line_error(run("validate", write(tmp_path, text, "deep.efg")), "SOLVE_MAX_TREE_DEPTH")
+    one_line_error(run("validate", write(tmp_path, text, "deep.efg")), "SOLVE_MAX_TREE_DEPTH", "deep.efg:10003: node 10002")
+    # refused while reading: the text past the limit is never scanned (it would be the error otherwise)
+    one_line_error(run("validate", write(tmp_path, text + "@@@\n", "deep.efg")), "SOLVE_MAX_TREE_DEPTH")
 
 
 @pytest.mark.parametrize("scalar, fragment", [
@@ -251,6 +253,18 @@ def test_simultaneous_stages_too_large(tmp_path):
 def test_nfg_strategy_counts_checked_before_labels(tmp_path):
     text = 'NFG 1 R "t" { "A" "B" }\n{ 1000000 1000000 }\n1 2\n'
     one_line_error(run("validate", write(tmp_path, text, "big.nfg")), "SOLVE_MAX_PAYOFF_ENTRIES")
+
+
+def test_a_2_by_5000_by_5000_nfg_is_refused_from_its_header(tmp_path):
+    """The refusal comes from the labels, before the 25-million-entry body is scanned: the body
+    ends in text the scanner rejects, which would be the error if it were read first."""
+    labels = " ".join(f'"s{k}"' for k in range(5000))
+    body = "1 2 " * 1000 + "@@@\n"
+    text = f'NFG 1 R "t" {{ "A" "B" }}\n{{ {{ {labels} }}\n{{ {labels} }}\n}}\n""\n{{ {{ "x" 1, 0 }} {{ "y" 0, 1 }} }}\n{body}'
+    line = one_line_error(run("validate", write(tmp_path, text, "large.nfg")), "SOLVE_MAX_PAYOFF_ENTRIES", "large.nfg:3")
+    assert "@@@" not in line
+    counted = f'NFG 1 R "t" {{ "A" "B" }}\n{{ 5000 5000 }}\n""\n{body}'
+    one_line_error(run("validate", write(tmp_path, counted, "counted.nfg")), "SOLVE_MAX_PAYOFF_ENTRIES", "counted.nfg:2")
 
 
 @pytest.mark.parametrize("number, fragment", [("1e399", "out of range"), ("1e-400", "out of range"), ("9" * 5000, "out of range")])

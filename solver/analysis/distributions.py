@@ -27,10 +27,17 @@ from fractions import Fraction
 from typing import Mapping, Sequence
 
 import numpy as np
-from scipy.special import betaincinv, ndtr, ndtri
 
 from solver.api import SolveError
 from solver.model.expr import ExpressionError, compile_numpy, free_names, parse_expression, to_exact
+
+
+def _special():
+    """scipy.special, imported when a distribution is first used: importing it costs about half a
+    second, which every command would otherwise pay at start-up (validate reads distributions)."""
+    import scipy.special          # lazy: half a second at start-up otherwise
+    return scipy.special
+
 
 #: family → (fewest, most) arguments, and what they are (for messages and docs).
 FAMILIES = {
@@ -84,13 +91,13 @@ class Distribution:
         if self.family in ("normal", "lognormal"):
             mean, sd = a[0], a[1]
             low, high = _normal_bounds(self)
-            cdf_low, cdf_high = ndtr((low - mean) / sd), ndtr((high - mean) / sd)
-            z = mean + sd * ndtri(cdf_low + u * (cdf_high - cdf_low))
+            cdf_low, cdf_high = _special().ndtr((low - mean) / sd), _special().ndtr((high - mean) / sd)
+            z = mean + sd * _special().ndtri(cdf_low + u * (cdf_high - cdf_low))
             z = np.clip(z, low, high)
             return np.exp(z) if self.family == "lognormal" else z
         if self.family == "beta":
             low, high = (a[2], a[3]) if len(a) == 4 else (0.0, 1.0)
-            return low + (high - low) * betaincinv(a[0], a[1], u)
+            return low + (high - low) * _special().betaincinv(a[0], a[1], u)
         if self.family == "discrete":
             cumulative = np.cumsum(self.weights)
             index = np.searchsorted(cumulative / cumulative[-1], u, side="right")
@@ -226,7 +233,7 @@ def _check(d: Distribution):
         raise SolveError("a lognormal value is positive: the lower bound must be at least 0", source)
     if family in ("normal", "lognormal") and len(a) == 4:
         low, high = _normal_bounds(d)
-        if not ndtr((high - a[0]) / a[1]) - ndtr((low - a[0]) / a[1]) > 1e-12:
+        if not _special().ndtr((high - a[0]) / a[1]) - _special().ndtr((low - a[0]) / a[1]) > 1e-12:
             raise SolveError("the truncation interval has (numerically) no probability", source)
 
 
@@ -259,7 +266,7 @@ class Beliefs:
         D = len(self.sampled)
         if self.factor is None:
             return rng.random((count, D))
-        return ndtr(rng.standard_normal((count, D)) @ self.factor.T)
+        return _special().ndtr(rng.standard_normal((count, D)) @ self.factor.T)
 
     def columns(self, u: np.ndarray) -> dict[str, object]:
         """Every parameter's values for the rows of ``u`` (fixed ones as floats)."""

@@ -375,7 +375,9 @@ def limited(command):
             if kwargs.get(name) not in (None, "-"):
                 remove_leftovers(kwargs[name])
         path = kwargs.get("game_file") or ""
-        raise UserError(f"{shown(path, MAX_PATH) + ': ' if path else ''}{limit_message(outcome, timeout)}; nothing was written")
+        writes = any(name in kwargs for name in OUTPUT_OPTIONS)
+        raise UserError(f"{shown(path, MAX_PATH) + ': ' if path else ''}{limit_message(outcome, timeout)}"
+                        + ("; nothing was written" if writes else ""))
 
     return timeout_option(memory_option(include_option(wrapper)))
 

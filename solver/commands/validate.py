@@ -5,7 +5,7 @@ import click
 
 from solver.api import SolveError, evaluate_game, parameter_values
 from solver.commands.robustness import file_distributions
-from solver.commands.common import MAX_MESSAGE, UserError, error_message, include_option, read_game, remember_include, shown
+from solver.commands.common import MAX_MESSAGE, UserError, error_message, limited, read_game, shown
 from solver.io.yamlfile import GameFileError
 from solver.model.expr import ExpressionError
 from solver.model.tree import ExtensiveGame
@@ -13,8 +13,8 @@ from solver.model.tree import ExtensiveGame
 
 @click.command("validate")
 @click.argument("game_files", metavar="FILE...", nargs=-1, required=True, type=click.Path(path_type=str))
-@include_option
-def validate_command(game_files, include):
+@limited
+def validate_command(game_files):
     """Check that each game file reads and its payoffs (and chance probabilities) evaluate at the
     default parameters. Every file is checked: one line per file (errors on stderr), then a summary
     when there are several; the exit status is 2 if any file failed.
@@ -23,7 +23,6 @@ def validate_command(game_files, include):
     Example:
       solve validate games/*.yaml
     """
-    remember_include(include)
     failed = 0
     for path in game_files:
         problem = check_file(path)

@@ -52,7 +52,7 @@ import os
 import re
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -88,8 +88,9 @@ _SCANNER = re.compile(r"""
 _ESCAPE = re.compile(r'\\(["\\])')          # \" and \\; any other backslash stays as it is
 
 
-def _tokenize(text: str, path: str) -> list[_Token]:
-    tokens = []
+def _tokenize(text: str, path: str) -> Iterator[_Token]:
+    """The tokens of ``text``, made as the parser asks for them: a file whose header already
+    breaks a limit is refused without scanning the rest (a 50 MB body would take a minute)."""
     line, position = 1, 0
     while position < len(text):
         match = _SCANNER.match(text, position)
@@ -101,19 +102,18 @@ def _tokenize(text: str, path: str) -> list[_Token]:
         kind = match.lastgroup
         value = match.group()
         if kind == "str":
-            tokens.append(_Token("str", _ESCAPE.sub(r"\1", value[1:-1]), line))
+            yield _Token("str", _ESCAPE.sub(r"\1", value[1:-1]), line)
         elif kind == "num":
-            tokens.append(_Token("num", value, line))
+            yield _Token("num", value, line)
         elif kind == "open":
-            tokens.append(_Token("{", value, line))
+            yield _Token("{", value, line)
         elif kind == "close":
-            tokens.append(_Token("}", value, line))
+            yield _Token("}", value, line)
         elif kind == "word":
-            tokens.append(_Token("word", value, line))
+            yield _Token("word", value, line)
         line += value.count("\n")
         position = match.end()
-    tokens.append(_Token("end", "", line))
-    return tokens
+    yield _Token("end", "", line)
 
 
 def _describe(token: _Token) -> str:
@@ -131,11 +131,15 @@ def _describe(token: _Token) -> str:
 class _Parser:
     def __init__(self, text: str, path: str):
         self.path = path
-        self.tokens = _tokenize(text, path)
+        self._scanner = _tokenize(text, path)
+        self.tokens: list[_Token] = []          # scanned so far; the last is "end" once the file is read
         self.position = 0
 
     def peek(self, ahead: int = 0) -> _Token:
-        return self.tokens[min(self.position + ahead, len(self.tokens) - 1)]
+        wanted = self.position + ahead
+        while len(self.tokens) <= wanted and not (self.tokens and self.tokens[-1].kind == "end"):
+            self.tokens.append(next(self._scanner))
+        return self.tokens[min(wanted, len(self.tokens) - 1)]
 
     def next(self) -> _Token:
         token = self.peek()
@@ -185,7 +189,8 @@ class _Parser:
         self.fail(token, key, f"expected {what}, found {_describe(token)}")
 
     def remaining(self) -> int:
-        """How many tokens are left before the end."""
+        """How many tokens are left before the end (this scans the rest of the file)."""
+        self.tokens.extend(self._scanner)
         return len(self.tokens) - 1 - self.position
 
     def at(self, kind: str) -> bool:
@@ -291,12 +296,18 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
                 parser.fail(token, "strategies", exceeded("MAX_PAYOFF_ENTRIES", f"the game would have at least {profiles * n} payoffs"))
             strategies.append(counted_strategies(count))
     else:
+        profiles = 1
         while parser.at("{"):
             start = parser.next()
             labels = []
             while not parser.at("}"):
+                token = parser.peek()
                 labels.append(parser.string("strategies", "a strategy label in quotes, or '}'"))
+                if profiles * len(labels) * n > limit("MAX_PAYOFF_ENTRIES"):     # before the rest is scanned
+                    parser.fail(token, "strategies", exceeded(
+                        "MAX_PAYOFF_ENTRIES", f"the game would have at least {profiles * len(labels) * n} payoffs"))
             parser.next()
+            profiles *= max(1, len(labels))
             if not labels:
                 parser.fail(start, "strategies", f"player '{players[len(strategies)] if len(strategies) < n else '?'}' has no strategies")
             strategies.append(_numbered(labels))
@@ -397,11 +408,22 @@ class _EfgReader:
         self.records: list[tuple] = []                          # per node: kind, label, infoset key, outcome, line
 
     def game(self) -> ExtensiveGame:
+        unread: list[int] = []          # per open ancestor of the next node: children still to read
         while not self.parser.at("end"):
             if len(self.records) >= limit("MAX_TREE_NODES"):
                 self.parser.fail(self.parser.peek(), f"node {len(self.records) + 1}",
                                  exceeded("MAX_TREE_NODES", f"the tree has more than {len(self.records)} nodes"))
-            self.records.append(self._node(len(self.records)))
+            record = self._node(len(self.records))
+            if len(unread) > limit("MAX_TREE_DEPTH"):          # checked while reading: the rest is not scanned
+                raise GameFileError(self.path, record[4], f"node {len(self.records) + 1}",
+                                    exceeded("MAX_TREE_DEPTH", f"the tree is more than {len(unread) - 1} moves deep"))
+            self.records.append(record)
+            if unread:
+                unread[-1] -= 1
+            if record[0] != "t":
+                unread.append(len(self.infosets[record[2]].moves))
+            while unread and unread[-1] == 0:
+                unread.pop()
         if not self.records:
             self.parser.fail(self.parser.peek(), "nodes", "the game has no nodes")
         order, gambit_number = self._gambit_numbers()

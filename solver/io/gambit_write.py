@@ -73,6 +73,25 @@ def _number(value) -> str:
     return str(value.numerator) if value.denominator == 1 else f"{value.numerator}/{value.denominator}"
 
 
+def _chance_numbers(probs) -> list[str]:
+    """Texts for one chance node's probabilities that sum to exactly 1 as Gambit reads them.
+
+    Exact probabilities already do. Irrational ones arrive as floats, and their decimals, each
+    rounded on its own, can miss 1 by an ulp; the last is then written as 1 minus the others."""
+    texts = [_number(p) for p in probs]
+    if not any(isinstance(p, (float, np.floating)) for p in probs) or len(texts) < 2:
+        return texts
+    rest = 1 - sum((Fraction(t) for t in texts[:-1]), Fraction(0))
+    return texts[:-1] + [_number(rest)]
+
+
+def holds_floats(game) -> bool:
+    """Whether an evaluated game's numbers are floats: evaluation gives floats for the whole
+    array once one value is irrational, and a Gambit file then gets them rounded."""
+    arrays = (game.payoffs,) if isinstance(game, NormalFormGame) else (game.leaf_payoffs, game.chance_probs)
+    return any(np.asarray(array).dtype.kind == "f" for array in arrays)
+
+
 def _numeric(game):
     game = game.evaluated()
     if game.is_symbolic:
@@ -159,7 +178,8 @@ def write_efg(game: ExtensiveGame) -> str:
             lines.append(f"t {label} {outcome_text(node)}")
         elif kind == CHANCE:
             chance_count += 1
-            moves = " ".join(f"{_label(m)} {_number(game.chance_probs[c])}" for m, c in zip(game.node_moves[node], children))
+            probs = _chance_numbers([game.chance_probs[c] for c in children])
+            moves = " ".join(f"{_label(m)} {p}" for m, p in zip(game.node_moves[node], probs))
             lines.append(f'c {label} {chance_count} "" {{ {moves} }} 0')
         else:
             h = int(game.node_infoset[node])
