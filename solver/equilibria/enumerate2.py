@@ -194,8 +194,7 @@ def _partners_by_solving(A, x_items, deadline):
         responses = [j for j in range(n) if mask >> (m + j) & 1]
         by_size.setdefault(len(support), []).append((index, support, responses))
 
-    A_float = np.array(A, dtype=float)
-    A_float /= A_float.max()
+    A_float = _unit_scaled(A)
     candidates = []
     for size, items in by_size.items():
         S = np.array([item[1] for item in items])
@@ -246,6 +245,17 @@ def _is_equilibrium(A: list[list[int]], B: list[list[int]], x: tuple[int, ...], 
             and all(p == best_column for p, v in zip(column_payoffs, y) if v))
 
 
+def _unit_scaled(M: list[list[int]]) -> np.ndarray:
+    """The positive integer matrix ``M`` divided by its largest entry, in floats. Integers past
+    the float range (payoffs near 1e300 times a common denominator) are divided exactly first."""
+    try:
+        scaled = np.array(M, dtype=float)
+    except OverflowError:
+        top = max(max(row) for row in M)
+        return np.array([[value / top for value in row] for row in M], dtype=float)
+    return scaled / scaled.max()
+
+
 def _qhull_tight_sets(M: list[list[int]]) -> list[int] | None:
     """Float proposals for the vertices of {z >= 0 : M z <= 1} as tight-set bit masks (bit v < d:
     z_v = 0, bit d + r: row r tight), from Qhull's halfspace intersection; None if unavailable."""
@@ -256,8 +266,7 @@ def _qhull_tight_sets(M: list[list[int]]) -> list[int] | None:
         # scipy.spatial is slow to import and the proposals are optional: load it only here
         from scipy.spatial import HalfspaceIntersection
 
-        Mf = np.array(M, dtype=float)
-        Mf /= Mf.max()
+        Mf = _unit_scaled(M)
         halfspaces = np.vstack([np.hstack([-np.eye(d), np.zeros((d, 1))]), np.hstack([Mf, -np.ones((k, 1))])])
         # (1/(2d), ..., 1/(2d)) is strictly inside: z > 0 and M z <= 1/2 since M <= 1.
         hull = HalfspaceIntersection(halfspaces, np.full(d, 0.5 / d))
