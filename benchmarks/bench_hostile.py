@@ -29,7 +29,8 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."
 from benchmarks.common import fmt_ratio, fmt_time, machine_info, print_table  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-NORMAL = "title: t\nplayers: [A, B]\nstrategies: {{A: [a1, a2], B: [b1, b2]}}\npayoffs:\n  a1: {{b1: [{x}, 0], b2: [0, 0]}}\n  a2: {{b1: [0, 0], b2: [1, 1]}}\n"
+NORMAL = ("title: t\nplayers: [A, B]\nstrategies: {{A: [a1, a2], B: [b1, b2]}}\npayoffs:\n"
+          "  a1: {{b1: [{x}, 0], b2: [0, 0]}}\n  a2: {{b1: [0, 0], b2: [1, 1]}}\n")
 
 
 def write_cases(directory: str) -> dict[str, str]:

@@ -16,6 +16,8 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 TREE = os.path.join(ROOT, "games", "tech_transfer.yaml")
 MATRIX = os.path.join(ROOT, "games", "prisoners_dilemma.yaml")
 
+BELIEF = ["--dist", "ammo_gain=uniform(0,10)", "--samples", "200", "--sobol-samples", "0", "--no-thresholds", "--workers", "1",
+          "--quiet"]
 #: Every command that writes a file: its arguments with OUT (the file) in the output directory.
 WRITERS = {
     "solve": ["solve", TREE, "-o", "OUT.txt"],
@@ -27,6 +29,9 @@ WRITERS = {
     "draw": ["draw", TREE, "-o", "OUT.svg"],
     "report": ["report", TREE, "--sweep-points", "0", "-o", "OUT.html"],
     "dynamics": ["dynamics", MATRIX, "--steps", "50", "-o", "OUT.svg"],
+    "robustness": ["robustness", TREE] + BELIEF + ["-o", "OUT.txt"],
+    "robustness-csv": ["robustness", TREE] + BELIEF + ["--csv", "OUT.csv"],
+    "robustness-plot": ["robustness", TREE] + BELIEF + ["--plot", "OUT.svg"],
 }
 
 
@@ -80,10 +85,11 @@ def _half_a_plot(result, path, title=None):
     _half_a_picture(None, path)
 
 
-@pytest.mark.parametrize("name", ["draw", "dynamics", "sweep-plot"])
+@pytest.mark.parametrize("name", ["draw", "dynamics", "sweep-plot", "robustness-plot"])
 def test_a_renderer_failing_midway_leaves_nothing(name, tmp_path, monkeypatch):
     monkeypatch.setattr(common, "save_figure", _half_a_picture)
     monkeypatch.setattr("solver.commands.sweep.plot_sweep", _half_a_plot)
+    monkeypatch.setattr("solver.commands.robustness.plot_robustness", _half_a_plot)
     result = CliRunner().invoke(main, _arguments(name, str(tmp_path)))
     assert result.exit_code == 70 and "internal error" in result.stderr
     assert os.listdir(tmp_path) == []

@@ -218,14 +218,16 @@ def test_a_timeout_that_is_not_a_positive_number_is_refused(value):
     assert result.stderr.count("\n") == 1
 
 
-@pytest.mark.parametrize("command", ["explain", "draw", "report"])
-def test_explain_draw_and_report_stop_at_the_deadline(command, monkeypatch):
-    from solver.commands import draw, explain, report
-    module = {"explain": explain, "draw": draw, "report": report}[command]
-    function = {"explain": "explain_game", "draw": "game_picture", "report": "build_report"}[command]
+@pytest.mark.parametrize("command", ["explain", "draw", "report", "robustness"])
+def test_explain_draw_report_and_robustness_stop_at_the_deadline(command, monkeypatch):
+    from solver.commands import draw, explain, report, robustness
+    module = {"explain": explain, "draw": draw, "report": report, "robustness": robustness}[command]
+    function = {"explain": "explain_game", "draw": "game_picture", "report": "build_report", "robustness": "robustness"}[command]
     monkeypatch.setattr(module, function, _stuck)
-    args = [command, os.path.join(ROOT, "games", "prisoners_dilemma.yaml"), "--timeout", "0.5"]
-    result = CliRunner().invoke(main, args + (["-o", "-"] if command == "report" else []))
+    game = "chicken.yaml" if command == "robustness" else "prisoners_dilemma.yaml"
+    args = [command, os.path.join(ROOT, "games", game), "--timeout", "0.5"]
+    extra = {"report": ["-o", "-"], "robustness": ["--dist", "crash_cost=uniform(1,5)"]}.get(command, [])
+    result = CliRunner().invoke(main, args + extra)
     assert result.exit_code == 2
     assert "stopped by the time limit (--timeout 0.5 s); nothing was written" in result.stderr
     assert result.stderr.count("\n") == 1

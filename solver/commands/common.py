@@ -303,7 +303,7 @@ LEAST_COMMAND_TIME = 2.5
 #: The smallest --max-memory accepted (MB): less cannot even hold a small game's arrays.
 MIN_MEMORY = 64
 #: Options that name files a command writes (checked before any work, cleaned after a kill).
-OUTPUT_OPTIONS = ("output", "plot_file")
+OUTPUT_OPTIONS = ("output", "plot_file", "csv_file")
 
 
 class PositiveNumber(click.ParamType):

@@ -3,14 +3,14 @@ the parameters, what drives them, locally or on a Dask cluster."""
 from __future__ import annotations
 
 import json
-import os
 
 import click
 
 from solver.analysis.distributions import Beliefs, check_formulas, parse_correlation, parse_distribution
 from solver.analysis.robustness import DEFAULT_SAMPLES, robustness
 from solver.api import SolveError
-from solver.commands.common import UserError, game_argument, parse_settings, read_game, reports_errors, set_option, write_output
+from solver.commands.common import (UserError, game_argument, limited, parse_settings, read_game, reports_errors, set_option,
+                                    write_file, write_output)
 from solver.io.located import GameFileError
 from solver.present.progress import progress_bar
 from solver.present.robustness_plot import plot_robustness
@@ -77,8 +77,9 @@ def parse_beliefs(game, dists: tuple[str, ...], correlations: tuple[str, ...]) -
               help="Local worker processes (default: one per CPU).")
 @click.option("--scheduler", default=None, envvar="DASK_SCHEDULER_ADDRESS", metavar="tcp://HOST:PORT",
               help="Run the chunks on this Dask distributed scheduler (default: $DASK_SCHEDULER_ADDRESS, else locally).")
-@click.option("--timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
-              help="Games solved sample by sample: the time limit for each sample (timed-out samples are counted).")
+@click.option("--sample-timeout", type=click.FloatRange(min=0, min_open=True), default=None, metavar="SECONDS",
+              help="Games solved sample by sample: the time limit for each sample (timed-out samples are counted). "
+                   "--timeout limits the whole command.")
 @click.option("--sobol-samples", "sobol_base", type=click.IntRange(min=0), default=None, metavar="N",
               help="Base rows of the Sobol design (N·(D+2) runs; 0: no Sobol indices; default 4096, none for games "
                    "solved sample by sample).")
@@ -93,8 +94,9 @@ def parse_beliefs(game, dists: tuple[str, ...], correlations: tuple[str, ...]) -
 @click.option("--quiet", is_flag=True, help="No progress bar (one is drawn on stderr only when it is a terminal).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None,
               help="Write the report to this file instead of stdout.")
+@limited
 @reports_errors
-def robustness_command(game_file, dists, correlations, settings, samples, seed, workers, scheduler, timeout, sobol_base,
+def robustness_command(game_file, dists, correlations, settings, samples, seed, workers, scheduler, sample_timeout, sobol_base,
                        no_thresholds, pointwise, output_format, csv_file, plot_file, quiet, output):
     """Draw the parameters from what is believed about them, solve the game at every sample and
     report how likely each equilibrium outcome is (with 95% intervals), each player's payoff
@@ -110,28 +112,22 @@ def robustness_command(game_file, dists, correlations, settings, samples, seed, 
     """
     game = read_game(game_file)
     beliefs = parse_beliefs(game, dists, correlations)
-    for path in (plot_file, csv_file):
-        if path is not None and not os.path.isdir(os.path.dirname(os.path.abspath(path))):
-            raise UserError(f"{path}: no such directory: {os.path.dirname(os.path.abspath(path))}")
     if plot_file is not None:
         try:
             plot_format(plot_file)
         except ValueError as error:
             raise UserError(f"--plot {plot_file}: {error}") from None
     result = robustness(game, beliefs, parse_settings(settings, game_file), samples=samples, seed=seed, workers=workers,
-                        scheduler=scheduler or None, timeout=timeout, sobol_base=sobol_base, thresholds=not no_thresholds,
+                        scheduler=scheduler or None, timeout=sample_timeout, sobol_base=sobol_base, thresholds=not no_thresholds,
                         pointwise=pointwise, progress=progress_bar(quiet), game_path=game_file, keep_samples=csv_file is not None)
     text = json.dumps(robustness_json(result), indent=2, ensure_ascii=False) + "\n" if output_format == "json" else robustness_text(result)
     if csv_file is not None:
-        try:
-            with open(csv_file, "w", encoding="utf-8", newline="") as handle:
-                robustness_csv(result, handle)
-        except OSError as error:
-            raise UserError(f"{csv_file}: cannot write the samples ({error.strerror or error})") from None
-        if not quiet:
-            click.echo(f"wrote {csv_file}", err=True)
+        write_file(lambda temporary: _write_csv(result, temporary), csv_file, "the samples")
     if plot_file is not None:
-        plot_robustness(result, plot_file)
-        if not quiet:
-            click.echo(f"wrote {plot_file}", err=True)
+        write_file(lambda temporary: plot_robustness(result, temporary), plot_file, "the plot")
     write_output(text, output)
+
+
+def _write_csv(result, path: str):
+    with open(path, "w", encoding="utf-8", newline="") as handle:
+        robustness_csv(result, handle)
