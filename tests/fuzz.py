@@ -5,7 +5,8 @@ structurally (keys and nodes dropped, duplicated, swapped, renamed, given the wr
 made huge, tiny, negative, NaN, infinite or ``9**9**9``-style) and as text (lines dropped,
 duplicated, swapped; tags, anchors, control characters, ``extends`` outside the game's folder);
 ``.nfg``/``.efg`` files token by token. Each case runs the command line in-process (click's
-``CliRunner``) on ``validate``, ``solve --timeout 2`` and one of ``explain``/``convert``.
+``CliRunner``) on ``validate``, ``solve --timeout 2`` and one of ``explain``/``convert`` (a third of the
+cases each), ``draw`` and ``report`` (a sixth each).
 
 A case fails on an exception escaping a command (a traceback), an exit status other than 0 or 2,
 or a command that overruns its deadline by the margin below. Cases run in worker processes that
@@ -276,7 +277,10 @@ def make_case(seed: int, index: int, seeds: list[str]) -> dict:
     with open(os.path.join(ROOT, source), encoding="utf-8", errors="surrogateescape") as handle:
         text = handle.read()
     mutated = mutate(text, extension, rng)
-    other = [["explain", "FILE"], ["convert", "FILE", "--to", rng.choice(["yaml", "efg", "nfg"]), "-o", "OUT"]][index % 2]
+    target = rng.choice(["yaml", "efg", "nfg"])
+    other = [["explain", "FILE"], ["convert", "FILE", "--to", target, "-o", "OUT"], ["explain", "FILE"],
+             ["convert", "FILE", "--to", target, "-o", "OUT"], ["draw", "FILE", "-o", "OUT.svg"],
+             ["report", "FILE", "--sweep-points", "5", "-o", "OUT.html"]][index % 6]
     commands = [["validate", "FILE"], ["solve", "FILE", "--timeout", str(SOLVE_TIMEOUT)], other]
     return {"seed": seed, "index": index, "source": source, "extension": extension, "text": mutated, "commands": commands}
 
@@ -291,7 +295,8 @@ def run_command(main, command: list[str], path: str, out: str) -> dict:
     """Run one command in-process; its exit status, time and the escaping exception, if any."""
     from click.testing import CliRunner
 
-    args = [path if a == "FILE" else out if a == "OUT" else a for a in command]
+    args = [path if a == "FILE" else out if a == "OUT" else os.path.splitext(out)[0] + a[3:] if a.startswith("OUT.") else a
+            for a in command]
     started = time.monotonic()
     result = CliRunner().invoke(main, args, catch_exceptions=True)
     elapsed = time.monotonic() - started

@@ -401,3 +401,51 @@ def test_deadline_in_the_past_marks_incomplete():
 def test_bad_shape_rejected():
     with pytest.raises(ValueError):
         enumerate_polynomial(np.zeros((3, 2, 2)))
+
+
+def test_an_irrational_root_next_to_a_payoff_of_1e300_is_not_lost():
+    """A fuzzer find (seed 41, case 5498): the 2×2×2 game of van der Laan et al. with one of
+    player 2's payoffs raised to 1e300 has one equilibrium, an irrational root where player 3
+    plays its second strategy with probability about 2.6e-300. At 50 digits Horner's rule lost
+    it to cancellation and the method reported no equilibrium as complete.
+
+    Oracle, by hand from the payoffs: with x, y, z the first strategies' probabilities, player 3's
+    indifference is -2xy + 8x - y - 1 = 0 and player 1's is 8yz + 9y - 3z - 3 = 0, so
+    y = (3z + 3)/(8z + 9) and x = (1 + y)/(8 - 2y); player 2's indifference then leaves one
+    equation in t = 1 - z, solved here by bisection at 700 digits."""
+    import mpmath
+
+    M = 10 ** 300
+    payoffs = np.empty((3, 2, 2, 2), dtype=object)
+    outcomes = {(0, 0, 0): (3, -4, -4), (0, 0, 1): (-2, -2, -8), (0, 1, 0): (-8, 3, -1), (0, 1, 1): (-5, -6, -8),
+                (1, 0, 0): (-8, -2, -4), (1, 0, 1): (-8, M, -2), (1, 1, 0): (-2, -1, -2), (1, 1, 1): (-2, -3, -1)}
+    for profile, values in outcomes.items():
+        for player, value in enumerate(values):
+            payoffs[(player,) + profile] = F(value)
+    result = enumerate_polynomial(payoffs)
+    assert result.complete and len(result.profiles) == 1
+    (p1, p2, p3), = result.profiles
+
+    with mpmath.workdps(700):
+        def player_2_indifference(t):
+            z = 1 - t
+            y = (3 * z + 3) / (8 * z + 9)
+            x = (1 + y) / (8 - 2 * y)
+            first = x * z * -4 + x * (1 - z) * -2 + (1 - x) * z * -2 + (1 - x) * (1 - z) * M
+            second = x * z * 3 + x * (1 - z) * -6 + (1 - x) * z * -1 + (1 - x) * (1 - z) * -3
+            return (first - second) * mpmath.mpf(10) ** 300
+        low, high = mpmath.mpf("1e-301"), mpmath.mpf("1e-299")
+        assert player_2_indifference(low) * player_2_indifference(high) < 0
+        for _ in range(200):                                     # bisection: a sign change brackets the root
+            middle = (low + high) / 2
+            if player_2_indifference(low) * player_2_indifference(middle) <= 0:
+                high = middle
+            else:
+                low = middle
+        t = (low + high) / 2
+        z = 1 - t
+        y = (3 * z + 3) / (8 * z + 9)
+        x = (1 + y) / (8 - 2 * y)
+        assert 2e-300 < t < 3e-300
+        assert abs(float(p3[1]) - float(t)) <= 1e-9 * float(t)
+        assert abs(float(p1[0]) - float(x)) < 1e-12 and abs(float(p2[0]) - float(y)) < 1e-12

@@ -203,12 +203,71 @@ def _factor_roots(f, h, constraints, Rlex, n: int) -> list[Root]:
             signs.append((v > 0) - (v < 0))
         return [Root([_horner(cf, r) for cf in coord_forms], True, signs)]
     roots = []
-    with mpmath.workdps(DIGITS):
-        for rr in f.real_roots():
-            x = mpmath.mpf(str(sympy.N(rr, DIGITS + 10)))
-            signs = [0 if not any(cf) else (1 if _horner(cf, x) > 0 else -1) for cf in cons_forms]
-            roots.append(Root([_horner(cf, x) for cf in coord_forms], False, signs))
+    intervals = f.intervals()            # isolating intervals, in the order of real_roots (f is square-free)
+    for rr, ((low, high), _) in zip(f.real_roots(), intervals):
+        values, x, digits = _values_at_root(coord_forms, rr)
+        with mpmath.workdps(digits):
+            signs = [_sign_at_root(cf, x, digits, f, low, high) for cf in cons_forms]
+        roots.append(Root(values, False, signs))
     return roots
+
+
+#: The most digits used for an irrational root before the system is left to the numerical route.
+_MOST_DIGITS = 6400
+
+
+def _horner_with_bound(coeffs: list[Fraction], x):
+    """``(value, bound)``: the polynomial at ``x`` and the sum of its terms' magnitudes, which
+    bounds the rounding error of the evaluation (relative to the working precision)."""
+    acc, size = mpmath.mpf(0), mpmath.mpf(0)
+    magnitude = abs(x)
+    for c in coeffs:
+        term = mpmath.mpf(c.numerator) / c.denominator
+        acc = acc * x + term
+        size = size * magnitude + abs(term)
+    return acc, size
+
+
+def _trusted(value, bound, digits: int, wanted: int) -> bool:
+    """Whether ``value``, computed with ``digits`` digits with terms of total size ``bound``, has
+    ``wanted`` correct significant digits (a margin covers the error in the root itself)."""
+    return value != 0 and abs(value) >= bound * mpmath.mpf(10) ** (wanted + 8 - digits)
+
+
+def _values_at_root(coord_forms, rr):
+    """The coordinates at a real algebraic root to :data:`DIGITS` significant digits, the root
+    and the precision used. Payoffs far apart in size (1e300 next to 8) cancel in Horner's rule,
+    so the precision grows until every coordinate is trusted."""
+    digits = DIGITS + 10
+    while True:
+        with mpmath.workdps(digits):
+            x = mpmath.mpf(str(sympy.N(rr, digits + 10)))
+            evaluated = [_horner_with_bound(cf, x) for cf in coord_forms]
+            if all(not any(cf) or _trusted(v, b, digits, DIGITS) for cf, (v, b) in zip(coord_forms, evaluated)):
+                return [v for v, _ in evaluated], x, digits
+        if digits * 2 > _MOST_DIGITS:
+            raise Unsolved(f"a root needs more than {_MOST_DIGITS} digits")
+        digits *= 2
+
+
+def _sign_at_root(cf, x, digits: int, f, low, high) -> int:
+    """The exact sign of the polynomial ``cf`` at the root of ``f`` in ``[low, high]``: from the
+    float value when its error bound leaves no doubt, else by shrinking the isolating interval
+    until ``cf`` has no root in it (exact rational arithmetic)."""
+    if not any(cf):
+        return 0
+    value, bound = _horner_with_bound(cf, x)
+    if _trusted(value, bound, digits, 2):
+        return 1 if value > 0 else -1
+    remainder = _sympy_univariate(cf).rem(f)
+    if remainder.is_zero:
+        return 0
+    for _ in range(4 * _MOST_DIGITS):
+        if remainder.count_roots(low, high) == 0:
+            sign = remainder.eval(low)
+            return 1 if sign > 0 else -1
+        low, high = f.refine_root(low, high, eps=(high - low) / 4)
+    raise Unsolved("the sign of a constraint at an irrational root was not decided")
 
 
 def solve_zero_dim(polys, R, constraints, deadline) -> list[Root]:
