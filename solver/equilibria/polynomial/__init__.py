@@ -34,7 +34,8 @@ as ``0.25`` are treated the same way and the answers converted to float):
 * three or more mixing players and at most ``GB_MAX_VARIABLES`` unknowns, or any system the
   homotopy below flags (singular or failed paths): a Gröbner basis decides emptiness and the
   dimension (:mod:`.groebner`); zero-dimensional systems are solved in shape position, rational
-  roots exactly and irrational ones to 50 digits (:mod:`.algebraic`); positive-dimensional
+  roots exactly and irrational ones to 50 significant digits, computed with as many
+  working digits as cancellation needs (:mod:`.algebraic`); positive-dimensional
   systems are *families*, described by sample points on their boundary and inside. Every sympy
   call runs under a per-system budget and the deadline (:mod:`.budget`); past it the system is
   solved numerically with a note;

@@ -5,7 +5,9 @@ elimination with lex bases (here from a grevlex basis by FGLM), the shape lemma,
 an ideal from the leading monomials of a Gröbner basis; R. S. Datta, "Using computer algebra to
 find Nash equilibria", ISSAC 2003 — solving the equilibrium equations this way.
 
-Rational roots stay exact; irrational real roots are kept to :data:`DIGITS` digits (mpmath).
+Rational roots stay exact; irrational real roots are kept to :data:`DIGITS` significant digits
+(mpmath), evaluated with more working digits where payoffs of very different sizes cancel, and
+the sign of each constraint at such a root is exact.
 """
 from __future__ import annotations
 
@@ -275,9 +277,9 @@ def solve_zero_dim(polys, R, constraints, deadline) -> list[Root]:
 
     A separating variable ``w = sum c_k x_k`` is adjoined (first ``w = x_n``) and a lex basis
     computed by FGLM; in shape position it reads ``x_k = h_k(w)``, ``g(w) = 0``. Each irreducible
-    factor f of g gives rational roots (exact) or real algebraic roots (50 digits); a constraint's
-    sign at a root of f is that of its normal form modulo ``{x_k - h_k, f}``, zero exactly when
-    the normal form vanishes."""
+    factor f of g gives rational roots (exact) or real algebraic roots (50 significant digits); a
+    constraint's sign at a root of f is that of its normal form modulo ``{x_k - h_k, f}``, zero
+    exactly when the normal form vanishes, and otherwise decided exactly (:func:`_sign_at_root`)."""
     shape = _shape_position(polys, R, deadline)
     if shape is None:
         return []
