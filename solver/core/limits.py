@@ -131,14 +131,23 @@ def scale_problem(values) -> str:
     >>> scale_problem([Fraction(10) ** 15, Fraction(1, 10 ** 300)])
     'as integers over their common denominator (about 1e300) they reach about 1e315, above 1e300; round the smallest or rescale'
     """
-    common, largest = 1, 0
+    common, largest, largest_float, seen = 1, Fraction(0), 0.0, {1}
     for value in values:
         if isinstance(value, float):
             continue
-        common = math.lcm(common, value.denominator) if not isinstance(value, int) else common
-        largest = max(largest, abs(value))
-        if common > MAX_MAGNITUDE ** 2:               # far past the limit: the rest cannot bring it back
-            break
+        denominator = value.denominator
+        if denominator not in seen:
+            seen.add(denominator)
+            common = math.lcm(common, denominator)
+            if common > MAX_MAGNITUDE ** 2:           # far past the limit: the rest cannot bring it back
+                break
+        try:
+            magnitude = abs(value.numerator) / denominator        # correctly rounded, and cheap
+        except OverflowError:
+            magnitude = math.inf
+        if magnitude >= largest_float:                # rounding is monotone: only these can be the largest
+            largest_float = magnitude
+            largest = max(largest, abs(Fraction(value)))
     reach = largest * common
     if reach <= MAX_MAGNITUDE:
         return ""

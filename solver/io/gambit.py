@@ -47,9 +47,9 @@ NFG 1 R "PD" { "Row" "Col" }
 """
 from __future__ import annotations
 
-import itertools
 import os
 import re
+from collections import deque
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Iterator, Sequence
@@ -85,6 +85,7 @@ _SCANNER = re.compile(r"""
   | (?P<close>\})
   | (?P<word>[A-Za-z_][A-Za-z0-9_]*)
 """, re.VERBOSE | re.DOTALL)
+_SMALL_INTEGER = re.compile(r"[+-]?\d{1,18}")     # within the payoff range whatever its value
 _ESCAPE = re.compile(r'\\(["\\])')          # \" and \\; any other backslash stays as it is
 
 
@@ -129,22 +130,27 @@ def _describe(token: _Token) -> str:
 
 
 class _Parser:
+    """Tokens on demand: the lookahead is kept, consumed tokens are not (a 4-million-payoff file
+    would otherwise hold every token in memory)."""
+
     def __init__(self, text: str, path: str):
         self.path = path
         self._scanner = _tokenize(text, path)
-        self.tokens: list[_Token] = []          # scanned so far; the last is "end" once the file is read
-        self.position = 0
+        self._ahead: deque[_Token] = deque()     # scanned, not yet consumed; "end" stays once reached
+        self.previous: _Token | None = None      # the last token consumed
 
     def peek(self, ahead: int = 0) -> _Token:
-        wanted = self.position + ahead
-        while len(self.tokens) <= wanted and not (self.tokens and self.tokens[-1].kind == "end"):
-            self.tokens.append(next(self._scanner))
-        return self.tokens[min(wanted, len(self.tokens) - 1)]
+        if ahead < len(self._ahead):
+            return self._ahead[ahead]
+        while len(self._ahead) <= ahead and not (self._ahead and self._ahead[-1].kind == "end"):
+            self._ahead.append(next(self._scanner))
+        return self._ahead[min(ahead, len(self._ahead) - 1)]
 
     def next(self) -> _Token:
         token = self.peek()
         if token.kind != "end":
-            self.position += 1
+            self._ahead.popleft()
+        self.previous = token
         return token
 
     def fail(self, token: _Token | None, key: str, message: str):
@@ -172,6 +178,8 @@ class _Parser:
 
     def number(self, key: str, what: str) -> Fraction:
         token = self.next()
+        if token.kind == "num" and _SMALL_INTEGER.fullmatch(token.text):      # the common case, quickly
+            return Fraction(int(token.text))
         text = token.text if token.kind in ("num", "str") else None
         if text is not None:
             exponent = re.search(r"[eE]([+-]?\d+)", text)
@@ -187,11 +195,6 @@ class _Parser:
                     self.fail(token, key, f"the number {text} is out of range: {problem}")
                 return value
         self.fail(token, key, f"expected {what}, found {_describe(token)}")
-
-    def remaining(self) -> int:
-        """How many tokens are left before the end (this scans the rest of the file)."""
-        self.tokens.extend(self._scanner)
-        return len(self.tokens) - 1 - self.position
 
     def at(self, kind: str) -> bool:
         return self.peek().kind == kind
@@ -225,7 +228,7 @@ def _header(parser: _Parser, magic: str, version: str) -> tuple[str, list[str]]:
         names.append(parser.string("players", "a player name in quotes, or '}'"))
     parser.next()
     if not names:
-        parser.fail(parser.tokens[parser.position - 1], "players", "expected at least one player")
+        parser.fail(parser.previous, "players", "expected at least one player")
     return title, _unique_players(names)
 
 
@@ -322,29 +325,27 @@ def parse_nfg(text: str, path: str = "<string>") -> NormalFormGame:
         parser.fail(close, "strategies", exceeded("MAX_PAYOFF_ENTRIES", f"the game has {count * n} payoffs ({count} profiles × {n} players)"))
     outcomes = _nfg_outcomes(parser, n) if parser.at("{") else None
     needed = count if outcomes is not None else count * n
-    if parser.remaining() < needed:          # say so before making room for the payoffs
-        what = "outcome numbers (one per profile)" if outcomes is not None else f"payoffs ({count} profiles × {n} players)"
-        parser.fail(parser.tokens[-1], "payoffs", f"expected {needed} {what}, found {parser.remaining()}")
-    profiles = list(itertools.product(*[range(k) for k in reversed(shape)]))   # player 1 fastest
-    tensor = np.empty((n,) + shape, dtype=object)
-    if outcomes is not None:
-        for profile in profiles:
-            token = parser.peek()
-            index = parser.integer("payoffs", f"an outcome number for each of the {len(profiles)} strategy profiles")
-            if index > len(outcomes):
-                parser.fail(token, "payoffs", f"outcome {index} is not defined (there are {len(outcomes)} outcomes)")
-            values = outcomes[index - 1] if index else (Fraction(0),) * n
-            for i in range(n):
-                tensor[(i,) + profile[::-1]] = values[i]
-    else:
-        for profile in profiles:
-            for i in range(n):
-                tensor[(i,) + profile[::-1]] = parser.number("payoffs", "a payoff (a number such as 3, -0.5 or 1/3)")
+    what = "outcome numbers (one per profile)" if outcomes is not None else f"payoffs ({count} profiles × {n} players)"
+    flat = np.empty(count * n, dtype=object)       # in the file's order: player 1's strategy fastest
+    for k in range(needed):
+        token = parser.peek()
+        if token.kind == "end":
+            parser.fail(token, "payoffs", f"expected {needed} {what}, found {k}")
+        if outcomes is None:
+            flat[k] = parser.number("payoffs", "a payoff (a number such as 3, -0.5 or 1/3)")
+            continue
+        index = parser.integer("payoffs", f"an outcome number for each of the {count} strategy profiles")
+        if index > len(outcomes):
+            parser.fail(token, "payoffs", f"outcome {index} is not defined (there are {len(outcomes)} outcomes)")
+        flat[k * n:(k + 1) * n] = outcomes[index - 1] if index else (Fraction(0),) * n
+    # (s_n, …, s_1, player) → (player, s_1, …, s_n)
+    order = (len(shape),) + tuple(range(len(shape) - 1, -1, -1))
+    tensor = flat.reshape(tuple(reversed(shape)) + (n,)).transpose(order).copy()
     token = parser.peek()
     if token.kind != "end":
         what = "outcome number" if outcomes is not None else "payoff"
         parser.fail(token, "payoffs", f"unexpected {_describe(token)} after the last {what} "
-                                      f"({len(profiles)} profiles, {n} players)")
+                                      f"({count} profiles, {n} players)")
     info = GameInfo(title=title, description=description, path=path)
     try:
         check_scale(tensor, "payoffs")
