@@ -10,6 +10,7 @@ import glob
 import io
 import json
 import os
+import re
 from fractions import Fraction
 from pathlib import Path
 import tempfile
@@ -622,3 +623,22 @@ t "" 4 "" { 2 2 }
         (ann_first,) = {tuple(e["strategies"]["Ann"]) for e in data["equilibria"]}
         roots.add(ann_first)
     assert roots == {("root",)}
+
+
+@pytest.mark.parametrize("body, message", [
+    ("1 2 3 4 5 6 7", "expected 8 payoffs (4 profiles × 2 players), found 7"),
+    ('{ { "x" 1, 2 } } 1 1 1', "expected 4 outcome numbers (one per profile), found 3"),
+])
+def test_an_nfg_with_too_few_payoffs_says_how_many(tmp_path, body, message):
+    path = tmp_path / "short.nfg"
+    path.write_text(f'NFG 1 R "t" {{ "A" "B" }} {{ 2 2 }}\n{body}\n')
+    with pytest.raises(GameFileError, match=re.escape(message)):
+        read_nfg(str(path))
+
+
+def test_nfg_payoffs_are_read_with_player_1_fastest():
+    """Gambit's order (its manual, 'The strategic game file format'): profiles with player 1's
+    strategy changing fastest, each profile's payoffs player by player."""
+    game = parse_nfg('NFG 1 R "t" { "A" "B" } { 2 3 }\n' + " ".join(str(k) for k in range(12)))
+    payoffs = np.asarray(game.payoffs)
+    assert payoffs[0].tolist() == [[0, 4, 8], [2, 6, 10]] and payoffs[1].tolist() == [[1, 5, 9], [3, 7, 11]]
