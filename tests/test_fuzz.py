@@ -15,7 +15,7 @@ import sys
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 REGRESSIONS = os.path.join(ROOT, "tests", "data", "fuzz_regressions")
 #: The CI budget: cases of the fixed seed, run by two worker processes.
-CASES, SEED = 400, 20261202
+CASES, SEED = 1000, 20261202
 
 
 def fuzz(*args, timeout):

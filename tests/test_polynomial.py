@@ -449,3 +449,26 @@ def test_an_irrational_root_next_to_a_payoff_of_1e300_is_not_lost():
         assert 2e-300 < t < 3e-300
         assert abs(float(p3[1]) - float(t)) <= 1e-9 * float(t)
         assert abs(float(p1[0]) - float(x)) < 1e-12 and abs(float(p2[0]) - float(y)) < 1e-12
+
+
+def test_the_sign_at_an_irrational_root_is_exact_when_floats_cannot_tell():
+    """At sqrt(2) the polynomial w - 14142135623730950488016887242097/10^31 is about -2e-32 (sqrt(2)
+    = 1.41421356237309504880168872420969807…, by hand from its known digits); 20 digits cannot
+    tell its sign, so the isolating interval decides, and the nearby rational just below sqrt(2)
+    gives +1."""
+    import mpmath
+    import sympy
+
+    from solver.equilibria.polynomial import algebraic
+
+    f = sympy.Poly(algebraic._SEPARATOR ** 2 - 2, algebraic._SEPARATOR, domain="QQ")
+    (low, high), _ = f.intervals()[1]
+    with mpmath.workdps(20):
+        x = mpmath.sqrt(2)
+        above = [F(1), -F(14142135623730950488016887242097, 10 ** 31)]
+        below = [F(1), -F(14142135623730950488016887242096, 10 ** 31)]
+        value, bound = algebraic._horner_with_bound(above, x)
+        assert not algebraic._trusted(value, bound, 20, 2)
+        assert algebraic._sign_at_root(above, x, 20, f, low, high) == -1
+        assert algebraic._sign_at_root(below, x, 20, f, low, high) == 1
+        assert algebraic._sign_at_root([F(1), F(-1)], x, 20, f, low, high) == 1       # sqrt(2) - 1, from the float
