@@ -472,3 +472,28 @@ def test_the_sign_at_an_irrational_root_is_exact_when_floats_cannot_tell():
         assert algebraic._sign_at_root(above, x, 20, f, low, high) == -1
         assert algebraic._sign_at_root(below, x, 20, f, low, high) == 1
         assert algebraic._sign_at_root([F(1), F(-1)], x, 20, f, low, high) == 1       # sqrt(2) - 1, from the float
+
+
+def test_a_system_error_after_the_budget_alarm_is_the_deadline():
+    """A fuzzer find (seed 41, case 9698; a timing race, not reproducible on demand): the budget's
+    alarm fired while numpy was calling Fraction code from C, and a SystemError not chained to the
+    alarm's exception escaped as an internal error. Here the alarm's exception is swallowed and a
+    bare SystemError follows, as from C code; it must read as the deadline."""
+    from solver.core.deadline import DeadlinePassed
+    from solver.equilibria.polynomial import budget
+
+    def swallowed_then_system_error():
+        interrupted = False
+        try:
+            time.sleep(2)
+        except DeadlinePassed:
+            interrupted = True
+        if interrupted:
+            raise SystemError("<function Fraction.numerator> returned a result with an exception set")
+
+    with pytest.raises(DeadlinePassed):
+        with budget._time_limit(0.05):
+            swallowed_then_system_error()
+    with pytest.raises(SystemError):          # without the alarm, a SystemError is a bug and stays one
+        with budget._time_limit(5):
+            raise SystemError("unrelated")
