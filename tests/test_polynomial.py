@@ -497,3 +497,25 @@ def test_a_system_error_after_the_budget_alarm_is_the_deadline():
     with pytest.raises(SystemError):          # without the alarm, a SystemError is a bug and stays one
         with budget._time_limit(5):
             raise SystemError("unrelated")
+
+
+def test_the_budget_alarm_inside_numpy_object_loops_always_reads_as_the_deadline():
+    """The race itself, provoked: exact regret checks (numpy object arrays of Fractions, the code
+    where the fuzzer saw it) interrupted by the budget's alarm 200 times at random moments. With
+    the old check (a SystemError chained to the alarm's exception) most interruptions escaped as a
+    SystemError, and about one in 3,000 as a TypeError; every one must be the deadline."""
+    import random
+
+    from solver.core.deadline import DeadlinePassed
+    from solver.equilibria.polynomial import budget
+
+    rng = random.Random(1)
+    G = np.empty((3, 4, 4, 4), dtype=object)
+    for index in np.ndindex(G.shape):
+        G[index] = F(rng.randint(-50, 50), rng.randint(1, 9))
+    profile = [np.array([F(1, 4)] * 4, dtype=object) for _ in range(3)]
+    for _ in range(200):
+        with pytest.raises(DeadlinePassed):
+            with budget._time_limit(rng.uniform(0.001, 0.01)):
+                while True:
+                    is_nash(G, profile)

@@ -46,9 +46,11 @@ def _time_limit(seconds: float):
     signal.setitimer(signal.ITIMER_REAL, max(seconds, 1e-3))
     try:
         yield
-    except SystemError:
-        # The alarm fired inside a C function (numpy's object loops, a property called from C),
-        # which reports the handler's exception as a SystemError, not always chained to it.
+    except Exception:
+        # The alarm fired inside a C function (numpy's object loops calling Fraction code), which
+        # reports the handler's exception as a SystemError not always chained to it, or as an
+        # error of the half-finished operation (a TypeError was seen): once it has fired, any
+        # error is the deadline.
         if fired:
             raise DeadlinePassed() from None
         raise
