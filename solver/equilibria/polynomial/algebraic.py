@@ -205,8 +205,12 @@ def _factor_roots(f, h, constraints, Rlex, n: int) -> list[Root]:
             signs.append((v > 0) - (v < 0))
         return [Root([_horner(cf, r) for cf in coord_forms], True, signs)]
     roots = []
-    intervals = f.intervals()            # isolating intervals, in the order of real_roots (f is square-free)
-    for rr, ((low, high), _) in zip(f.real_roots(), intervals):
+    try:
+        intervals = f.intervals()        # isolating intervals, in the order of real_roots (f is square-free)
+        real_roots = f.real_roots()
+    except ValueError as error:          # e.g. Python's limit on digits of an int written as text
+        raise Unsolved(f"the roots could not be isolated exactly ({str(error)[:80]})") from None
+    for rr, ((low, high), _) in zip(real_roots, intervals):
         values, x, digits = _values_at_root(coord_forms, rr)
         with mpmath.workdps(digits):
             signs = [_sign_at_root(cf, x, digits, f, low, high) for cf in cons_forms]
