@@ -137,15 +137,11 @@ def _from_sympy_coeffs(poly) -> list[Fraction]:
     return [to_fraction(c) for c in poly.all_coeffs()]
 
 
-def _horner(coeffs: list[Fraction], x):
-    if isinstance(x, Fraction):
-        acc = Fraction(0)
-        for c in coeffs:
-            acc = acc * x + c
-        return acc
-    acc = mpmath.mpf(0)
+def _horner(coeffs: list[Fraction], x: Fraction) -> Fraction:
+    """The polynomial at a rational point, exactly (irrational points: :func:`_horner_with_bound`)."""
+    acc = Fraction(0)
     for c in coeffs:
-        acc = acc * x + mpmath.mpf(c.numerator) / c.denominator
+        acc = acc * x + c
     return acc
 
 
