@@ -60,6 +60,15 @@ class SolveError(ValueError):
         super().__init__(message)
 
 
+def require_sequential(game, concept: str) -> None:
+    """Beliefs live at information sets: a ``--concept pbe`` (or ``sequential``) picture,
+    explanation or report needs a sequential game; SolveError names the option otherwise."""
+    if not isinstance(game, ExtensiveGame):
+        kind = "sequential" if CONCEPTS.get(concept) == "sequential" else "perfect Bayesian"
+        raise SolveError(f"this is a normal-form game: it has no information sets to hold beliefs, and its {kind} "
+                         "equilibria are its Nash equilibria (leave --concept out)", "--concept")
+
+
 def load_game(path: str | os.PathLike, include: Sequence[str | os.PathLike] = ()):
     """Read a game file: YAML (``.yaml``/``.yml``) or Gambit (``.nfg``/``.efg``). ``include``
     lists further folders whose game files ``extends`` may name (besides the file's own folder)."""

@@ -13,14 +13,15 @@
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Mapping
 
 import numpy as np
 
-from solver.api import evaluate_game, parameter_values, solve
+from solver.api import evaluate_game, parameter_values, require_sequential, solve
 from solver.equilibria.pure import best_response_masks
 from solver.equilibria.recall import perfect_recall_violation
+from solver.equilibria.refinements import node_labels
 from solver.equilibria.result import Note
 from solver.model.normal import NormalFormGame
 from solver.model.tree import ExtensiveGame
@@ -47,14 +48,19 @@ class MarkedMatrix:
 class PlayedTree:
     """A numeric tree with the moves of the first equilibrium of a solution (information set →
     move probabilities; empty without one), the nodes its play reaches, how many equilibria the
-    solution lists and of which concept ("subgame-perfect" or "nash"), and ``note``: what was
-    solved when it is not the usual (no perfect recall), or why nothing is marked."""
+    solution lists and of which concept ("subgame-perfect", "nash", "perfect-bayesian" or "sequential"), and
+    ``note``: what was solved when it is not the usual (no perfect recall), or why nothing is
+    marked. For a perfect Bayesian or sequential equilibrium, ``beliefs``: each node of an
+    information set of several nodes → its belief μ, and ``off_path``: the conditions on the
+    beliefs off the path that the drawn ones are one choice within."""
     tree: ExtensiveGame
     behaviour: Mapping[int, tuple]
     reached: frozenset
     equilibrium_count: int = 0
     concept: str = "subgame-perfect"
     note: str = ""
+    beliefs: Mapping[int, object] = field(default_factory=dict)
+    off_path: tuple[str, ...] = ()
 
 
 def _numeric(game):
@@ -85,7 +91,21 @@ def played_tree(tree: ExtensiveGame, solution: Solution | None = None, note: str
     if solution is None:
         return PlayedTree(tree, behaviour, reached, note=note)
     note = note or next((n.text() for n in solution.notes if n.code == NO_RECALL), "")
-    return PlayedTree(tree, behaviour, reached, len(solution.equilibria), solution.concept, note)
+    beliefs, off_path = _beliefs(tree, solution.equilibria[0].assessment) if solution.equilibria else ({}, ())
+    return PlayedTree(tree, behaviour, reached, len(solution.equilibria), solution.concept, note, beliefs, off_path)
+
+
+def _beliefs(tree: ExtensiveGame, record: Mapping | None) -> tuple[dict[int, object], tuple[str, ...]]:
+    """Node → belief, and the off-path conditions, from an equilibrium's assessment record."""
+    if not record:
+        return {}, ()
+    beliefs = {}
+    for info in tree.infosets:
+        belief = record["beliefs"].get(info.label)
+        if belief is not None:
+            beliefs.update({int(x): belief[name] for x, name in zip(info.nodes, node_labels(tree, info.nodes))})
+    off_path = tuple(c["condition"] for c in record.get("belief_conditions", {}).values() if not c["on_path"])
+    return beliefs, off_path
 
 
 def picture(numeric, solution: Solution | None = None) -> MarkedMatrix | PlayedTree:
@@ -93,6 +113,15 @@ def picture(numeric, solution: Solution | None = None) -> MarkedMatrix | PlayedT
     if isinstance(numeric, ExtensiveGame):
         return played_tree(numeric, solution)
     return marked_matrix(numeric)
+
+
+def belief_picture(game, parameters: Mapping[str, object] | None = None, concept: str = "pbe",
+                   timeout: float | None = None) -> PlayedTree:
+    """``solve draw --concept pbe`` (or ``sequential``): the tree with the first such
+    equilibrium's moves and beliefs; SolveError for a normal-form game."""
+    require_sequential(game, concept)
+    solution = solve(game, parameters, concept=concept, timeout=timeout)
+    return played_tree(solution.game, solution)
 
 
 def tree_solution(game, parameters: Mapping[str, object] | None, numeric: ExtensiveGame,

@@ -3,7 +3,9 @@
 A :class:`Report` holds the game (as loaded and evaluated at the parameters in use), its solution,
 the marks of its picture, the step-by-step explanation, and for each parameter with a ``range`` a
 :class:`SweepSeries`: the outcome and the equilibrium payoffs at evenly spaced values (solved with
-:func:`solver.analysis.sweep.sweep`).
+:func:`solver.analysis.sweep.sweep`). With ``concept="pbe"`` (or ``"sequential"``) the solution,
+picture and explanation are of those equilibria, with beliefs, and each ranged parameter gets its
+exact thresholds (:func:`solver.analysis.pbe_thresholds.pbe_thresholds`) instead of a sweep.
 """
 from __future__ import annotations
 
@@ -16,10 +18,12 @@ from solver.analysis.batched import ProgressReport
 from solver.analysis.distributions import Beliefs, parse_distribution
 from solver.analysis.explanation import Explanation, explain_game
 from solver.analysis.grid import Axis
-from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture, tree_solution
+from solver.analysis.pbe_explanation import PBEExplanation, walk_equilibria
+from solver.analysis.pbe_thresholds import PBEThresholds, pbe_thresholds
+from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture, played_tree, tree_solution
 from solver.analysis.robustness import RobustnessResult, robustness
 from solver.analysis.sweep import sweep, sweep_plan
-from solver.api import evaluate_game, parameter_values, solve
+from solver.api import evaluate_game, parameter_values, require_sequential, solve
 from solver.equilibria.result import Note
 from solver.model.expr import to_exact
 from solver.model.tree import ExtensiveGame
@@ -30,8 +34,9 @@ SWEEP_POINTS = 41
 SOLVE_TIMEOUT = 60
 #: The note on a report whose game could not be solved.
 UNSOLVED = "unsolved"
-#: The stage ``build_report`` reports progress under.
+#: The stages ``build_report`` reports progress under.
 SWEEPING = "sweeping the parameters"
+FINDING_THRESHOLDS = "finding the thresholds"
 
 
 @dataclass(frozen=True)
@@ -49,16 +54,29 @@ class SweepSeries:
 
 
 @dataclass(frozen=True)
+class ParameterThresholds:
+    """One ranged parameter's thresholds for perfect Bayesian (or sequential) equilibria, from
+    ``lo`` to ``hi``; ``error`` says why there are none."""
+    name: str
+    lo: object
+    hi: object
+    result: PBEThresholds | None = None
+    error: str = ""
+
+
+@dataclass(frozen=True)
 class Report:
     game: object                       # as loaded: its description, parameters and sources
     values: Mapping[str, object]       # the parameter values in use
     numeric: object                    # the game evaluated at them
     solution: Solution
     picture: MarkedMatrix | PlayedTree
-    explanation: Explanation
+    explanation: Explanation | PBEExplanation      # the second with a concept
     sweeps: tuple[SweepSeries, ...]
     sweep_points: int
     robustness: RobustnessResult | None = None     # every ranged parameter uniform over its range
+    concept: str | None = None                     # "pbe" or "sequential"; None: the usual report
+    thresholds: tuple[ParameterThresholds, ...] = ()    # with a concept, instead of the sweeps
 
 
 def sweep_series(game, name: str, lo, hi, settings: Mapping[str, object] | None, points: int = SWEEP_POINTS) -> SweepSeries:
@@ -75,12 +93,16 @@ def sweep_series(game, name: str, lo, hi, settings: Mapping[str, object] | None,
 
 
 def build_report(game, parameters: Mapping[str, object] | None = None, sweep_points: int = SWEEP_POINTS,
-                 weak: bool = False, progress: ProgressReport | None = None) -> Report:
+                 weak: bool = False, progress: ProgressReport | None = None, concept: str | None = None) -> Report:
     """Everything ``solve report`` shows about ``game`` (as loaded) at ``parameters``; one sweep
     per parameter with a range unless ``sweep_points`` < 2. ``progress(what, done, total)`` is
-    told after each sweep how many of them are done (the sweeps take most of the time)."""
+    told after each sweep how many of them are done (the sweeps take most of the time).
+    ``concept``: "pbe" or "sequential" for a report on those equilibria (a sequential game only;
+    ``weak`` does not apply)."""
     values = parameter_values(game, parameters)
     numeric = evaluate_game(game, values)
+    if concept:
+        return _belief_report(game, parameters, values, numeric, sweep_points >= 2, progress, concept)
     solution = report_solution(game, parameters, values, numeric)
     ranged = [p for p in game.info.parameters if p.range] if sweep_points >= 2 else []
     sweeps = []
@@ -92,6 +114,31 @@ def build_report(game, parameters: Mapping[str, object] | None = None, sweep_poi
         progress(SWEEPING, len(ranged), len(ranged))
     return Report(game, values, numeric, solution, picture(numeric, solution), explain_game(game, parameters, weak),
                   tuple(sweeps), sweep_points, report_robustness(game, parameters) if ranged else None)
+
+
+def _belief_report(game, parameters, values, numeric, with_thresholds: bool, progress, concept: str) -> Report:
+    require_sequential(game, concept)
+    solution = solve(game, parameters, concept=concept, timeout=SOLVE_TIMEOUT)
+    ranged = [p for p in game.info.parameters if p.range] if with_thresholds else []
+    found = []
+    for k, p in enumerate(ranged):
+        if progress is not None:
+            progress(FINDING_THRESHOLDS, k, len(ranged))
+        found.append(parameter_thresholds(game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, concept))
+    if progress is not None and ranged:
+        progress(FINDING_THRESHOLDS, len(ranged), len(ranged))
+    return Report(game, values, numeric, solution, played_tree(solution.game, solution), walk_equilibria(solution),
+                  (), 0, None, concept, tuple(found))
+
+
+def parameter_thresholds(game, name: str, lo, hi, settings: Mapping[str, object] | None, concept: str) -> ParameterThresholds:
+    """The thresholds of ``name`` over its range (``lo`` to ``hi``), the other parameters at
+    ``settings`` (their defaults where not set)."""
+    settings = {k: v for k, v in (settings or {}).items() if k != name}
+    try:
+        return ParameterThresholds(name, lo, hi, pbe_thresholds(game, name, settings, concept=concept))
+    except (ValueError, ArithmeticError) as error:
+        return ParameterThresholds(name, lo, hi, error=str(error))
 
 
 #: Samples of the report's robustness section (games solved sample by sample: ``POINTWISE_SAMPLES``).

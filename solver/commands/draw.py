@@ -3,8 +3,7 @@ from __future__ import annotations
 
 import click
 
-from solver.analysis.pictures import game_picture, played_tree
-from solver.api import solve
+from solver.analysis.pictures import belief_picture, game_picture
 from solver.commands.common import (check_picture_path, game_argument, limited, parse_settings, read_game,
                                     reports_errors, set_option, write_output, write_picture)
 from solver.present.ascii import render_picture
@@ -18,8 +17,8 @@ from solver.present.draw import game_figure
 @click.option("-o", "--output", type=click.Path(dir_okay=False, writable=True), default=None, metavar="PICTURE",
               help="Write the picture here: .svg, .png or .pdf. Without it, print a plain-text picture.")
 @click.option("--concept", type=click.Choice(["pbe", "sequential"]), default=None,
-              help="Mark the first perfect Bayesian (or sequential) equilibrium; the text picture writes each "
-                   "belief beside its node.")
+              help="Mark the first perfect Bayesian (or sequential) equilibrium and write each belief beside "
+                   "its node (sequential games).")
 @limited
 @reports_errors
 def draw_command(game_file, settings, output, concept):
@@ -41,13 +40,11 @@ def draw_command(game_file, settings, output, concept):
     game = read_game(game_file)
     check_picture_path(output)
     if concept:
-        solution = solve(game, parse_settings(settings, game_file), concept=concept)
-        picture = played_tree(solution.game, solution)
+        picture = belief_picture(game, parse_settings(settings, game_file), concept)
     else:
         picture = game_picture(game, parse_settings(settings, game_file))
     if output is None:
         text = render_picture(picture)
-        write_output(annotate_tree(text, solution.game, solution.equilibria[0].assessment)
-                     if concept and solution.equilibria else text, None)
+        write_output(annotate_tree(text, picture) if concept else text, None)
         return
     write_picture(game_figure(picture, game.info.title), output)

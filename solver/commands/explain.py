@@ -43,6 +43,8 @@ def explain_command(game_file, settings, weak, concept, output):
       solve explain games/tech_transfer.yaml --set ammo_gain=6.5
       solve explain games/beer_quiche.yaml --concept pbe
     """
+    if weak and concept:
+        raise click.BadOptionUsage("weak", "--weak applies to the usual explanation, not to one with --concept")
     game = read_game(game_file)
     if concept:
         write_output(explanation_text(explain_pbe(game, parse_settings(settings, game_file), concept)), output,

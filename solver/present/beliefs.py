@@ -56,7 +56,7 @@ def _bayes_line(step) -> str:
     weights = [f"{number(t.chance)}·{number(t.players)}" for t in step.terms]
     total = " + ".join(weights)
     parts = [f"μ({t.node}) = {w} / ({total}) = {number(p)}" for t, w, (_, p) in zip(step.terms, weights, step.belief)]
-    return f"  - {step.player} at {step.label}: " + "; ".join(parts) + "."
+    return f"{step.player} at {step.label}: " + "; ".join(parts) + "."
 
 
 def _values_line(step) -> str:
@@ -68,7 +68,38 @@ def _values_line(step) -> str:
         given = " given " + ", ".join(f"μ({n}) = {number(p)}" for n, p in step.belief)
     best = ", ".join(f"{m} {number(v)}" for m, v in step.values if m in step.played)
     tie = " (indifferent, so it may mix)" if len(step.played) > 1 else ""
-    return f"  - {step.player} at {step.label}{given}: plays {played}{tie}: {best}" + (f" ≥ {others}" if others else "") + "."
+    return f"{step.player} at {step.label}{given}: plays {played}{tie}: {best}" + (f" ≥ {others}" if others else "") + "."
+
+
+def walk_parts(walk) -> list[tuple[str, list[str]]]:
+    """One equilibrium's walk as (sentence, items) pairs: the beliefs on and off the path, the
+    best responses given them, and each refinement's verdict (a sentence without items)."""
+    record = walk.record
+    parts = []
+    on_path = [s for s in walk.steps if len(s.terms) > 1 and s.on_path]
+    off_path = [s for s in walk.steps if len(s.terms) > 1 and not s.on_path]
+    if on_path:
+        parts.append(("Beliefs by Bayes' rule on the path (chance's probability · the players' probability of the path):",
+                      [_bayes_line(s) for s in on_path]))
+    if off_path:
+        parts.append(("Beliefs off the path (Bayes' rule does not apply; these support the equilibrium):",
+                      [f"{s.player} at {s.label}: {s.condition}; below, "
+                       + ", ".join(f"μ({n}) = {number(p)}" for n, p in s.belief) + "." for s in off_path]))
+    parts.append(("Best responses given the beliefs (last movers first):", [_values_line(s) for s in walk.steps]))
+    for key, name in REFINEMENTS:
+        if key in record:
+            verdict = record[key]
+            parts.append((f"{name}: {VERDICTS[verdict['holds']]}" + (f" — {verdict['why']}." if verdict["why"] else "."), []))
+    sequential = record["sequential"]
+    parts.append((f"Sequential: {'yes' if sequential['holds'] else 'no' if sequential['holds'] is False else 'not decided'}"
+                  + (f" — {sequential['why']}." if sequential["why"] else "."), []))
+    return parts
+
+
+def walk_title(walk) -> str:
+    """``Equilibrium 2 (separating)``."""
+    record = walk.record
+    return f"Equilibrium {walk.number}" + (f" ({record['classification']})" if "classification" in record else "")
 
 
 def explanation_text(explanation) -> str:
@@ -79,27 +110,10 @@ def explanation_text(explanation) -> str:
     count = len(solution.equilibria)
     lines = [f"{solution.game.info.title}: {count} {kind} equilibri{'um' if count == 1 else 'a'}", ""]
     for walk in explanation.walks:
-        record = walk.record
-        kind = f" ({record['classification']})" if "classification" in record else ""
-        lines.append(f"Equilibrium {walk.number}{kind}")
-        on_path = [s for s in walk.steps if len(s.terms) > 1 and s.on_path]
-        off_path = [s for s in walk.steps if len(s.terms) > 1 and not s.on_path]
-        if on_path:
-            lines.append("  Beliefs by Bayes' rule on the path (chance's probability · the players' probability of the path):")
-            lines.extend(_bayes_line(s) for s in on_path)
-        if off_path:
-            lines.append("  Beliefs off the path (Bayes' rule does not apply; these support the equilibrium):")
-            lines.extend(f"  - {s.player} at {s.label}: {s.condition}; below, "
-                         + ", ".join(f"μ({n}) = {number(p)}" for n, p in s.belief) + "." for s in off_path)
-        lines.append("  Best responses given the beliefs (last movers first):")
-        lines.extend(_values_line(s) for s in walk.steps)
-        for key, name in REFINEMENTS:
-            if key in record:
-                verdict = record[key]
-                lines.append(f"  {name}: {VERDICTS[verdict['holds']]}" + (f" — {verdict['why']}." if verdict["why"] else "."))
-        sequential = record["sequential"]
-        lines.append(f"  Sequential: {'yes' if sequential['holds'] else 'no' if sequential['holds'] is False else 'not decided'}"
-                     + (f" — {sequential['why']}." if sequential["why"] else "."))
+        lines.append(walk_title(walk))
+        for sentence, items in walk_parts(walk):
+            lines.append(f"  {sentence}")
+            lines.extend(f"  - {item}" for item in items)
         lines.append("")
     notes = solution.note_texts()
     if notes:
@@ -109,7 +123,7 @@ def explanation_text(explanation) -> str:
 
 
 # ---- solve thresholds --concept pbe ----------------------------------------------------------
-def _stretch_name(parameter: str, stretch) -> str:
+def stretch_name(parameter: str, stretch) -> str:
     if stretch.low == stretch.high:
         return f"{parameter} = {stretch.low}"
     return (f"{stretch.low} {'≤' if stretch.closed_low else '<'} {parameter} "
@@ -124,7 +138,7 @@ def thresholds_text(report) -> str:
     lines = [f"Thresholds of {report.parameter} for {kind} equilibria: {found}", ""]
     for stretch in report.stretches:
         count = len(stretch.equilibria)
-        lines.append(f"{_stretch_name(report.parameter, stretch)}: {count} equilibri{'um' if count == 1 else 'a'} "
+        lines.append(f"{stretch_name(report.parameter, stretch)}: {count} equilibri{'um' if count == 1 else 'a'} "
                      f"(profiles that differ only off the path counted once)")
         lines.extend(f"  - {e}" for e in stretch.equilibria)
     if report.approximate:
@@ -144,23 +158,22 @@ def thresholds_record(report) -> dict:
 
 
 # ---- solve draw --concept pbe ----------------------------------------------------------------
-def annotate_tree(text: str, tree, record) -> str:
+def annotate_tree(text: str, played) -> str:
     """The plain-text tree with each node of an information set followed by its belief
-    (``μ = 9/10``): the picture lists nodes depth first, so the k-th line naming a set is its
-    k-th node in that order."""
+    (``μ = 9/10``) from ``played`` (a :class:`~solver.analysis.pictures.PlayedTree`): the picture
+    lists nodes depth first, so the k-th line naming a set is its k-th node in that order."""
     lines = text.split("\n")
-    for label, belief in record["beliefs"].items():
-        info = next(s for s in tree.infosets if s.label == label)
-        names = node_labels(tree, info.nodes)
-        order = sorted(range(len(info.nodes)), key=lambda k: tree.depth_first_rank[info.nodes[k]])
-        marker = f"[information set {label}]"
+    tree = played.tree
+    for info in tree.infosets:
+        names = dict(zip((int(x) for x in info.nodes), node_labels(tree, info.nodes)))
+        order = sorted((x for x in names if x in played.beliefs), key=lambda x: tree.depth_first_rank[x])
+        marker = f"[information set {info.label}]"
         seen = 0
         for i, line in enumerate(lines):
             if line.endswith(marker) and seen < len(order):
-                lines[i] = f"{line}  μ({names[order[seen]]}) = {number(belief[names[order[seen]]])}"
+                node = order[seen]
+                lines[i] = f"{line}  μ({names[node]}) = {number(played.beliefs[node])}"
                 seen += 1
-    off = [label for label, c in record["belief_conditions"].items() if not c["on_path"]]
-    if off:
-        lines.insert(len(lines) - 1, "Beliefs off the path are one supporting choice: "
-                     + "; ".join(f"{record['belief_conditions'][label]['condition']}" for label in off) + ".")
+    if played.off_path:
+        lines.insert(len(lines) - 1, "Beliefs off the path are one supporting choice: " + "; ".join(played.off_path) + ".")
     return "\n".join(lines)

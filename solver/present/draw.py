@@ -25,6 +25,7 @@ import numpy as np
 from solver.analysis.pictures import MarkedMatrix, PlayedTree
 from solver.model.tree import CHANCE, TERMINAL, ExtensiveGame
 from solver.present.table import MINUS, matrix_pages, number
+from solver.present.words import CONCEPT_WORDS
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -81,8 +82,12 @@ def tree_figure(played: PlayedTree, title: str | None = None) -> Figure:
     payoff_width = 0.09 * max(len(_payoff_text(tree, leaf)) for leaf in leaves) * font / 9 + 0.3
     width = max(5.5, 1.9 * depth + 1.2 + payoff_width)
     height = max(2.6, 0.30 * n_leaves * font / 9 + 1.2)
+    legend = tree_legend(played)
+    extra = legend.count("\n") * font * 1.5 / 72           # inches for the legend's further lines
+    height += extra
     fig = Figure(figsize=(width, height))
-    ax = fig.add_axes([0.02, 0.07, 0.96, 0.86])
+    bottom = 0.07 + extra / height
+    ax = fig.add_axes([0.02, bottom, 0.96, 0.93 - bottom])
     ax.set_axis_off()
     ax.set_xlim(-0.3, depth + payoff_width / 1.9 + 0.3)
     ax.set_ylim(n_leaves - 0.4, -0.9)
@@ -90,9 +95,13 @@ def tree_figure(played: PlayedTree, title: str | None = None) -> Figure:
     for node in range(tree.num_nodes):
         labels += _draw_edges(ax, played, node, x, y, font)
         _draw_node(ax, tree, node, x, y, font)
+    for node, belief in played.beliefs.items():       # under the node; the mover's name is above it
+        ax.text(x[node] + 0.05, y[node] + 0.1, f"μ = {_number(belief)}", fontsize=font * 0.85, ha="left", va="top",
+                color=HIGHLIGHT, zorder=3, gid=f"belief-{node}",
+                bbox=dict(boxstyle="round,pad=0.1", facecolor="white", edgecolor="none", alpha=0.85))
     _draw_information_sets(ax, tree, x, y, font, labels)
     fig.suptitle(title if title is not None else (tree.info.title or ""), fontsize=font + 2, y=0.985)
-    fig.text(0.02, 0.015, tree_legend(played), fontsize=font, ha="left", va="bottom", color="#333333")
+    fig.text(0.02, 0.015, legend, fontsize=font, ha="left", va="bottom", color="#333333")
     return fig
 
 
@@ -105,7 +114,11 @@ def tree_legend(played: PlayedTree) -> str:
             first = "the first " if played.equilibrium_count > 1 else ""
             legend += f" ({first}Nash equilibrium" + (", of the reduced normal form: no perfect recall)" if played.note else ")")
         elif played.equilibrium_count > 1:
-            legend += " (first subgame-perfect equilibrium)"
+            legend += f" (first {CONCEPT_WORDS[played.concept]} equilibrium)"
+        if played.beliefs:
+            legend += "\nμ: the belief at each node of an information set" + (
+                "; off the path one choice that supports the equilibrium: " + "; ".join(played.off_path)
+                if played.off_path else " (Bayes' rule)")
     elif played.note:
         legend += "   ·   no equilibrium is marked: the game could not be solved"
     return legend

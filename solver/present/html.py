@@ -4,7 +4,9 @@ It shows a :class:`~solver.analysis.report.Report`: the game's description, its 
 their sources, the tree or matrix as a picture, every equilibrium, the step-by-step explanation
 (in the words of ``solver.present.explain``), and for each parameter with a ``range`` a sweep plot
 of the equilibrium payoffs with the regions of each outcome shaded, and how likely each outcome is
-when the ranged parameters are uniformly uncertain (``robustness_html``). The page is responsive
+when the ranged parameters are uniformly uncertain (``robustness_html``). A report on perfect
+Bayesian (or sequential) equilibria walks through their beliefs instead (``belief_walk_html``) and
+gives each ranged parameter's exact thresholds (``thresholds_html``). The page is responsive
 (viewport meta, a max-width column, pictures that scale); on a phone the game's picture keeps its
 own size, so that its labels stay readable, and scrolls sideways inside its box.
 """
@@ -17,16 +19,17 @@ from typing import Mapping
 
 from solver.analysis.labels import decision_point, move_names
 from solver.analysis.pictures import PlayedTree
+from solver.analysis.pbe_explanation import PBEExplanation
 from solver.analysis.report import Report, SweepSeries
 from solver.model.expr import to_exact
-from solver.present.beliefs import belief_lines
+from solver.present.beliefs import belief_lines, stretch_name, walk_parts, walk_title
 from solver.present.draw import PLAYER_COLOURS, game_figure, svg_markup
 from solver.present import markdown
 from solver.present.explain import num, sections
 from solver.present.robustness_text import condition_text, percent
 from solver.present.sweep_plot import PALE, OutcomeColours
 from solver.present.text import concept_title, continua_section, describe_mixed, note_lines
-from solver.present.words import completeness_sentence, plural
+from solver.present.words import CONCEPT_WORDS, completeness_sentence, plural
 from solver.results import Solution
 
 
@@ -274,6 +277,51 @@ def explanation_html(explained) -> str:
 
 
 # ---- sweeps -------------------------------------------------------------------------------------
+def belief_walk_html(explained: PBEExplanation) -> str:
+    """``solve explain --concept pbe`` as the report's step-by-step section."""
+    kind = CONCEPT_WORDS[explained.solution.concept]
+    parts = ["<section id=\"explanation\"><h2>Step by step</h2>",
+             f"<p>Each {kind} equilibrium: the beliefs (by Bayes' rule on the path, with their numbers; off the path, "
+             "those that support it), each move's value given the beliefs, and the refinements' verdicts.</p>"]
+    if not explained.walks:
+        parts.append(f"<p>There is no {kind} equilibrium to walk through.</p>")
+    for walk in explained.walks:
+        parts.append(f"<h3>{esc(walk_title(walk))}</h3>")
+        for sentence, items in walk_parts(walk):
+            parts.append(f"<p>{esc(sentence)}</p>" + ("<ul>" + "".join(f"<li>{esc(i)}</li>" for i in items) + "</ul>" if items else ""))
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
+def thresholds_html(report: Report) -> str:
+    """Each ranged parameter's exact thresholds for the report's concept, and the equilibria on each stretch."""
+    if not report.thresholds:
+        return ""
+    kind = CONCEPT_WORDS[report.solution.concept]
+    parts = ["<section id=\"thresholds\"><h2>How the equilibria change with each parameter</h2>",
+             f"<p class=\"meta\">For each parameter with a range, the others as above: the values where the set of {kind} "
+             "equilibria changes, found exactly, and the equilibria between them (profiles that differ only off the path "
+             "counted once). <code>solve thresholds --concept</code> gives the same for any range.</p>"]
+    for item in report.thresholds:
+        heading = f"<h3><code>{esc(item.name)}</code> from {esc(num(item.lo))} to {esc(num(item.hi))}"
+        if item.error:
+            parts.append(f"{heading}</h3><p>No thresholds: {esc(item.error)}</p>")
+            continue
+        result = item.result
+        found = ", ".join(str(t) for t in result.thresholds)
+        parts.append(f"{heading}: " + (f"{plural(len(result.thresholds), 'threshold')} ({esc(found)})" if found else "no threshold")
+                     + "</h3>")
+        rows = [[esc(stretch_name(item.name, stretch)),
+                 "<ul>" + "".join(f"<li>{esc(e)}</li>" for e in stretch.equilibria) + "</ul>" if stretch.equilibria else "none"]
+                for stretch in result.stretches]
+        parts.append(_table(["values", "equilibria"], rows))
+        if result.approximate:
+            parts.append("<p class=\"meta\">The check found changes between the candidates near: "
+                         + esc(", ".join(f"{v:.4g}" for v in result.approximate)) + " (approximate).</p>")
+    parts.append("</section>")
+    return "\n".join(parts)
+
+
 def outcome_colours(labels) -> OutcomeColours:
     """One pale shade per outcome label, all different: hand the same map to every plot of a
     report, so that an outcome has one colour throughout."""
@@ -395,15 +443,20 @@ def render_report(report: Report, source_path: str = "", verbose: bool = False) 
             f"{esc(', '.join(game.players))}</p></header>",
             _description_html(info), parameters_html(game, report.values)]
     picture = svg_markup(game_figure(report.picture, title=""))
-    concept = "Nash" if tree and report.picture.concept == "nash" else "subgame-perfect"
+    concept = "Nash" if tree and report.picture.concept == "nash" else CONCEPT_WORDS.get(report.solution.concept, "subgame-perfect")
     what = (f"The game tree. Orange: the moves of the (first) {concept} equilibrium, thickest on the path."
             + (" Dashed brackets join nodes a player cannot tell apart." if not numeric.is_perfect_information else "")
+            + (" μ: its belief at each node of an information set." if tree and report.picture.beliefs else "")
             if tree else
             "The payoff matrix. A boxed payoff is a best response; a shaded cell is a pure equilibrium.")
     body.append(f"<section id=\"picture\"><h2>The game</h2><figure class=\"picture\">{picture}<figcaption>{what}</figcaption></figure></section>")
     body.append(equilibria_html(report.solution, verbose))
-    body.append(explanation_html(sections(report.explanation)))
-    body.append(sweeps_html(report))
+    if isinstance(report.explanation, PBEExplanation):
+        body.append(belief_walk_html(report.explanation))
+        body.append(thresholds_html(report))
+    else:
+        body.append(explanation_html(sections(report.explanation)))
+        body.append(sweeps_html(report))
     body.append(robustness_html(report))
     body.append("<footer>Made with <code>solve report</code>. Self-contained: no scripts, no external files.</footer>")
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

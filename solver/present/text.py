@@ -18,7 +18,7 @@ from solver.model.tree import ExtensiveGame
 from solver.present.ascii import render_matrix, render_tree
 from solver.present.beliefs import belief_lines
 from solver.present.table import columns, number, number_with_decimal
-from solver.present.words import (COVERED_NOTES, completeness_sentence, component_lines, describe_mixed, family_summary, headline,
+from solver.present.words import (CONCEPT_WORDS, COVERED_NOTES, completeness_sentence, component_lines, describe_mixed, family_summary, headline,
                                   mixture_lines, plural)
 from solver.results import Equilibrium, Solution, numbered
 
@@ -59,7 +59,9 @@ def payoff_line(equilibrium: Equilibrium, players, exact: bool = True) -> str:
 
 
 def concept_title(solution: Solution) -> str:
-    return "Subgame-perfect equilibria" if solution.concept == "subgame-perfect" else "Nash equilibria"
+    """``Perfect Bayesian equilibria``: a heading for the solution's list."""
+    kind = CONCEPT_WORDS.get(solution.concept, "Nash")
+    return f"{kind[0].upper()}{kind[1:]} equilibria"
 
 
 def strategy_names(solution: Solution) -> tuple[tuple[str, ...], ...]:

@@ -48,11 +48,11 @@ def describe_mixed(probabilities: dict) -> str:
 
 
 #: How each solution concept is named in a sentence (anything else is Nash).
-_CONCEPT_WORDS = {"subgame-perfect": "subgame-perfect", "perfect-bayesian": "perfect Bayesian", "sequential": "sequential"}
+CONCEPT_WORDS = {"subgame-perfect": "subgame-perfect", "perfect-bayesian": "perfect Bayesian", "sequential": "sequential"}
 
 
 def _noun(solution: Solution, count: int = 2) -> str:
-    kind = _CONCEPT_WORDS.get(solution.concept, "Nash")
+    kind = CONCEPT_WORDS.get(solution.concept, "Nash")
     return f"{kind} {'equilibrium' if count == 1 else 'equilibria'}"
 
 
