@@ -5,8 +5,9 @@ structurally (keys and nodes dropped, duplicated, swapped, renamed, given the wr
 made huge, tiny, negative, NaN, infinite or ``9**9**9``-style) and as text (lines dropped,
 duplicated, swapped; tags, anchors, control characters, ``extends`` outside the game's folder);
 ``.nfg``/``.efg`` files token by token. Each case runs the command line in-process (click's
-``CliRunner``) on ``validate``, ``solve --timeout 2`` and one of ``explain``/``convert`` (a third of the
-cases each), ``draw`` and ``report`` (a sixth each).
+``CliRunner``) on ``validate``, ``solve --timeout 2`` and one of ``explain``/``convert`` (two
+ninths of the cases each), ``draw`` and ``report`` (a ninth each), or ``explain``, ``draw`` or
+``report`` with ``--concept pbe``/``sequential --timeout 2`` (a ninth each).
 
 A case fails on an exception escaping a command (a traceback), an exit status other than 0 or 2,
 or a command that overruns its deadline by the margin below. Cases run in worker processes that
@@ -278,9 +279,12 @@ def make_case(seed: int, index: int, seeds: list[str]) -> dict:
         text = handle.read()
     mutated = mutate(text, extension, rng)
     target = rng.choice(["yaml", "efg", "nfg"])
+    concept = ["--concept", ["pbe", "sequential"][index % 2], "--timeout", str(SOLVE_TIMEOUT)]
     other = [["explain", "FILE"], ["convert", "FILE", "--to", target, "-o", "OUT"], ["explain", "FILE"],
              ["convert", "FILE", "--to", target, "-o", "OUT"], ["draw", "FILE", "-o", "OUT.svg"],
-             ["report", "FILE", "--sweep-points", "5", "-o", "OUT.html"]][index % 6]
+             ["report", "FILE", "--sweep-points", "5", "-o", "OUT.html"], ["explain", "FILE", *concept],
+             ["draw", "FILE", "-o", "OUT.svg", *concept], ["report", "FILE", "--sweep-points", "5", "-o", "OUT.html", *concept]
+             ][index % 9]
     commands = [["validate", "FILE"], ["solve", "FILE", "--timeout", str(SOLVE_TIMEOUT)], other]
     return {"seed": seed, "index": index, "source": source, "extension": extension, "text": mutated, "commands": commands}
 

@@ -105,30 +105,32 @@ def build_report(game, parameters: Mapping[str, object] | None = None, sweep_poi
         return _belief_report(game, parameters, values, numeric, sweep_points >= 2, progress, concept)
     solution = report_solution(game, parameters, values, numeric)
     ranged = [p for p in game.info.parameters if p.range] if sweep_points >= 2 else []
-    sweeps = []
+    sweeps = _each_parameter(ranged, SWEEPING, progress, lambda p: sweep_series(
+        game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, sweep_points))
+    return Report(game, values, numeric, solution, picture(numeric, solution), explain_game(game, parameters, weak),
+                  sweeps, sweep_points, report_robustness(game, parameters) if ranged else None)
+
+
+def _each_parameter(ranged, stage: str, progress: ProgressReport | None, work) -> tuple:
+    """``work(p)`` for each parameter of ``ranged``, telling ``progress`` how many are done."""
+    done = []
     for k, p in enumerate(ranged):
         if progress is not None:
-            progress(SWEEPING, k, len(ranged))
-        sweeps.append(sweep_series(game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, sweep_points))
+            progress(stage, k, len(ranged))
+        done.append(work(p))
     if progress is not None and ranged:
-        progress(SWEEPING, len(ranged), len(ranged))
-    return Report(game, values, numeric, solution, picture(numeric, solution), explain_game(game, parameters, weak),
-                  tuple(sweeps), sweep_points, report_robustness(game, parameters) if ranged else None)
+        progress(stage, len(ranged), len(ranged))
+    return tuple(done)
 
 
 def _belief_report(game, parameters, values, numeric, with_thresholds: bool, progress, concept: str) -> Report:
     require_sequential(game, concept)
     solution = solve(game, parameters, concept=concept, timeout=SOLVE_TIMEOUT)
     ranged = [p for p in game.info.parameters if p.range] if with_thresholds else []
-    found = []
-    for k, p in enumerate(ranged):
-        if progress is not None:
-            progress(FINDING_THRESHOLDS, k, len(ranged))
-        found.append(parameter_thresholds(game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, concept))
-    if progress is not None and ranged:
-        progress(FINDING_THRESHOLDS, len(ranged), len(ranged))
+    found = _each_parameter(ranged, FINDING_THRESHOLDS, progress, lambda p: parameter_thresholds(
+        game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, concept))
     return Report(game, values, numeric, solution, played_tree(solution.game, solution), walk_equilibria(solution),
-                  (), 0, None, concept, tuple(found))
+                  (), 0, None, concept, found)
 
 
 def parameter_thresholds(game, name: str, lo, hi, settings: Mapping[str, object] | None, concept: str) -> ParameterThresholds:
