@@ -60,13 +60,17 @@ class SolveError(ValueError):
         super().__init__(message)
 
 
-def require_sequential(game, concept: str) -> None:
-    """Beliefs live at information sets: a ``--concept pbe`` (or ``sequential``) picture,
-    explanation or report needs a sequential game; SolveError names the option otherwise."""
+def solve_with_beliefs(game, parameters: Mapping[str, object] | None = None, concept: str = "pbe",
+                       timeout: float | None = None) -> Solution:
+    """The perfect Bayesian (or sequential) equilibria of a sequential game, for the outputs that
+    show beliefs (picture, explanation, report): beliefs live at information sets, so a
+    normal-form game is a SolveError naming ``--concept`` (``solve`` itself lists its Nash
+    equilibria, which are those)."""
     if not isinstance(game, ExtensiveGame):
         kind = "sequential" if CONCEPTS.get(concept) == "sequential" else "perfect Bayesian"
         raise SolveError(f"this is a normal-form game: it has no information sets to hold beliefs, and its {kind} "
                          "equilibria are its Nash equilibria (leave --concept out)", "--concept")
+    return solve(game, parameters, concept=concept, timeout=timeout)
 
 
 def load_game(path: str | os.PathLike, include: Sequence[str | os.PathLike] = ()):

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Mapping
 
-from solver.api import require_sequential, solve
+from solver.api import solve_with_beliefs
 from solver.equilibria.pbe import assess
 from solver.equilibria.refinements import condition_text, node_labels
 from solver.model.tree import ExtensiveGame
@@ -85,11 +85,9 @@ def _steps(tree: ExtensiveGame, profile: Mapping) -> tuple[BeliefStep, ...]:
     return tuple(steps)
 
 
-def explain_pbe(game, values: Mapping[str, object] | None = None, concept: str = "pbe",
-                timeout: float | None = None) -> PBEExplanation:
+def explain_pbe(game, values: Mapping[str, object] | None = None, concept: str = "pbe") -> PBEExplanation:
     """Solve for the perfect Bayesian (or sequential) equilibria and walk through each."""
-    require_sequential(game, concept)
-    return walk_equilibria(solve(game, values, concept=concept, timeout=timeout))
+    return walk_equilibria(solve_with_beliefs(game, values, concept))
 
 
 def walk_equilibria(solution: Solution) -> PBEExplanation:

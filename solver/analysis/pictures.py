@@ -18,7 +18,7 @@ from typing import Mapping
 
 import numpy as np
 
-from solver.api import evaluate_game, parameter_values, require_sequential, solve
+from solver.api import evaluate_game, parameter_values, solve, solve_with_beliefs
 from solver.equilibria.pure import best_response_masks
 from solver.equilibria.recall import perfect_recall_violation
 from solver.equilibria.refinements import node_labels
@@ -115,12 +115,10 @@ def picture(numeric, solution: Solution | None = None) -> MarkedMatrix | PlayedT
     return marked_matrix(numeric)
 
 
-def belief_picture(game, parameters: Mapping[str, object] | None = None, concept: str = "pbe",
-                   timeout: float | None = None) -> PlayedTree:
+def belief_picture(game, parameters: Mapping[str, object] | None = None, concept: str = "pbe") -> PlayedTree:
     """``solve draw --concept pbe`` (or ``sequential``): the tree with the first such
     equilibrium's moves and beliefs; SolveError for a normal-form game."""
-    require_sequential(game, concept)
-    solution = solve(game, parameters, concept=concept, timeout=timeout)
+    solution = solve_with_beliefs(game, parameters, concept)
     return played_tree(solution.game, solution)
 
 

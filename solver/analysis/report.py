@@ -23,7 +23,7 @@ from solver.analysis.pbe_thresholds import PBEThresholds, pbe_thresholds
 from solver.analysis.pictures import MarkedMatrix, PlayedTree, picture, played_tree, tree_solution
 from solver.analysis.robustness import RobustnessResult, robustness
 from solver.analysis.sweep import sweep, sweep_plan
-from solver.api import evaluate_game, parameter_values, require_sequential, solve
+from solver.api import evaluate_game, parameter_values, solve, solve_with_beliefs
 from solver.equilibria.result import Note
 from solver.model.expr import to_exact
 from solver.model.tree import ExtensiveGame
@@ -75,7 +75,6 @@ class Report:
     sweeps: tuple[SweepSeries, ...]
     sweep_points: int
     robustness: RobustnessResult | None = None     # every ranged parameter uniform over its range
-    concept: str | None = None                     # "pbe" or "sequential"; None: the usual report
     thresholds: tuple[ParameterThresholds, ...] = ()    # with a concept, instead of the sweeps
 
 
@@ -124,13 +123,12 @@ def _each_parameter(ranged, stage: str, progress: ProgressReport | None, work) -
 
 
 def _belief_report(game, parameters, values, numeric, with_thresholds: bool, progress, concept: str) -> Report:
-    require_sequential(game, concept)
-    solution = solve(game, parameters, concept=concept, timeout=SOLVE_TIMEOUT)
+    solution = solve_with_beliefs(game, parameters, concept, timeout=SOLVE_TIMEOUT)
     ranged = [p for p in game.info.parameters if p.range] if with_thresholds else []
     found = _each_parameter(ranged, FINDING_THRESHOLDS, progress, lambda p: parameter_thresholds(
         game, p.name, to_exact(p.range[0]), to_exact(p.range[1]), parameters, concept))
     return Report(game, values, numeric, solution, played_tree(solution.game, solution), walk_equilibria(solution),
-                  (), 0, None, concept, found)
+                  (), 0, None, found)
 
 
 def parameter_thresholds(game, name: str, lo, hi, settings: Mapping[str, object] | None, concept: str) -> ParameterThresholds:

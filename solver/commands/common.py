@@ -148,6 +148,12 @@ def parse_settings(settings: tuple[str, ...], path: str = "") -> dict[str, str]:
     return values
 
 
+def refuse_weak_with_concept(weak: bool, concept: str | None) -> None:
+    """``--weak`` shapes the usual explanation only; with ``--concept`` it would be ignored."""
+    if weak and concept:
+        raise click.BadOptionUsage("weak", "--weak applies to the usual explanation, not to one with --concept")
+
+
 set_option = click.option(
     "--set", "settings", multiple=True, metavar="NAME=VALUE",
     help="Override a parameter for this run (repeatable), e.g. --set ammo_gain=6.5 or --set p=1/3.")

@@ -5,8 +5,8 @@ import click
 
 from solver.analysis.explanation import explain_game
 from solver.analysis.pbe_explanation import explain_pbe
-from solver.commands.common import (game_argument, limited, parse_settings, read_game, reports_errors, set_option,
-                                    write_output)
+from solver.commands.common import (game_argument, limited, parse_settings, read_game, refuse_weak_with_concept,
+                                    reports_errors, set_option, write_output)
 from solver.present.beliefs import explanation_text
 from solver.present.explain import render
 
@@ -43,8 +43,7 @@ def explain_command(game_file, settings, weak, concept, output):
       solve explain games/tech_transfer.yaml --set ammo_gain=6.5
       solve explain games/beer_quiche.yaml --concept pbe
     """
-    if weak and concept:
-        raise click.BadOptionUsage("weak", "--weak applies to the usual explanation, not to one with --concept")
+    refuse_weak_with_concept(weak, concept)
     game = read_game(game_file)
     if concept:
         write_output(explanation_text(explain_pbe(game, parse_settings(settings, game_file), concept)), output,

@@ -5,7 +5,7 @@ import click
 
 from solver.analysis.report import SWEEP_POINTS, build_report
 from solver.commands.common import (game_argument, limited, parse_settings, read_game, report_destination,
-                                    reports_errors, set_option, write_output)
+                                    refuse_weak_with_concept, reports_errors, set_option, write_output)
 from solver.present.html import render_report
 from solver.present.progress import progress_bar
 
@@ -44,8 +44,7 @@ def report_command(game_file, settings, output, sweep_points, weak, concept, ver
       solve report games/tech_transfer.yaml --set ammo_gain=6.5 --sweep-points 21 -o transfer.html
       solve report games/china_restraint_signal.yaml --concept pbe -o signal.html
     """
-    if weak and concept:
-        raise click.BadOptionUsage("weak", "--weak applies to the usual explanation, not to one with --concept")
+    refuse_weak_with_concept(weak, concept)
     output = report_destination(output, game_file)       # checked before any work is done
     game = read_game(game_file)
     report = build_report(game, parse_settings(settings, game_file), sweep_points=sweep_points, weak=weak,

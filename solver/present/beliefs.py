@@ -130,6 +130,12 @@ def stretch_name(parameter: str, stretch) -> str:
             f"{'≤' if stretch.closed_high else '<'} {stretch.high}")
 
 
+def approximate_sentence(report) -> str:
+    """Where the check saw the equilibria change with no exact threshold found there."""
+    return ("The check found changes between the candidates near: "
+            + ", ".join(f"{v:.4g}" for v in report.approximate) + " (approximate).")
+
+
 def thresholds_text(report) -> str:
     """The thresholds of a parameter for perfect Bayesian equilibria, and the equilibria on each
     stretch between them (``PBEThresholds`` of :mod:`solver.analysis.pbe_thresholds`)."""
@@ -142,8 +148,7 @@ def thresholds_text(report) -> str:
                      f"(profiles that differ only off the path counted once)")
         lines.extend(f"  - {e}" for e in stretch.equilibria)
     if report.approximate:
-        lines += ["", "The check found changes between the candidates near: "
-                  + ", ".join(f"{v:.4g}" for v in report.approximate) + " (approximate)."]
+        lines += ["", approximate_sentence(report)]
     return "\n".join(lines) + "\n"
 
 

@@ -22,7 +22,7 @@ from solver.analysis.pictures import PlayedTree
 from solver.analysis.pbe_explanation import PBEExplanation
 from solver.analysis.report import Report, SweepSeries
 from solver.model.expr import to_exact
-from solver.present.beliefs import belief_lines, stretch_name, walk_parts, walk_title
+from solver.present.beliefs import approximate_sentence, belief_lines, stretch_name, walk_parts, walk_title
 from solver.present.draw import PLAYER_COLOURS, game_figure, svg_markup
 from solver.present import markdown
 from solver.present.explain import num, sections
@@ -316,8 +316,7 @@ def thresholds_html(report: Report) -> str:
                 for stretch in result.stretches]
         parts.append(_table(["values", "equilibria"], rows))
         if result.approximate:
-            parts.append("<p class=\"meta\">The check found changes between the candidates near: "
-                         + esc(", ".join(f"{v:.4g}" for v in result.approximate)) + " (approximate).</p>")
+            parts.append(f"<p class=\"meta\">{esc(approximate_sentence(result))}</p>")
     parts.append("</section>")
     return "\n".join(parts)
 
@@ -443,8 +442,7 @@ def render_report(report: Report, source_path: str = "", verbose: bool = False) 
             f"{esc(', '.join(game.players))}</p></header>",
             _description_html(info), parameters_html(game, report.values)]
     picture = svg_markup(game_figure(report.picture, title=""))
-    concept = "Nash" if tree and report.picture.concept == "nash" else CONCEPT_WORDS.get(report.solution.concept, "subgame-perfect")
-    what = (f"The game tree. Orange: the moves of the (first) {concept} equilibrium, thickest on the path."
+    what = (f"The game tree. Orange: the moves of the (first) {CONCEPT_WORDS.get(report.picture.concept, 'Nash')} equilibrium, thickest on the path."
             + (" Dashed brackets join nodes a player cannot tell apart." if not numeric.is_perfect_information else "")
             + (" μ: its belief at each node of an information set." if tree and report.picture.beliefs else "")
             if tree else

@@ -18,8 +18,8 @@ from solver.model.tree import ExtensiveGame
 from solver.present.ascii import render_matrix, render_tree
 from solver.present.beliefs import belief_lines
 from solver.present.table import columns, number, number_with_decimal
-from solver.present.words import (CONCEPT_WORDS, COVERED_NOTES, completeness_sentence, component_lines, describe_mixed, family_summary, headline,
-                                  mixture_lines, plural)
+from solver.present.words import (COVERED_NOTES, completeness_sentence, component_lines, concept_title, describe_mixed,
+                                  family_summary, headline, mixture_lines, plural)
 from solver.results import Equilibrium, Solution, numbered
 
 __all__ = ["render", "describe_mixed", "describe_behaviour", "payoff_line", "concept_title", "strategy_names",
@@ -56,12 +56,6 @@ def describe_behaviour(player: str, points: dict, moves_in_game: frozenset = fro
 
 def payoff_line(equilibrium: Equilibrium, players, exact: bool = True) -> str:
     return ", ".join(f"{p} {number_with_decimal(equilibrium.payoffs[p], exact)}" for p in players)
-
-
-def concept_title(solution: Solution) -> str:
-    """``Perfect Bayesian equilibria``: a heading for the solution's list."""
-    kind = CONCEPT_WORDS.get(solution.concept, "Nash")
-    return f"{kind[0].upper()}{kind[1:]} equilibria"
 
 
 def strategy_names(solution: Solution) -> tuple[tuple[str, ...], ...]:

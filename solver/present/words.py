@@ -56,14 +56,18 @@ def _noun(solution: Solution, count: int = 2) -> str:
     return f"{kind} {'equilibrium' if count == 1 else 'equilibria'}"
 
 
+def concept_title(solution: Solution) -> str:
+    """``Perfect Bayesian equilibria``: a heading for the solution's list."""
+    title = _noun(solution)
+    return title[0].upper() + title[1:]
+
+
 def headline(solution: Solution) -> str:
     """``Nash equilibria: 3 found by enumerate (vertex-enumeration)``: the count and the method as
     ``--method`` names it; the completeness sentence follows it in every report. When several
     extreme equilibria of a tree's reduced normal form are one behaviour profile, the count is of
     distinct profiles and says of how many extreme equilibria."""
-    title = _noun(solution)
-    title = title[0].upper() + title[1:]
-    line = f"{title}: {len(solution.equilibria):,} found by {solution.method_title}"
+    line = f"{concept_title(solution)}: {len(solution.equilibria):,} found by {solution.method_title}"
     extreme = sum(getattr(e, "extreme_points", 1) for e in solution.equilibria)
     if extreme > len(solution.equilibria):
         line += (f"; the reduced normal form's {extreme:,} extreme equilibria give these {len(solution.equilibria):,} "
